@@ -1,0 +1,76 @@
+// A small HDF5 layer: core/src/h5.cpp is the only file that includes hdf5.h.
+//
+// H5Writer writes to a temporary file next to the final path and renames it
+// into place on commit(), so a crash, a full disk or an exception never leaves
+// a truncated file under the final name. Call all methods from one thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace twinsim::core {
+
+class H5Writer {
+ public:
+  // Fails with UsageError if final_path exists and !overwrite, RuntimeError if
+  // the temporary file cannot be created.
+  H5Writer(const std::string& final_path, bool overwrite);
+  ~H5Writer();  // removes the temporary file unless commit() succeeded
+  H5Writer(const H5Writer&) = delete;
+  H5Writer& operator=(const H5Writer&) = delete;
+
+  // Datasets; intermediate groups are created. dims empty = 1-D of data.size().
+  // Arrays with more than `chunk_threshold` elements are chunked and deflated.
+  void write(const std::string& path, const std::vector<double>& data,
+             const std::vector<std::uint64_t>& dims = {});
+  void write(const std::string& path, const std::vector<std::int64_t>& data,
+             const std::vector<std::uint64_t>& dims = {});
+  void write(const std::string& path, const std::vector<std::string>& data);
+  void write_scalar(const std::string& path, double value);
+  void write_scalar(const std::string& path, std::int64_t value);
+  void create_group(const std::string& path);
+
+  // Attributes on an existing object ("/" for the root).
+  void attribute(const std::string& object, const std::string& name, const std::string& value);
+  void attribute(const std::string& object, const std::string& name, double value);
+  void attribute(const std::string& object, const std::string& name, std::int64_t value);
+
+  // Flushes, closes and atomically renames to the final path.
+  void commit();
+
+  const std::string& temp_path() const { return temp_path_; }
+
+ private:
+  std::int64_t file_ = -1;
+  std::string final_path_;
+  std::string temp_path_;
+  bool committed_ = false;
+};
+
+// Read access for report/compare and for tests.
+class H5Reader {
+ public:
+  explicit H5Reader(const std::string& path);  // RuntimeError if not a readable HDF5 file
+  ~H5Reader();
+  H5Reader(const H5Reader&) = delete;
+  H5Reader& operator=(const H5Reader&) = delete;
+
+  bool exists(const std::string& path) const;
+  std::vector<std::string> children(const std::string& group) const;
+  std::vector<std::uint64_t> dims(const std::string& path) const;
+  std::vector<double> read_doubles(const std::string& path) const;
+  std::vector<std::int64_t> read_ints(const std::string& path) const;
+  std::vector<std::string> read_strings(const std::string& path) const;
+  std::string attribute_string(const std::string& object, const std::string& name) const;
+  double attribute_double(const std::string& object, const std::string& name) const;
+  std::int64_t attribute_int(const std::string& object, const std::string& name) const;
+  bool has_attribute(const std::string& object, const std::string& name) const;
+
+ private:
+  std::int64_t file_ = -1;
+  std::string path_;
+};
+
+}  // namespace twinsim::core

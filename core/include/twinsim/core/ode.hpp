@@ -1,0 +1,88 @@
+// Stiff ODE integration with SUNDIALS CVODE (BDF, dense direct linear solver).
+//
+// core/src/ode_cvode.cpp is the only file that includes SUNDIALS headers: API
+// differences between SUNDIALS versions stay there. A CvodeSolver owns its
+// CVODE memory, vector, matrix and linear solver; create one per thread and
+// reuse it for every patient (restart() is cheap, construction is not).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace twinsim::core {
+
+// A first-order system dy/dt = f(t, y). Implementations must not allocate,
+// draw random numbers, or do I/O in rhs()/jacobian(); they may throw, and the
+// solver carries the exception across the C callback boundary.
+class OdeSystem {
+ public:
+  virtual ~OdeSystem() = default;
+  virtual int size() const = 0;
+  virtual void rhs(double t, const double* y, double* ydot) const = 0;
+  // Fills the dense Jacobian df/dy in column-major order (J[i + j*n] = df_i/dy_j).
+  // Returns false when the system has no analytic Jacobian (CVODE then uses
+  // difference quotients).
+  virtual bool jacobian(double t, const double* y, double* jac) const {
+    (void)t;
+    (void)y;
+    (void)jac;
+    return false;
+  }
+  virtual bool has_jacobian() const { return false; }
+};
+
+enum class SolveStatus : int {
+  kOk = 0,
+  kTooMuchWork = 1,        // step limit reached before the output time
+  kErrorTestFailure = 2,   // could not meet the tolerance (often a singularity)
+  kConvergenceFailure = 3, // Newton iteration failed repeatedly (stiff blow-up)
+  kNonFinite = 4,          // the model produced NaN or Inf
+  kRhsFailure = 5,         // the right-hand side threw or failed
+  kOther = 6,
+};
+
+const char* to_string(SolveStatus s);
+
+struct OdeOptions {
+  double rtol = 1e-8;
+  // One absolute tolerance per state, or a single value for all.
+  std::vector<double> atol = {1e-10};
+  long max_steps = 500000;     // per advance() call; bounds run time on hostile input
+  double max_step = 0.0;       // 0 = no limit
+  int max_order = 5;
+};
+
+class CvodeSolver {
+ public:
+  explicit CvodeSolver(int n);
+  ~CvodeSolver();
+  CvodeSolver(const CvodeSolver&) = delete;
+  CvodeSolver& operator=(const CvodeSolver&) = delete;
+
+  int size() const { return n_; }
+
+  // Binds a system and initial state; sets tolerances and the Jacobian.
+  void start(const OdeSystem& system, double t0, const double* y0, const OdeOptions& options);
+  // Restarts the integration history at a discontinuity (after a dose).
+  void restart(double t, const double* y);
+  // Integrates from the current time to tout without stepping past tstop
+  // (pass tstop = tout or an event time); writes y(tout). CVODE interpolates
+  // when it steps past tout, so outputs between events cost no extra steps.
+  SolveStatus advance(double tout, double tstop, double* y);
+
+  double current_time() const { return t_; }
+  long total_steps() const;
+  // Human-readable reason for the last failure.
+  const std::string& last_message() const { return message_; }
+
+  struct Impl;  // public so the C callbacks in ode_cvode.cpp can name it
+
+ private:
+  std::unique_ptr<Impl> impl_;
+  int n_;
+  double t_ = 0.0;
+  std::string message_;
+};
+
+}  // namespace twinsim::core

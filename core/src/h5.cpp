@@ -1,0 +1,335 @@
+// The one file that talks to HDF5 (C API, 1.10+).
+#include "twinsim/core/h5.hpp"
+
+#include <hdf5.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <random>
+
+#include "twinsim/core/error.hpp"
+
+namespace twinsim::core {
+
+namespace {
+
+// HDF5 prints an error stack to stderr by default; we turn failures into
+// exceptions with our own messages instead.
+struct SilenceHdf5 {
+  SilenceHdf5() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+};
+const SilenceHdf5 silence_once;
+
+// RAII for HDF5 identifiers.
+class Handle {
+ public:
+  Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
+  ~Handle() {
+    if (id_ >= 0) close_(id_);
+  }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  hid_t get() const { return id_; }
+  bool ok() const { return id_ >= 0; }
+
+ private:
+  hid_t id_;
+  herr_t (*close_)(hid_t);
+};
+
+bool file_exists(const std::string& p) {
+  struct stat st {};
+  return ::stat(p.c_str(), &st) == 0;
+}
+
+hid_t link_create_plist() {
+  hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+  H5Pset_create_intermediate_group(lcpl, 1);
+  return lcpl;
+}
+
+[[noreturn]] void fail(const std::string& what, const std::string& path) {
+  throw RuntimeError("HDF5: cannot " + what + " '" + path + "'");
+}
+
+void write_dataset(hid_t file, const std::string& path, hid_t mem_type, const void* data,
+                   const std::vector<std::uint64_t>& dims_in, std::size_t n) {
+  std::vector<hsize_t> dims(dims_in.begin(), dims_in.end());
+  if (dims.empty()) dims.push_back(static_cast<hsize_t>(n));
+  Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
+  Handle lcpl(link_create_plist(), H5Pclose);
+  Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  constexpr std::size_t kChunkThreshold = 4096;
+  if (n > kChunkThreshold) {
+    // Chunks of about 64k elements along the last dimension, whole rows otherwise.
+    std::vector<hsize_t> chunk(dims);
+    std::size_t elems = 1;
+    for (std::size_t i = dims.size(); i-- > 0;) {
+      if (elems * chunk[i] > 65536) chunk[i] = std::max<hsize_t>(1, 65536 / elems);
+      elems *= chunk[i];
+    }
+    H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data());
+    H5Pset_shuffle(dcpl.get());
+    H5Pset_deflate(dcpl.get(), 4);
+  }
+  Handle ds(H5Dcreate2(file, path.c_str(), mem_type, space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT),
+            H5Dclose);
+  if (!ds.ok()) fail("create dataset", path);
+  if (n > 0 && H5Dwrite(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
+    fail("write dataset", path);
+}
+
+hid_t open_object(hid_t file, const std::string& object) {
+  return H5Oopen(file, object.c_str(), H5P_DEFAULT);
+}
+
+void write_attribute(hid_t file, const std::string& object, const std::string& name, hid_t type,
+                     const void* value) {
+  Handle obj(open_object(file, object), H5Oclose);
+  if (!obj.ok()) fail("open object for attribute", object);
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  if (H5Aexists(obj.get(), name.c_str()) > 0) H5Adelete(obj.get(), name.c_str());
+  Handle attr(H5Acreate2(obj.get(), name.c_str(), type, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+              H5Aclose);
+  if (!attr.ok() || H5Awrite(attr.get(), type, value) < 0) fail("write attribute", object + "@" + name);
+}
+
+hid_t string_type(std::size_t len) {
+  hid_t t = H5Tcopy(H5T_C_S1);
+  H5Tset_size(t, len == 0 ? 1 : len);
+  H5Tset_cset(t, H5T_CSET_UTF8);
+  H5Tset_strpad(t, H5T_STR_NULLTERM);
+  return t;
+}
+
+}  // namespace
+
+H5Writer::H5Writer(const std::string& final_path, bool overwrite) : final_path_(final_path) {
+  if (!overwrite && file_exists(final_path)) {
+    throw UsageError("output file '" + final_path + "' exists; pass --force to overwrite it");
+  }
+  // Same folder as the final file, so rename() is atomic (same file system).
+  std::random_device rd;
+  temp_path_ = final_path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(rd() % 1000000);
+  file_ = H5Fcreate(temp_path_.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT);
+  if (file_ < 0) throw RuntimeError("cannot create output file '" + temp_path_ + "' (is the folder writable?)");
+}
+
+H5Writer::~H5Writer() {
+  if (file_ >= 0) H5Fclose(static_cast<hid_t>(file_));
+  if (!committed_) std::remove(temp_path_.c_str());
+}
+
+void H5Writer::write(const std::string& path, const std::vector<double>& data,
+                     const std::vector<std::uint64_t>& dims) {
+  write_dataset(file_, path, H5T_NATIVE_DOUBLE, data.data(), dims, data.size());
+}
+
+void H5Writer::write(const std::string& path, const std::vector<std::int64_t>& data,
+                     const std::vector<std::uint64_t>& dims) {
+  write_dataset(file_, path, H5T_NATIVE_INT64, data.data(), dims, data.size());
+}
+
+void H5Writer::write(const std::string& path, const std::vector<std::string>& data) {
+  std::size_t width = 1;
+  for (const auto& s : data) width = std::max(width, s.size() + 1);
+  std::vector<char> buf(width * data.size(), '\0');
+  for (std::size_t i = 0; i < data.size(); ++i) data[i].copy(&buf[i * width], data[i].size());
+  Handle type(string_type(width), H5Tclose);
+  write_dataset(file_, path, type.get(), buf.data(), {}, data.size());
+}
+
+void H5Writer::write_scalar(const std::string& path, double value) {
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  Handle lcpl(link_create_plist(), H5Pclose);
+  Handle ds(H5Dcreate2(file_, path.c_str(), H5T_NATIVE_DOUBLE, space.get(), lcpl.get(), H5P_DEFAULT,
+                       H5P_DEFAULT),
+            H5Dclose);
+  if (!ds.ok() || H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value) < 0)
+    fail("write scalar", path);
+}
+
+void H5Writer::write_scalar(const std::string& path, std::int64_t value) {
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  Handle lcpl(link_create_plist(), H5Pclose);
+  Handle ds(H5Dcreate2(file_, path.c_str(), H5T_NATIVE_INT64, space.get(), lcpl.get(), H5P_DEFAULT,
+                       H5P_DEFAULT),
+            H5Dclose);
+  if (!ds.ok() || H5Dwrite(ds.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value) < 0)
+    fail("write scalar", path);
+}
+
+void H5Writer::create_group(const std::string& path) {
+  Handle lcpl(link_create_plist(), H5Pclose);
+  Handle g(H5Gcreate2(file_, path.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+  if (!g.ok()) fail("create group", path);
+}
+
+void H5Writer::attribute(const std::string& object, const std::string& name, const std::string& value) {
+  Handle type(string_type(value.size() + 1), H5Tclose);
+  write_attribute(file_, object, name, type.get(), value.c_str());
+}
+
+void H5Writer::attribute(const std::string& object, const std::string& name, double value) {
+  write_attribute(file_, object, name, H5T_NATIVE_DOUBLE, &value);
+}
+
+void H5Writer::attribute(const std::string& object, const std::string& name, std::int64_t value) {
+  write_attribute(file_, object, name, H5T_NATIVE_INT64, &value);
+}
+
+void H5Writer::commit() {
+  if (H5Fflush(file_, H5F_SCOPE_GLOBAL) < 0) throw RuntimeError("cannot flush output file '" + temp_path_ + "' (disk full?)");
+  const herr_t closed = H5Fclose(file_);
+  file_ = -1;
+  if (closed < 0) throw RuntimeError("cannot close output file '" + temp_path_ + "' (disk full?)");
+  if (std::rename(temp_path_.c_str(), final_path_.c_str()) != 0) {
+    throw RuntimeError("cannot rename '" + temp_path_ + "' to '" + final_path_ + "'");
+  }
+  committed_ = true;
+}
+
+// ---------------------------------------------------------------------------
+
+H5Reader::H5Reader(const std::string& path) : path_(path) {
+  if (!file_exists(path)) throw RuntimeError("cannot open '" + path + "': no such file");
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw RuntimeError("'" + path + "' is not an HDF5 file");
+  file_ = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (file_ < 0) throw RuntimeError("cannot open HDF5 file '" + path + "' (truncated or corrupt?)");
+}
+
+H5Reader::~H5Reader() {
+  if (file_ >= 0) H5Fclose(file_);
+}
+
+bool H5Reader::exists(const std::string& path) const {
+  if (path == "/") return true;
+  // Check each prefix: H5Lexists fails on a missing intermediate group.
+  std::size_t pos = 0;
+  while ((pos = path.find('/', pos + 1)) != std::string::npos) {
+    if (H5Lexists(file_, path.substr(0, pos).c_str(), H5P_DEFAULT) <= 0) return false;
+  }
+  return H5Lexists(file_, path.c_str(), H5P_DEFAULT) > 0;
+}
+
+std::vector<std::string> H5Reader::children(const std::string& group) const {
+  std::vector<std::string> out;
+  Handle g(H5Gopen2(file_, group.c_str(), H5P_DEFAULT), H5Gclose);
+  if (!g.ok()) throw RuntimeError("'" + path_ + "': no group '" + group + "'");
+  H5G_info_t info{};
+  if (H5Gget_info(g.get(), &info) < 0) throw RuntimeError("'" + path_ + "': cannot list '" + group + "'");
+  for (hsize_t i = 0; i < info.nlinks; ++i) {
+    const ssize_t len = H5Lget_name_by_idx(g.get(), ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+    if (len < 0) continue;
+    std::string name(static_cast<std::size_t>(len) + 1, '\0');
+    H5Lget_name_by_idx(g.get(), ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size(), H5P_DEFAULT);
+    name.resize(static_cast<std::size_t>(len));
+    out.push_back(name);
+  }
+  return out;
+}
+
+namespace {
+struct OpenDataset {
+  Handle ds;
+  Handle space;
+  std::vector<hsize_t> dims;
+  std::size_t count = 1;
+  OpenDataset(hid_t file, const std::string& file_path, const std::string& path)
+      : ds(H5Dopen2(file, path.c_str(), H5P_DEFAULT), H5Dclose), space(-1, H5Sclose) {
+    if (!ds.ok()) throw RuntimeError("'" + file_path + "': no dataset '" + path + "'");
+    Handle sp(H5Dget_space(ds.get()), H5Sclose);
+    const int rank = H5Sget_simple_extent_ndims(sp.get());
+    if (rank < 0) throw RuntimeError("'" + file_path + "': unreadable dataset '" + path + "'");
+    dims.resize(static_cast<std::size_t>(rank));
+    H5Sget_simple_extent_dims(sp.get(), dims.data(), nullptr);
+    for (auto d : dims) count *= d;
+  }
+};
+}  // namespace
+
+std::vector<std::uint64_t> H5Reader::dims(const std::string& path) const {
+  OpenDataset d(file_, path_, path);
+  return {d.dims.begin(), d.dims.end()};
+}
+
+std::vector<double> H5Reader::read_doubles(const std::string& path) const {
+  OpenDataset d(file_, path_, path);
+  std::vector<double> out(d.count);
+  if (d.count && H5Dread(d.ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0)
+    throw RuntimeError("'" + path_ + "': cannot read '" + path + "' as numbers (corrupt file?)");
+  return out;
+}
+
+std::vector<std::int64_t> H5Reader::read_ints(const std::string& path) const {
+  OpenDataset d(file_, path_, path);
+  std::vector<std::int64_t> out(d.count);
+  if (d.count && H5Dread(d.ds.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0)
+    throw RuntimeError("'" + path_ + "': cannot read '" + path + "' as integers (corrupt file?)");
+  return out;
+}
+
+std::vector<std::string> H5Reader::read_strings(const std::string& path) const {
+  OpenDataset d(file_, path_, path);
+  Handle ftype(H5Dget_type(d.ds.get()), H5Tclose);
+  if (H5Tget_class(ftype.get()) != H5T_STRING || H5Tis_variable_str(ftype.get()) > 0)
+    throw RuntimeError("'" + path_ + "': '" + path + "' is not a fixed-length string dataset");
+  const std::size_t width = H5Tget_size(ftype.get());
+  Handle mtype(string_type(width), H5Tclose);
+  std::vector<char> buf(width * d.count + 1, '\0');
+  if (d.count && H5Dread(d.ds.get(), mtype.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()) < 0)
+    throw RuntimeError("'" + path_ + "': cannot read '" + path + "'");
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < d.count; ++i) {
+    const char* s = &buf[i * width];
+    out.emplace_back(s, strnlen(s, width));
+  }
+  return out;
+}
+
+bool H5Reader::has_attribute(const std::string& object, const std::string& name) const {
+  Handle obj(open_object(file_, object), H5Oclose);
+  return obj.ok() && H5Aexists(obj.get(), name.c_str()) > 0;
+}
+
+namespace {
+Handle open_attribute(hid_t file, const std::string& file_path, const std::string& object,
+                      const std::string& name) {
+  Handle obj(open_object(file, object), H5Oclose);
+  if (!obj.ok()) throw RuntimeError("'" + file_path + "': no object '" + object + "'");
+  hid_t a = H5Aopen(obj.get(), name.c_str(), H5P_DEFAULT);
+  if (a < 0) throw RuntimeError("'" + file_path + "': no attribute '" + name + "' on '" + object + "'");
+  return Handle(a, H5Aclose);
+}
+}  // namespace
+
+std::string H5Reader::attribute_string(const std::string& object, const std::string& name) const {
+  Handle a = open_attribute(file_, path_, object, name);
+  Handle ftype(H5Aget_type(a.get()), H5Tclose);
+  if (H5Tget_class(ftype.get()) != H5T_STRING || H5Tis_variable_str(ftype.get()) > 0)
+    throw RuntimeError("'" + path_ + "': attribute '" + name + "' is not a fixed-length string");
+  const std::size_t width = H5Tget_size(ftype.get());
+  Handle mtype(string_type(width), H5Tclose);
+  std::string buf(width + 1, '\0');
+  if (H5Aread(a.get(), mtype.get(), buf.data()) < 0) throw RuntimeError("'" + path_ + "': cannot read attribute '" + name + "'");
+  buf.resize(strnlen(buf.c_str(), width));
+  return buf;
+}
+
+double H5Reader::attribute_double(const std::string& object, const std::string& name) const {
+  Handle a = open_attribute(file_, path_, object, name);
+  double v = 0;
+  if (H5Aread(a.get(), H5T_NATIVE_DOUBLE, &v) < 0) throw RuntimeError("'" + path_ + "': cannot read attribute '" + name + "'");
+  return v;
+}
+
+std::int64_t H5Reader::attribute_int(const std::string& object, const std::string& name) const {
+  Handle a = open_attribute(file_, path_, object, name);
+  std::int64_t v = 0;
+  if (H5Aread(a.get(), H5T_NATIVE_INT64, &v) < 0) throw RuntimeError("'" + path_ + "': cannot read attribute '" + name + "'");
+  return v;
+}
+
+}  // namespace twinsim::core
