@@ -230,21 +230,22 @@ bool Range::contains(double v) const {
   return true;
 }
 
-namespace {
-std::string fmt_num(double v) {
-  std::ostringstream os;
-  os.precision(10);
-  os << v;
-  return os.str();
+std::string format_number(double v) {
+  for (int prec = 6; prec <= 17; ++prec) {
+    std::ostringstream os;
+    os.precision(prec);
+    os << v;
+    if (prec == 17 || std::strtod(os.str().c_str(), nullptr) == v) return os.str();
+  }
+  return std::to_string(v);
 }
-}  // namespace
 
 std::string Range::describe() const {
   const bool lo_inf = std::isinf(lo), hi_inf = std::isinf(hi);
   if (lo_inf && hi_inf) return "finite";
-  if (hi_inf) return std::string(lo_open ? "> " : ">= ") + fmt_num(lo);
-  if (lo_inf) return std::string(hi_open ? "< " : "<= ") + fmt_num(hi);
-  return std::string("in ") + (lo_open ? "(" : "[") + fmt_num(lo) + ", " + fmt_num(hi) +
+  if (hi_inf) return std::string(lo_open ? "> " : ">= ") + format_number(lo);
+  if (lo_inf) return std::string(hi_open ? "< " : "<= ") + format_number(hi);
+  return std::string("in ") + (lo_open ? "(" : "[") + format_number(lo) + ", " + format_number(hi) +
          (hi_open ? ")" : "]");
 }
 

@@ -113,7 +113,10 @@ H5Writer::H5Writer(const std::string& final_path, bool overwrite) : final_path_(
   // Same folder as the final file, so rename() is atomic (same file system).
   std::random_device rd;
   temp_path_ = final_path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(rd() % 1000000);
-  file_ = H5Fcreate(temp_path_.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT);
+  // Format 1.8+ stores large attributes (the full scenario text) densely.
+  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_LATEST);
+  file_ = H5Fcreate(temp_path_.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl.get());
   if (file_ < 0) throw RuntimeError("cannot create output file '" + temp_path_ + "' (is the folder writable?)");
 }
 
@@ -165,6 +168,53 @@ void H5Writer::create_group(const std::string& path) {
   Handle lcpl(link_create_plist(), H5Pclose);
   Handle g(H5Gcreate2(file_, path.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
   if (!g.ok()) fail("create group", path);
+}
+
+void H5Writer::create_table(const std::string& path, Type type, std::uint64_t width,
+                            std::uint64_t chunk_rows) {
+  const int rank = width == 0 ? 1 : 2;
+  hsize_t dims[2] = {0, width};
+  hsize_t maxdims[2] = {H5S_UNLIMITED, width};
+  hsize_t chunk[2] = {std::max<hsize_t>(1, chunk_rows), std::max<hsize_t>(1, width)};
+  Handle space(H5Screate_simple(rank, dims, maxdims), H5Sclose);
+  Handle lcpl(link_create_plist(), H5Pclose);
+  Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  H5Pset_chunk(dcpl.get(), rank, chunk);
+  H5Pset_shuffle(dcpl.get());
+  H5Pset_deflate(dcpl.get(), 4);
+  const hid_t t = type == Type::kFloat64 ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64;
+  Handle ds(H5Dcreate2(file_, path.c_str(), t, space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT), H5Dclose);
+  if (!ds.ok()) fail("create dataset", path);
+}
+
+namespace {
+void append_rows(hid_t file, const std::string& path, hid_t mem_type, const void* data, std::uint64_t rows) {
+  if (rows == 0) return;
+  Handle ds(H5Dopen2(file, path.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!ds.ok()) fail("open dataset", path);
+  Handle old_space(H5Dget_space(ds.get()), H5Sclose);
+  const int rank = H5Sget_simple_extent_ndims(old_space.get());
+  hsize_t dims[2] = {0, 0};
+  H5Sget_simple_extent_dims(old_space.get(), dims, nullptr);
+  const hsize_t start_row = dims[0];
+  dims[0] += rows;
+  if (H5Dset_extent(ds.get(), dims) < 0) fail("extend dataset", path);
+  Handle file_space(H5Dget_space(ds.get()), H5Sclose);
+  hsize_t start[2] = {start_row, 0};
+  hsize_t count[2] = {rows, rank == 2 ? dims[1] : 1};
+  H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr);
+  Handle mem_space(H5Screate_simple(rank, count, nullptr), H5Sclose);
+  if (H5Dwrite(ds.get(), mem_type, mem_space.get(), file_space.get(), H5P_DEFAULT, data) < 0)
+    fail("write dataset (disk full?)", path);
+}
+}  // namespace
+
+void H5Writer::append(const std::string& path, const double* data, std::uint64_t rows) {
+  append_rows(file_, path, H5T_NATIVE_DOUBLE, data, rows);
+}
+
+void H5Writer::append(const std::string& path, const std::int64_t* data, std::uint64_t rows) {
+  append_rows(file_, path, H5T_NATIVE_INT64, data, rows);
 }
 
 void H5Writer::attribute(const std::string& object, const std::string& name, const std::string& value) {

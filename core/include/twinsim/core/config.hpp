@@ -109,6 +109,9 @@ std::optional<std::vector<double>> read_double_list(const ConfigNode& n, Diagnos
                                                     const Range& range = {},
                                                     std::size_t max_size = 100000);
 
+// Shortest decimal text that reads back as v (for messages): 0.1 -> "0.1".
+std::string format_number(double v);
+
 // Levenshtein-nearest candidate within a small edit distance, or "".
 std::string closest_match(const std::string& word, const std::vector<std::string>& candidates);
 

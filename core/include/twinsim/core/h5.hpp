@@ -32,6 +32,14 @@ class H5Writer {
   void write_scalar(const std::string& path, std::int64_t value);
   void create_group(const std::string& path);
 
+  // Extendible, chunked, compressed datasets filled block by block, so results
+  // stream to disk instead of being held whole. width 0 makes a 1-D dataset;
+  // width w > 0 makes a [rows, w] dataset. append() adds whole rows.
+  enum class Type { kFloat64, kInt64 };
+  void create_table(const std::string& path, Type type, std::uint64_t width, std::uint64_t chunk_rows);
+  void append(const std::string& path, const double* data, std::uint64_t rows);
+  void append(const std::string& path, const std::int64_t* data, std::uint64_t rows);
+
   // Attributes on an existing object ("/" for the root).
   void attribute(const std::string& object, const std::string& name, const std::string& value);
   void attribute(const std::string& object, const std::string& name, double value);

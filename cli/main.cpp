@@ -1,0 +1,54 @@
+// twinsim command line. Exit codes: 0 success, 1 runtime failure, 2 bad input or usage.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+#include "commands.hpp"
+#include "twinsim/core/error.hpp"
+
+int main(int argc, char** argv) {
+  using namespace twinsim::cli;
+  CLI::App app{"twinsim: digital-twin patient simulator for in-silico Phase I/II oncology trials"};
+  app.set_version_flag("--version", std::string("twinsim ") + TWINSIM_VERSION_STRING);
+  app.require_subcommand(1);
+
+  RunArgs run;
+  auto* run_cmd = app.add_subcommand("run", "simulate a scenario and write an HDF5 result file");
+  run_cmd->add_option("scenario", run.scenario, "scenario YAML file")->required();
+  run_cmd->add_option("-o,--output", run.output, "output HDF5 file")->required();
+  run_cmd->add_option("--replicates", run.replicates, "override the scenario's replicates")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{100'000'000}));
+  run_cmd->add_option("--seed", run.seed, "override the scenario's seed");
+  run_cmd->add_option("--threads", run.threads, "OpenMP threads (default: all cores)")->check(CLI::Range(1, 1024));
+  run_cmd->add_flag("--force", run.force, "overwrite an existing output file");
+  run_cmd->add_flag("--quiet", run.quiet, "no progress bar or summary");
+
+  std::string validate_file;
+  auto* validate_cmd = app.add_subcommand("validate", "check a scenario file; exit 0 if valid, 2 if not");
+  validate_cmd->add_option("scenario", validate_file, "scenario YAML file")->required();
+
+  auto* models_cmd = app.add_subcommand("models", "list built-in models with parameters, units and equations");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);  // prints help/version or the error
+    return code == 0 ? 0 : 2;
+  }
+  try {
+    if (*run_cmd) return run_command(run);
+    if (*validate_cmd) return validate_command(validate_file);
+    if (*models_cmd) return models_command();
+  } catch (const twinsim::core::ScenarioError& e) {
+    print_scenario_error(e);
+    return 2;
+  } catch (const twinsim::core::UsageError& e) {
+    std::fprintf(stderr, "twinsim: error: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "twinsim: error: %s\n", e.what());
+    return 1;
+  }
+  return 2;
+}

@@ -1,0 +1,40 @@
+// Models are registered by name in one list (pkpd/src/registry.cpp), with no
+// static-initialisation tricks. Asking for an unknown name lists the known ones.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "twinsim/pkpd/disposition.hpp"
+
+namespace twinsim::pkpd {
+
+struct DispositionEntry {
+  std::string name;          // "two_compartment"
+  std::string description;
+  std::function<std::unique_ptr<Disposition>()> make;
+};
+
+class ModelRegistry {
+ public:
+  template <class T>
+  void add(std::string name, std::string description) {
+    dispositions_.push_back({std::move(name), std::move(description),
+                             [] { return std::unique_ptr<Disposition>(new T()); }});
+  }
+  const std::vector<DispositionEntry>& dispositions() const { return dispositions_; }
+  // Throws std::out_of_range listing the known names.
+  const DispositionEntry& disposition(const std::string& name) const;
+  // The disposition with this many compartments, or nullptr.
+  const DispositionEntry* disposition_by_compartments(int n) const;
+
+ private:
+  std::vector<DispositionEntry> dispositions_;
+};
+
+// The registry of built-in models, built on first use.
+const ModelRegistry& registry();
+
+}  // namespace twinsim::pkpd

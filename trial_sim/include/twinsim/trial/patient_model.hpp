@@ -1,0 +1,69 @@
+// How one virtual patient responds to a dose: the source of truth a design
+// sees. Design-only mode draws DLTs from the true dose-toxicity curve; PK/PD
+// mode simulates the patient's model under the regimen.
+//
+// A patient is identified by (trial, patient index within the trial); every
+// random number comes from streams keyed by those, never by design or thread,
+// so compared designs see the same patients (common random numbers).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "twinsim/core/ode.hpp"
+#include "twinsim/pkpd/exposure.hpp"
+#include "twinsim/trial/scenario.hpp"
+
+namespace twinsim::trial {
+
+struct PatientOutcome {
+  bool dlt = false;
+  double dlt_time_h = std::numeric_limits<double>::quiet_NaN();
+  core::SolveStatus status = core::SolveStatus::kOk;
+  pkpd::ExposureMetrics exposure;
+  std::vector<double> parameters;  // individual parameter values (PK/PD mode)
+};
+
+// Per-thread scratch space of a PatientModel.
+class PatientWorkspace {
+ public:
+  virtual ~PatientWorkspace() = default;
+};
+
+class PatientModel {
+ public:
+  virtual ~PatientModel() = default;
+  virtual std::unique_ptr<PatientWorkspace> workspace() const = 0;
+  // Simulates patient `patient` of trial `trial` at dose index `dose`.
+  // timecourse (may be null) receives n_timecourse_values() doubles:
+  // variable-major, one row of time_grid().size() values per variable.
+  virtual void simulate(PatientWorkspace& ws, std::uint64_t trial, std::uint64_t patient, int dose,
+                        PatientOutcome& out, double* timecourse) const = 0;
+
+  virtual bool has_exposure() const { return false; }
+  virtual std::vector<std::string> parameter_names() const { return {}; }
+  virtual const std::vector<std::string>& timecourse_variables() const;
+  virtual const std::vector<double>& time_grid() const;
+  std::size_t n_timecourse_values() const { return timecourse_variables().size() * time_grid().size(); }
+};
+
+// Builds the patient model the scenario describes.
+std::unique_ptr<PatientModel> make_patient_model(const Scenario& scenario);
+
+// Design-only truth: patient k of trial r has a DLT at dose d iff u(r, k) < p_d,
+// with one uniform per patient shared by all doses and designs.
+class TruthPatientModel final : public PatientModel {
+ public:
+  TruthPatientModel(std::uint64_t seed, std::vector<double> p_true);
+  std::unique_ptr<PatientWorkspace> workspace() const override;
+  void simulate(PatientWorkspace& ws, std::uint64_t trial, std::uint64_t patient, int dose,
+                PatientOutcome& out, double* timecourse) const override;
+
+ private:
+  std::uint64_t seed_;
+  std::vector<double> p_true_;
+};
+
+}  // namespace twinsim::trial

@@ -1,0 +1,36 @@
+// Writes a run to the HDF5 layout of docs/hdf5-schema.md. The only trial_sim
+// code that knows the file layout; all calls happen on the main thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "twinsim/core/h5.hpp"
+#include "twinsim/trial/results.hpp"
+
+namespace twinsim::trial {
+
+class ResultWriter {
+ public:
+  // Opens a temporary file beside `path`; nothing appears under `path` until commit().
+  ResultWriter(const std::string& path, bool overwrite, const Scenario& scenario, const PatientModel& model);
+
+  void begin_design(const DesignSpec& design, bool with_timecourses);
+  void append(const ResultBlock& block);
+  void end_design(const OcAccumulator& oc);
+  void commit();
+
+ private:
+  core::H5Writer h5_;
+  const Scenario& scenario_;
+  const PatientModel& model_;
+  std::string group_;
+  bool timecourses_ = false;
+  std::vector<std::string> param_names_;
+};
+
+// Current UTC time as ISO 8601 ("2026-11-24T15:33:42Z").
+std::string utc_now_iso8601();
+
+}  // namespace twinsim::trial

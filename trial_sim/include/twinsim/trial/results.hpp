@@ -1,0 +1,80 @@
+// Plain result data, filled into slots by trial and patient number. Knows
+// nothing of HDF5 (the result writer does).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "twinsim/trial/patient_model.hpp"
+
+namespace twinsim::trial {
+
+struct PatientRow {
+  std::int64_t trial = 0;
+  std::int64_t patient = 0;  // index within the trial, in enrolment order
+  std::int64_t cohort = 0;
+  std::int64_t dose_index = 0;
+  PatientOutcome outcome;
+};
+
+struct TrialRow {
+  std::int64_t trial = 0;
+  std::int64_t selected_dose = -1;  // -1 = no dose selected
+  std::int64_t n_patients = 0;
+  std::int64_t n_dlts = 0;
+  std::int64_t n_cohorts = 0;
+  std::vector<int> n_per_dose;
+  std::vector<int> dlt_per_dose;
+};
+
+// The results of a contiguous range of trials of one design, in trial order.
+struct ResultBlock {
+  std::vector<TrialRow> trials;
+  std::vector<PatientRow> patients;
+  std::vector<double> timecourses;  // per patient: PatientModel::n_timecourse_values() doubles
+  void clear() {
+    trials.clear();
+    patients.clear();
+    timecourses.clear();
+  }
+};
+
+// Operating characteristics accumulated trial by trial (sums, so memory does
+// not grow with the number of trials). Standard errors are Monte-Carlo SEs of
+// the means: sd / sqrt(R).
+class OcAccumulator {
+ public:
+  explicit OcAccumulator(std::size_t n_doses);
+  void add(const TrialRow& t);
+
+  std::int64_t trials() const { return r_; }
+  std::vector<double> p_select() const;
+  std::vector<double> p_select_se() const;
+  double p_no_selection() const;
+  double p_no_selection_se() const;
+  std::vector<double> mean_patients() const;
+  std::vector<double> mean_patients_se() const;
+  std::vector<double> mean_dlts() const;
+  std::vector<double> mean_dlts_se() const;
+  double mean_total_patients() const;
+  double mean_total_patients_se() const;
+  double mean_total_dlts() const;
+  double mean_total_dlts_se() const;
+
+ private:
+  struct Moments {
+    double sum = 0.0, sumsq = 0.0;
+    void add(double x) {
+      sum += x;
+      sumsq += x * x;
+    }
+  };
+  double mean(const Moments& m) const;
+  double se(const Moments& m) const;
+  std::size_t d_;
+  std::int64_t r_ = 0;
+  std::vector<Moments> select_, patients_, dlts_;
+  Moments none_, total_patients_, total_dlts_;
+};
+
+}  // namespace twinsim::trial

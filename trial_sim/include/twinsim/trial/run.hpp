@@ -1,0 +1,45 @@
+// Runs every design of a scenario and writes the HDF5 result file.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "twinsim/trial/results.hpp"
+#include "twinsim/trial/scenario.hpp"
+
+namespace twinsim::trial {
+
+struct RunOptions {
+  std::string output;        // HDF5 path
+  bool overwrite = false;    // --force
+  int threads = 0;           // 0: OpenMP default
+  // Called from the main thread with (trials done, trials total) over all designs.
+  std::function<void(std::int64_t, std::int64_t)> progress;
+  // Memory bound for one block of results held before it is written (bytes).
+  std::size_t block_bytes = 64u << 20;
+};
+
+struct DesignSummary {
+  std::string name;
+  std::string type;
+  std::int64_t trials = 0;
+  std::vector<double> p_select, mean_patients, mean_dlts;
+  double p_no_selection = 0.0;
+  double mean_total_patients = 0.0;
+  // PK/PD mode: mean exposure over patients with a successful solve.
+  double mean_cmax = 0.0, mean_auc_first = 0.0, mean_ctrough = 0.0;
+  std::int64_t patients = 0;
+  std::int64_t failed_patients = 0;
+};
+
+struct RunSummary {
+  std::vector<DesignSummary> designs;
+  double seconds = 0.0;
+};
+
+RunSummary run_scenario(const Scenario& scenario, const RunOptions& options);
+
+}  // namespace twinsim::trial

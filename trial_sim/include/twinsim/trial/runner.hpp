@@ -1,0 +1,39 @@
+// Runs the replicate trials of one design, a block at a time, in parallel
+// (OpenMP). Each trial writes into its own slot and blocks are returned in
+// trial order, so results do not depend on the number of threads.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "twinsim/trial/results.hpp"
+
+namespace twinsim::trial {
+
+class DesignRunner {
+ public:
+  // threads <= 0: OpenMP's default.
+  DesignRunner(const Design& design, const PatientModel& model, std::size_t n_doses, int threads,
+               bool keep_timecourses);
+  ~DesignRunner();
+
+  // Simulates trials [first, first + count) into out (cleared first).
+  void run_block(std::int64_t first, std::int64_t count, ResultBlock& out);
+
+  // Simulates one trial; exposed for tests. ws must come from model.workspace().
+  void run_trial(std::int64_t trial, PatientWorkspace& ws, TrialRow& row, std::vector<PatientRow>& patients,
+                 std::vector<double>& timecourses) const;
+
+ private:
+  const Design& design_;
+  const PatientModel& model_;
+  std::size_t n_doses_;
+  int threads_;
+  bool keep_timecourses_;
+  std::vector<std::unique_ptr<PatientWorkspace>> workspaces_;  // one per thread
+};
+
+int effective_threads(int requested);
+
+}  // namespace twinsim::trial

@@ -1,0 +1,140 @@
+#include "twinsim/trial/result_writer.hpp"
+
+#include <ctime>
+
+#include "twinsim/core/version.hpp"
+
+namespace twinsim::trial {
+
+using Type = core::H5Writer::Type;
+
+std::string utc_now_iso8601() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+namespace {
+constexpr std::uint64_t kChunkRows = 4096;
+
+const char* const kPatientIntColumns[] = {"trial", "patient", "cohort", "dose_index", "dlt", "solve_status"};
+const char* const kExposureColumns[] = {"cmax", "tmax", "ctrough", "cmin_last", "auc_first", "auc_last", "auc_total"};
+const char* const kTrialColumns[] = {"trial", "selected_dose", "n_patients", "n_dlts", "n_cohorts"};
+}  // namespace
+
+ResultWriter::ResultWriter(const std::string& path, bool overwrite, const Scenario& s, const PatientModel& model)
+    : h5_(path, overwrite), scenario_(s), model_(model), param_names_(model.parameter_names()) {
+  h5_.attribute("/", "twinsim_version", std::string(core::version()));
+  h5_.attribute("/", "schema_version", static_cast<std::int64_t>(core::kSchemaVersion));
+  h5_.attribute("/", "scenario_name", s.name);
+  h5_.attribute("/", "scenario_file", s.source_path);
+  h5_.attribute("/", "scenario_yaml", s.source_text);
+  h5_.attribute("/", "seed", static_cast<std::int64_t>(s.seed));
+  h5_.attribute("/", "replicates", s.replicates);
+  h5_.attribute("/", "mode", std::string(s.pkpd_mode() ? "pkpd" : "design_only"));
+  h5_.attribute("/", "created_utc", utc_now_iso8601());
+  h5_.write("/dose_levels", s.dose_levels);
+  if (s.true_dlt_probabilities) h5_.write("/truth/dlt_probability", *s.true_dlt_probabilities);
+}
+
+void ResultWriter::begin_design(const DesignSpec& d, bool with_timecourses) {
+  group_ = "/designs/" + d.name;
+  h5_.create_group(group_);
+  h5_.attribute(group_, "type", d.type);
+  if (d.design->target() >= 0) h5_.attribute(group_, "target", d.design->target());
+  for (const char* c : kTrialColumns) h5_.create_table(group_ + "/trials/" + c, Type::kInt64, 0, kChunkRows);
+  for (const char* c : kPatientIntColumns) h5_.create_table(group_ + "/patients/" + c, Type::kInt64, 0, kChunkRows);
+  h5_.create_table(group_ + "/patients/dose", Type::kFloat64, 0, kChunkRows);
+  h5_.create_table(group_ + "/patients/dlt_time_h", Type::kFloat64, 0, kChunkRows);
+  if (model_.has_exposure())
+    for (const char* c : kExposureColumns) h5_.create_table(group_ + "/patients/" + c, Type::kFloat64, 0, kChunkRows);
+  for (const auto& p : param_names_) h5_.create_table(group_ + "/patients/" + p, Type::kFloat64, 0, kChunkRows);
+  timecourses_ = with_timecourses && !model_.timecourse_variables().empty();
+  if (timecourses_) {
+    const auto& grid = model_.time_grid();
+    h5_.write(group_ + "/timecourses/time", grid);
+    h5_.attribute(group_ + "/timecourses/time", "unit", std::string("h"));
+    const std::uint64_t rows = std::max<std::uint64_t>(1, 65536 / std::max<std::size_t>(1, grid.size()));
+    for (const auto& v : model_.timecourse_variables())
+      h5_.create_table(group_ + "/timecourses/" + v, Type::kFloat64, grid.size(), rows);
+  }
+}
+
+void ResultWriter::append(const ResultBlock& b) {
+  auto ints = [&](const std::string& path, auto get, const auto& rows) {
+    std::vector<std::int64_t> col;
+    col.reserve(rows.size());
+    for (const auto& r : rows) col.push_back(get(r));
+    h5_.append(path, col.data(), col.size());
+  };
+  auto doubles = [&](const std::string& path, auto get, const auto& rows) {
+    std::vector<double> col;
+    col.reserve(rows.size());
+    for (const auto& r : rows) col.push_back(get(r));
+    h5_.append(path, col.data(), col.size());
+  };
+  const std::string t = group_ + "/trials/";
+  ints(t + "trial", [](const TrialRow& r) { return r.trial; }, b.trials);
+  ints(t + "selected_dose", [](const TrialRow& r) { return r.selected_dose; }, b.trials);
+  ints(t + "n_patients", [](const TrialRow& r) { return r.n_patients; }, b.trials);
+  ints(t + "n_dlts", [](const TrialRow& r) { return r.n_dlts; }, b.trials);
+  ints(t + "n_cohorts", [](const TrialRow& r) { return r.n_cohorts; }, b.trials);
+
+  const std::string p = group_ + "/patients/";
+  ints(p + "trial", [](const PatientRow& r) { return r.trial; }, b.patients);
+  ints(p + "patient", [](const PatientRow& r) { return r.patient; }, b.patients);
+  ints(p + "cohort", [](const PatientRow& r) { return r.cohort; }, b.patients);
+  ints(p + "dose_index", [](const PatientRow& r) { return r.dose_index; }, b.patients);
+  ints(p + "dlt", [](const PatientRow& r) { return std::int64_t{r.outcome.dlt ? 1 : 0}; }, b.patients);
+  ints(p + "solve_status", [](const PatientRow& r) { return static_cast<std::int64_t>(r.outcome.status); }, b.patients);
+  const auto& levels = scenario_.dose_levels;
+  doubles(p + "dose", [&](const PatientRow& r) { return levels[static_cast<std::size_t>(r.dose_index)]; }, b.patients);
+  doubles(p + "dlt_time_h", [](const PatientRow& r) { return r.outcome.dlt_time_h; }, b.patients);
+  if (model_.has_exposure()) {
+    doubles(p + "cmax", [](const PatientRow& r) { return r.outcome.exposure.cmax; }, b.patients);
+    doubles(p + "tmax", [](const PatientRow& r) { return r.outcome.exposure.tmax; }, b.patients);
+    doubles(p + "ctrough", [](const PatientRow& r) { return r.outcome.exposure.ctrough; }, b.patients);
+    doubles(p + "cmin_last", [](const PatientRow& r) { return r.outcome.exposure.cmin_last; }, b.patients);
+    doubles(p + "auc_first", [](const PatientRow& r) { return r.outcome.exposure.auc_first; }, b.patients);
+    doubles(p + "auc_last", [](const PatientRow& r) { return r.outcome.exposure.auc_last; }, b.patients);
+    doubles(p + "auc_total", [](const PatientRow& r) { return r.outcome.exposure.auc_total; }, b.patients);
+  }
+  for (std::size_t k = 0; k < param_names_.size(); ++k) {
+    doubles(p + param_names_[k], [k](const PatientRow& r) { return r.outcome.parameters.at(k); }, b.patients);
+  }
+  if (timecourses_) {
+    const std::size_t T = model_.time_grid().size();
+    const auto& vars = model_.timecourse_variables();
+    const std::size_t P = b.patients.size();
+    std::vector<double> rows(P * T);
+    for (std::size_t v = 0; v < vars.size(); ++v) {
+      for (std::size_t i = 0; i < P; ++i)
+        for (std::size_t k = 0; k < T; ++k) rows[i * T + k] = b.timecourses[(i * vars.size() + v) * T + k];
+      h5_.append(group_ + "/timecourses/" + vars[v], rows.data(), P);
+    }
+  }
+}
+
+void ResultWriter::end_design(const OcAccumulator& oc) {
+  const std::string o = group_ + "/oc/";
+  h5_.write(o + "p_select", oc.p_select());
+  h5_.write(o + "p_select_se", oc.p_select_se());
+  h5_.write_scalar(o + "p_no_selection", oc.p_no_selection());
+  h5_.write_scalar(o + "p_no_selection_se", oc.p_no_selection_se());
+  h5_.write(o + "mean_patients", oc.mean_patients());
+  h5_.write(o + "mean_patients_se", oc.mean_patients_se());
+  h5_.write(o + "mean_dlts", oc.mean_dlts());
+  h5_.write(o + "mean_dlts_se", oc.mean_dlts_se());
+  h5_.write_scalar(o + "mean_total_patients", oc.mean_total_patients());
+  h5_.write_scalar(o + "mean_total_patients_se", oc.mean_total_patients_se());
+  h5_.write_scalar(o + "mean_total_dlts", oc.mean_total_dlts());
+  h5_.write_scalar(o + "mean_total_dlts_se", oc.mean_total_dlts_se());
+  h5_.write_scalar(o + "trials", oc.trials());
+}
+
+void ResultWriter::commit() { h5_.commit(); }
+
+}  // namespace twinsim::trial

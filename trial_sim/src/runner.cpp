@@ -1,0 +1,116 @@
+#include "twinsim/trial/runner.hpp"
+
+#include <stdexcept>
+#include <string>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "twinsim/trial/designs.hpp"
+
+namespace twinsim::trial {
+
+int effective_threads(int requested) {
+#ifdef _OPENMP
+  return requested > 0 ? requested : omp_get_max_threads();
+#else
+  (void)requested;
+  return 1;
+#endif
+}
+
+DesignRunner::DesignRunner(const Design& design, const PatientModel& model, std::size_t n_doses, int threads,
+                           bool keep_timecourses)
+    : design_(design),
+      model_(model),
+      n_doses_(n_doses),
+      threads_(effective_threads(threads)),
+      keep_timecourses_(keep_timecourses) {
+  for (int i = 0; i < threads_; ++i) workspaces_.push_back(model_.workspace());
+}
+
+DesignRunner::~DesignRunner() = default;
+
+void DesignRunner::run_trial(std::int64_t trial, PatientWorkspace& ws, TrialRow& row,
+                             std::vector<PatientRow>& patients, std::vector<double>& timecourses) const {
+  const std::size_t tc_values = keep_timecourses_ ? model_.n_timecourse_values() : 0;
+  patients.clear();
+  timecourses.clear();
+  TrialData data(n_doses_);
+  auto run = design_.start();
+  Decision dec = run->first();
+  while (!dec.stop) {
+    if (dec.dose < 0 || static_cast<std::size_t>(dec.dose) >= n_doses_ || dec.cohort_size <= 0)
+      throw std::logic_error("design returned an invalid decision (dose " + std::to_string(dec.dose) + ")");
+    if (data.total_patients + dec.cohort_size > kMaxPatientsPerTrial)
+      throw std::logic_error("design exceeded the patient limit of one trial");
+    int cohort_dlts = 0;
+    for (int j = 0; j < dec.cohort_size; ++j) {
+      PatientRow p;
+      p.trial = trial;
+      p.patient = data.total_patients + j;
+      p.cohort = data.cohorts;
+      p.dose_index = dec.dose;
+      double* tc = nullptr;
+      if (tc_values) {
+        timecourses.resize(timecourses.size() + tc_values);
+        tc = timecourses.data() + timecourses.size() - tc_values;
+      }
+      model_.simulate(ws, static_cast<std::uint64_t>(trial), static_cast<std::uint64_t>(p.patient), dec.dose,
+                      p.outcome, tc);
+      cohort_dlts += p.outcome.dlt ? 1 : 0;
+      patients.push_back(std::move(p));
+    }
+    const auto d = static_cast<std::size_t>(dec.dose);
+    data.n[d] += dec.cohort_size;
+    data.dlt[d] += cohort_dlts;
+    data.current = dec.dose;
+    data.last_cohort_size = dec.cohort_size;
+    data.last_cohort_dlts = cohort_dlts;
+    data.total_patients += dec.cohort_size;
+    data.cohorts += 1;
+    dec = run->next(data);
+  }
+  row.trial = trial;
+  row.selected_dose = run->select(data);
+  row.n_patients = data.total_patients;
+  row.n_cohorts = data.cohorts;
+  row.n_dlts = 0;
+  for (int x : data.dlt) row.n_dlts += x;
+  row.n_per_dose = data.n;
+  row.dlt_per_dose = data.dlt;
+}
+
+void DesignRunner::run_block(std::int64_t first, std::int64_t count, ResultBlock& out) {
+  out.clear();
+  const auto n = static_cast<std::size_t>(count);
+  std::vector<TrialRow> rows(n);
+  std::vector<std::vector<PatientRow>> patients(n);
+  std::vector<std::vector<double>> tcs(n);
+  // No exception may cross the OpenMP region: catch, keep the first, rethrow after.
+  std::exception_ptr error;
+#pragma omp parallel for schedule(dynamic, 16) num_threads(threads_)
+  for (std::int64_t i = 0; i < count; ++i) {
+#ifdef _OPENMP
+    const int tid = omp_get_thread_num();
+#else
+    const int tid = 0;
+#endif
+    try {
+      const auto k = static_cast<std::size_t>(i);
+      run_trial(first + i, *workspaces_[static_cast<std::size_t>(tid)], rows[k], patients[k], tcs[k]);
+    } catch (...) {
+#pragma omp critical(twinsim_runner_error)
+      if (!error) error = std::current_exception();
+    }
+  }
+  if (error) std::rethrow_exception(error);
+  out.trials = std::move(rows);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (auto& p : patients[i]) out.patients.push_back(std::move(p));
+    out.timecourses.insert(out.timecourses.end(), tcs[i].begin(), tcs[i].end());
+  }
+}
+
+}  // namespace twinsim::trial
