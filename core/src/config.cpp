@@ -231,6 +231,9 @@ bool Range::contains(double v) const {
 }
 
 std::string format_number(double v) {
+  if (std::isfinite(v) && v == std::floor(v) && std::abs(v) < 1e15) {
+    return std::to_string(static_cast<long long>(v));
+  }
   for (int prec = 6; prec <= 17; ++prec) {
     std::ostringstream os;
     os.precision(prec);
@@ -423,7 +426,7 @@ ConfigNode MapReader::get(const std::string& key) {
 ConfigNode MapReader::require(const std::string& key) {
   ConfigNode n = get(key);
   if (n.is_missing() && valid_) {
-    diag_.error(node_.mark(), n.path(), "missing required key '" + key + "'");
+    diag_.error(node_.mark(), n.path(), "required key is missing");
   }
   return n;
 }

@@ -102,7 +102,7 @@ std::optional<RegimenSpec> read_regimen(const ConfigNode& node, Diagnostics& dia
   bool ok = true;
   if (g.route == pkpd::Route::kIvInfusion) {
     if (inf_node.is_missing()) {
-      diag.error(node.mark(), inf_node.path(), "missing required key 'infusion_duration_h' (route is iv_infusion)");
+      diag.error(node.mark(), inf_node.path(), "required key is missing (route is iv_infusion)");
       ok = false;
     } else if (auto d = core::read_double(inf_node, diag, Range::positive())) {
       g.infusion_duration_h = *d;
@@ -271,7 +271,7 @@ Scenario parse(const ConfigNode& root, Diagnostics& diag) {
 
   const ConfigNode regimen = r.get("regimen");
   if (!model.is_missing() && regimen.is_missing()) {
-    diag.error(root.mark(), "regimen", "missing required key 'regimen' (PK/PD mode)");
+    diag.error(root.mark(), "regimen", "required key is missing (PK/PD mode needs a regimen)");
   } else if (model.is_missing() && !regimen.is_missing()) {
     diag.error(regimen.key_mark(), "regimen", "only valid in PK/PD mode (with 'model')");
   } else if (!regimen.is_missing()) {

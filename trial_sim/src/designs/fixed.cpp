@@ -38,7 +38,8 @@ std::unique_ptr<Design> parse_fixed(core::MapReader& r, const DesignContext& ctx
   const core::ConfigNode dose_node = r.require("dose");
   const auto dose = dose_node.is_missing() ? std::nullopt : core::read_double(dose_node, r.diagnostics());
   const auto patients = r.required_int("patients", core::Range::closed(1, kMaxPatientsPerTrial));
-  if (!dose || !patients) return nullptr;
+  // Without dose levels (already reported) the dose cannot be checked.
+  if (!dose || !patients || ctx.dose_levels.empty()) return nullptr;
   const double want = dose.value();
   const auto it = std::find_if(ctx.dose_levels.begin(), ctx.dose_levels.end(),
                                [want](double d) { return std::abs(d - want) <= 1e-9 * std::max(1.0, std::abs(d)); });

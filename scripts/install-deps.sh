@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages twinsim needs to build and test, and does
+# nothing when they are all present. Run as root (or with sudo available).
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  libeigen3-dev          # Eigen
+  libsundials-dev        # CVODE (SUNDIALS 6)
+  libhdf5-dev hdf5-tools # HDF5 C library, h5dump/h5ls
+  libyaml-cpp-dev        # YAML
+  catch2                 # Catch2 v2 tests
+  libcli11-dev           # CLI11
+  librandom123-dev       # Random123 (Philox)
+  libboost-math-dev      # Boost.Math (beta distribution, quadrature, erfc_inv)
+  libomp-dev             # OpenMP runtime
+  python3-h5py python3-numpy  # end-to-end tests open the HDF5 output in h5py
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
