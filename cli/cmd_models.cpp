@@ -2,6 +2,7 @@
 #include <string>
 
 #include "commands.hpp"
+#include "twinsim/pkpd/pd_model.hpp"
 #include "twinsim/pkpd/pk_model.hpp"
 #include "twinsim/pkpd/registry.hpp"
 
@@ -58,6 +59,22 @@ int models_command() {
   std::printf("    dA1/dt = ... - VMAX*C/(KM + C)\n");
   std::printf("\nevery model also takes:\n");
   print_params({mm.parameters()[3], mm.parameters()[4]});
+
+  std::printf("\nPD models (model.pd[]), driven by C = Cc (default) or an effect-compartment Ce (input: NAME):\n\n");
+  for (const auto& e : pkpd::registry().pd_models()) {
+    const auto out = e.model->output();
+    std::printf("%s  -> %s (%s)  %s\n", e.name.c_str(), out.name.c_str(), out.unit.c_str(), e.description.c_str());
+    std::printf("  parameters:\n");
+    print_params(e.model->parameters());
+    if (e.model->n_states() > 0) {
+      std::printf("  states:");
+      for (const auto& st : e.model->states()) std::printf(" %s (%s)", st.name.c_str(), st.unit.c_str());
+      std::printf("\n");
+    }
+    std::printf("  equations:\n");
+    print_indented(e.model->equations());
+    std::printf("\n");
+  }
   return 0;
 }
 

@@ -1,6 +1,7 @@
 #include "twinsim/pkpd/pk_simulator.hpp"
 
-#include <unsupported/Eigen/MatrixFunctions>
+#include "engine_parts.hpp"
+#include "hybrid_engine.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -15,6 +16,7 @@ const char* to_string(Engine e) {
     case Engine::kAuto: return "auto";
     case Engine::kAnalytic: return "analytic";
     case Engine::kOde: return "ode";
+    case Engine::kHybrid: return "hybrid";
   }
   return "?";
 }
@@ -50,85 +52,51 @@ core::DoseEvent make_dose(const PkSystem& s, Route route, double time_h, double 
 
 namespace {
 
-// dA/dt for the ODE engine: linear part, optional Michaelis-Menten elimination,
-// and the current piecewise-constant infusion rates.
-class PkOde final : public core::OdeSystem {
+// dy/dt for the ODE engine: PK linear part, optional Michaelis-Menten
+// elimination, the current piecewise-constant infusion rates, and PD blocks.
+class ModelOde final : public core::OdeSystem {
  public:
-  PkOde(const PkSystem& s, const StateVector& rate) : s_(s), rate_(rate) {}
-  int size() const override { return s_.n_states; }
-  void rhs(double, const double* y, double* ydot) const override {
+  ModelOde(const ModelSystem& m, const StateVector& rate) : m_(m), s_(m.pk), rate_(rate) {}
+  int size() const override { return m_.n_states; }
+  void rhs(double t, const double* y, double* ydot) const override {
     const int n = s_.n_states;
     Eigen::Map<const Eigen::VectorXd> x(y, n);
     Eigen::Map<Eigen::VectorXd> dx(ydot, n);
     dx.noalias() = s_.A * x;
-    dx += rate_;
+    dx += rate_.head(n);
     if (s_.michaelis_menten) {
       const double c = y[s_.idx_central] / s_.v_central;
       dx[s_.idx_central] -= s_.vmax * c / (s_.km + c);
     }
+    m_.pd_rhs(t, s_.concentration(y), y, ydot);
   }
   bool has_jacobian() const override { return true; }
-  bool jacobian(double, const double* y, double* jac) const override {
-    const int n = s_.n_states;
-    Eigen::Map<Eigen::MatrixXd> J(jac, n, n);
-    J = s_.A;
+  bool jacobian(double t, const double* y, double* jac) const override {
+    const int N = m_.n_states, n = s_.n_states;
+    Eigen::Map<Eigen::MatrixXd> J(jac, N, N);
+    J.setZero();
+    J.topLeftCorner(n, n) = s_.A;
     if (s_.michaelis_menten) {
       const double c = y[s_.idx_central] / s_.v_central;
       const double denom = s_.km + c;
       J(s_.idx_central, s_.idx_central) -= s_.vmax * s_.km / (s_.v_central * denom * denom);
     }
+    double dfdcc[kMaxStates] = {0};
+    m_.pd_jacobian(t, s_.concentration(y), y, jac, N, dfdcc);
+    // Chain rule through Cc = A_central / V.
+    for (int i = n; i < N; ++i) J(i, s_.idx_central) += dfdcc[i] / s_.v_central;
     return true;
   }
 
  private:
+  const ModelSystem& m_;
   const PkSystem& s_;
   const StateVector& rate_;
 };
 
-// Exact propagator for linear systems, with e^{Ah} and its integral cached per
-// distinct step length h (a regular output grid needs one or two).
-class AnalyticPropagator {
- public:
-  void bind(const PkSystem& s) {
-    s_ = &s;
-    cache_.clear();
-  }
-  void reset(double t, const StateVector&) { t_ = t; }
-  core::SolveStatus advance(double t_to, double /*t_stop*/, StateVector& x, const StateVector& r) {
-    const double h = t_to - t_;
-    if (h > 0) {
-      const auto& ep = step(h);
-      StateVector next = ep.first * x;
-      if (r.any()) next.noalias() += ep.second * r;  // rates are exactly zero between infusions
-      x = next;
-      t_ = t_to;
-    }
-    return core::SolveStatus::kOk;
-  }
-
- private:
-  using Pair = std::pair<StateMatrix, StateMatrix>;
-  const Pair& step(double h) {
-    auto it = cache_.find(h);
-    if (it != cache_.end()) return it->second;
-    if (cache_.size() > 64) cache_.clear();  // bound memory on irregular grids
-    const int n = s_->n_states;
-    // exp([[A, I], [0, 0]] h) = [[e^{Ah}, integral_0^h e^{As} ds], [0, I]].
-    Eigen::MatrixXd M = Eigen::MatrixXd::Zero(2 * n, 2 * n);
-    M.topLeftCorner(n, n) = s_->A * h;
-    M.topRightCorner(n, n) = Eigen::MatrixXd::Identity(n, n) * h;
-    const Eigen::MatrixXd E = M.exp();
-    Pair p{E.topLeftCorner(n, n), E.topRightCorner(n, n)};
-    return cache_.emplace(h, std::move(p)).first->second;
-  }
-  const PkSystem* s_ = nullptr;
-  double t_ = 0.0;
-  std::map<double, Pair> cache_;
-};
-
 class OdePropagator {
  public:
-  OdePropagator(core::CvodeSolver& solver, const PkOde& ode, const core::OdeOptions& opt)
+  OdePropagator(core::CvodeSolver& solver, const ModelOde& ode, const core::OdeOptions& opt)
       : solver_(solver), ode_(ode), opt_(opt) {}
   void reset(double t, const StateVector& x) {
     if (!started_) {
@@ -144,64 +112,16 @@ class OdePropagator {
 
  private:
   core::CvodeSolver& solver_;
-  const PkOde& ode_;
+  const ModelOde& ode_;
   const core::OdeOptions& opt_;
   bool started_ = false;
 };
 
-// The event loop shared by both engines: integrate continuously between input
-// changes, apply boluses and rate changes at their exact times, restart there.
-template <class Propagator>
-void run(Propagator& prop, const PkSystem& s, const std::vector<core::InputAction>& actions,
-         const std::vector<Sample>& samples, StateVector& rate, Trajectory& out) {
-  const int n = s.n_states;
-  StateVector x = StateVector::Zero(n);
-  rate.setZero(n);
-  double t = 0.0;
-  if (!samples.empty()) t = std::min(t, samples.front().time);
-  if (!actions.empty()) t = std::min(t, actions.front().time);
-  prop.reset(t, x);
-  std::size_t ai = 0;
-  const double inf = std::numeric_limits<double>::infinity();
-  for (std::size_t j = 0; j < samples.size(); ++j) {
-    const Sample& smp = samples[j];
-    while (ai < actions.size() &&
-           (actions[ai].time < smp.time || (actions[ai].time == smp.time && smp.after_inputs))) {
-      const double ta = actions[ai].time;
-      if (ta > t) {
-        const auto st = prop.advance(ta, ta, x, rate);
-        if (st != core::SolveStatus::kOk) {
-          out.status = st;
-          return;
-        }
-        t = ta;
-      }
-      for (; ai < actions.size() && actions[ai].time == ta; ++ai) {
-        x[actions[ai].cmt] += actions[ai].bolus;
-        rate[actions[ai].cmt] += actions[ai].rate_change;
-      }
-      // Rates that should cancel exactly may leave rounding residue.
-      for (int i = 0; i < n; ++i)
-        if (std::abs(rate[i]) < 1e-12) rate[i] = 0.0;
-      prop.reset(t, x);
-    }
-    if (smp.time > t) {
-      const double t_stop = ai < actions.size() ? actions[ai].time : inf;
-      const auto st = prop.advance(smp.time, std::min(t_stop, samples.back().time), x, rate);
-      if (st != core::SolveStatus::kOk) {
-        out.status = st;
-        return;
-      }
-      t = smp.time;
-    }
-    out.states.col(static_cast<Eigen::Index>(j)) = x;
-  }
-}
-
 }  // namespace
 
 struct PkSimulator::Impl {
-  AnalyticPropagator analytic;
+  detail::AnalyticPropagator analytic;
+  detail::HybridEngine hybrid;
   std::map<int, std::unique_ptr<core::CvodeSolver>> solvers;  // one per system size
   StateVector rate;
 };
@@ -211,31 +131,63 @@ PkSimulator::~PkSimulator() = default;
 
 void PkSimulator::simulate(const PkSystem& system, const std::vector<core::InputAction>& actions,
                            const std::vector<Sample>& samples, Engine engine, Trajectory& out) {
+  simulate(ModelSystem(system), actions, samples, engine, out);
+}
+
+void PkSimulator::simulate(const ModelSystem& model, const std::vector<core::InputAction>& actions,
+                           const std::vector<Sample>& samples, Engine engine, Trajectory& out) {
+  const PkSystem& system = model.pk;
   if (!samples_sorted(samples)) throw std::invalid_argument("PkSimulator: samples not sorted");
   for (const auto& a : actions)
     if (a.cmt < 0 || a.cmt >= system.n_states) throw std::invalid_argument("PkSimulator: dose compartment out of range");
-  out.states.resize(system.n_states, static_cast<Eigen::Index>(samples.size()));
+  out.states.resize(model.n_states, static_cast<Eigen::Index>(samples.size()));
   out.states.setConstant(std::numeric_limits<double>::quiet_NaN());
   out.status = core::SolveStatus::kOk;
   out.message.clear();
   out.steps = 0;
-  if (engine == Engine::kAuto) engine = system.linear() ? Engine::kAnalytic : Engine::kOde;
-  if (engine == Engine::kAnalytic) {
-    if (!system.linear()) throw std::invalid_argument("analytic engine needs linear elimination");
+  const bool analytic_ok = system.linear() && !model.has_pd_states();
+  if (engine == Engine::kAuto) {
+    engine = analytic_ok ? Engine::kAnalytic : impl_->hybrid.applicable(model) ? Engine::kHybrid : Engine::kOde;
+  }
+  if (engine == Engine::kHybrid) {
+    if (!impl_->hybrid.applicable(model)) throw std::invalid_argument("hybrid engine needs linear, diagonalisable PK and PD states");
+    // PK rows exactly, then the PD rows by CVODE.
+    const ModelSystem pk_only(system);
     impl_->analytic.bind(system);
-    run(impl_->analytic, system, actions, samples, impl_->rate, out);
+    Trajectory pk;
+    pk.states.resize(system.n_states, static_cast<Eigen::Index>(samples.size()));
+    detail::run(impl_->analytic, pk_only, actions, samples, impl_->rate, pk);
+    if (pk.status != core::SolveStatus::kOk) {
+      out.status = pk.status;
+      out.message = "analytic PK solution is not finite";
+      return;
+    }
+    out.states.topRows(system.n_states) = pk.states;
+    const int n_pd = model.n_states - system.n_states;
+    auto& slot = impl_->solvers[n_pd];
+    if (!slot) slot = std::make_unique<core::CvodeSolver>(n_pd);
+    const long steps_before = slot->total_steps();
+    impl_->analytic.bind(system);
+    impl_->hybrid.run_pd(model, actions, samples, *slot, hybrid_options_, impl_->analytic, out);
+    out.steps = slot->total_steps() - steps_before;
+    return;
+  }
+  if (engine == Engine::kAnalytic) {
+    if (!analytic_ok) throw std::invalid_argument("analytic engine needs linear PK and no PD states");
+    impl_->analytic.bind(system);
+    detail::run(impl_->analytic, model, actions, samples, impl_->rate, out);
     if (!out.states.allFinite() && out.status == core::SolveStatus::kOk) {
       out.status = core::SolveStatus::kNonFinite;
     }
     if (out.status != core::SolveStatus::kOk) out.message = "analytic solution is not finite";
     return;
   }
-  auto& slot = impl_->solvers[system.n_states];
-  if (!slot) slot = std::make_unique<core::CvodeSolver>(system.n_states);
+  auto& slot = impl_->solvers[model.n_states];
+  if (!slot) slot = std::make_unique<core::CvodeSolver>(model.n_states);
   const long steps_before = slot->total_steps();
-  PkOde ode(system, impl_->rate);
+  ModelOde ode(model, impl_->rate);
   OdePropagator prop(*slot, ode, ode_options_);
-  run(prop, system, actions, samples, impl_->rate, out);
+  detail::run(prop, model, actions, samples, impl_->rate, out);
   out.steps = slot->total_steps() - steps_before;
   if (out.status != core::SolveStatus::kOk) out.message = slot->last_message();
 }

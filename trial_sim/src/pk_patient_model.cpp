@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
+
+#include "twinsim/trial/endpoints/ctcae.hpp"
 
 namespace twinsim::trial {
 
@@ -16,70 +19,221 @@ std::vector<double> make_grid(double end_h, double step_h) {
   return g;
 }
 
+std::vector<double> assessment_times(const EndpointSpec& e, double end_h) {
+  std::vector<double> t;
+  if (!e.recist) return t;
+  for (int k = 1; k * e.recist->assessment_interval_h <= end_h + 1e-9; ++k)
+    t.push_back(k * e.recist->assessment_interval_h);
+  return t;
+}
+
+std::vector<double> extra_sample_times(const RegimenSpec& g, const std::vector<double>& assessments) {
+  std::vector<double> t = assessments;
+  for (int c = 0; c <= g.cycles; ++c) t.push_back(c * g.cycle_length_h);
+  return t;
+}
+
 struct PkWorkspace final : PatientWorkspace {
   pkpd::PkSimulator sim;
   pkpd::Trajectory traj;
   std::vector<core::DoseEvent> doses;
+  std::vector<double> times, conc, auc, series;
+  std::vector<std::vector<double>> criteria_series;
 };
+
+const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 }  // namespace
 
 PkPatientModel::PkPatientModel(const Scenario& s)
     : pk_(*s.pk),
+      pd_(s.pd),
       regimen_(s.regimen),
+      endpoints_(s.endpoints),
       dose_levels_(s.dose_levels),
       grid_(make_grid(s.regimen.end_time(), s.output.grid_h)),
       variables_(s.output.timecourses),
-      plan_(grid_, s.regimen.dose_times(), s.regimen.interval_h, s.regimen.end_time()) {
-  // Typical patient: its system tells where each named state lives.
-  const pkpd::PkSystem typical = pk_.model->compile(pk_.values);
-  const auto names = pk_.model->state_names(typical.n_transit);
-  for (const auto& v : variables_) {
-    if (v == "Cc") {
-      variable_state_.push_back(-1);
-    } else {
-      const auto it = std::find(names.begin(), names.end(), v);
-      variable_state_.push_back(static_cast<int>(it - names.begin()));
+      assessments_(assessment_times(s.endpoints, s.regimen.end_time())),
+      pk_state_names_(pk_.model->state_names(pk_.model->compile(pk_.values).n_transit)),
+      plan_(grid_, s.regimen.dose_times(), s.regimen.interval_h, s.regimen.end_time(),
+            extra_sample_times(s.regimen, assessments_)) {
+  for (const auto& v : variables_) variable_readers_.push_back(variable(v));
+  const bool has_anc = std::any_of(pd_.begin(), pd_.end(), [](const PdSpec& p) { return p.name == "ANC"; });
+  if (has_anc) {
+    anc_column_ = static_cast<int>(extra_.size());
+    extra_.push_back({"anc_nadir", "10^9/L"});
+    extra_.push_back({"anc_nadir_time_h", "h"});
+    extra_.push_back({"neutropenia_grade", "CTCAE grade", true});
+    extra_.push_back({"anc_recovery_h", "h"});
+  }
+  if (endpoints_.recist) {
+    recist_column_ = static_cast<int>(extra_.size());
+    extra_.push_back({"tumor_baseline", "mm"});
+    extra_.push_back({"tumor_nadir", "mm"});
+    extra_.push_back({"best_response", "1 CR, 2 PR, 3 SD, 4 PD, 0 not evaluable", true});
+    extra_.push_back({"objective_response", "0/1", true});
+    extra_.push_back({"progressed", "0/1", true});
+    extra_.push_back({"ttp_h", "h"});
+  }
+  if (endpoints_.exposure_threshold) {
+    above_column_ = static_cast<int>(extra_.size());
+    extra_.push_back({"time_above_threshold_h", "h"});
+  }
+}
+
+PkPatientModel::Variable PkPatientModel::variable(const std::string& name) const {
+  Variable v;
+  if (name == "Cc") return v;
+  for (std::size_t i = 0; i < pd_.size(); ++i) {
+    if (pd_[i].name == name) {
+      v.kind = Variable::Kind::kPdOutput;
+      v.index = static_cast<int>(i);
+      return v;
     }
   }
+  const auto it = std::find(pk_state_names_.begin(), pk_state_names_.end(), name);
+  if (it == pk_state_names_.end()) throw std::logic_error("unknown variable " + name);
+  v.kind = Variable::Kind::kState;
+  v.index = static_cast<int>(it - pk_state_names_.begin());
+  return v;
+}
+
+double PkPatientModel::read(const pkpd::ModelSystem& m, const Variable& v, const double* y) const {
+  switch (v.kind) {
+    case Variable::Kind::kConcentration: return m.pk.concentration(y);
+    case Variable::Kind::kState: return y[v.index];
+    case Variable::Kind::kPdOutput: return m.output(v.index, y);
+  }
+  return kNaN;
+}
+
+void PkPatientModel::fill_series(const pkpd::ModelSystem& m, const pkpd::Trajectory& traj, const Variable& v,
+                                 std::vector<double>& out) const {
+  const auto n = static_cast<std::size_t>(traj.states.cols());
+  out.resize(n);
+  for (std::size_t j = 0; j < n; ++j) out[j] = read(m, v, traj.states.col(static_cast<Eigen::Index>(j)).data());
 }
 
 std::vector<std::string> PkPatientModel::parameter_names() const {
   std::vector<std::string> names;
   for (const auto& p : pk_.model->parameters()) names.push_back(p.name);
+  for (const auto& d : pd_)
+    for (const auto& p : d.model->parameters()) names.push_back(d.name + "." + p.name);
   return names;
+}
+
+std::vector<ColumnSpec> PkPatientModel::cycle_columns() const {
+  std::vector<ColumnSpec> c = {{"cmax", "mg/L"}, {"tmax", "h"}, {"cmin", "mg/L"}, {"auc", "mg*h/L"}};
+  if (endpoints_.exposure_threshold) c.push_back({"time_above_threshold_h", "h"});
+  return c;
+}
+
+pkpd::ModelSystem PkPatientModel::compile(const std::vector<double>& values) const {
+  const std::size_t n_pk = pk_.values.size();
+  pkpd::ModelSystem m(pk_.model->compile(std::vector<double>(values.begin(), values.begin() + static_cast<long>(n_pk))));
+  std::size_t k = n_pk;
+  for (const auto& d : pd_) {
+    const std::size_t np = d.values.size();
+    m.add_pd(d.model.get(), std::vector<double>(values.begin() + static_cast<long>(k), values.begin() + static_cast<long>(k + np)),
+             d.input_block);
+    k += np;
+  }
+  return m;
 }
 
 std::unique_ptr<PatientWorkspace> PkPatientModel::workspace() const { return std::make_unique<PkWorkspace>(); }
 
-void PkPatientModel::simulate(PatientWorkspace& base, std::uint64_t, std::uint64_t, int dose,
-                              PatientOutcome& out, double* timecourse) const {
+void PkPatientModel::simulate(PatientWorkspace& base, std::uint64_t, std::uint64_t, int dose, PatientOutcome& out,
+                              double* timecourse) const {
   auto& ws = static_cast<PkWorkspace&>(base);
   out = PatientOutcome{};
   out.parameters = pk_.values;
-  const pkpd::PkSystem system = pk_.model->compile(out.parameters);
+  for (const auto& d : pd_) out.parameters.insert(out.parameters.end(), d.values.begin(), d.values.end());
+  const pkpd::ModelSystem system = compile(out.parameters);
   const double amount = dose_levels_[static_cast<std::size_t>(dose)];
   ws.doses.clear();
   // One record per cycle with ADDL, as a NONMEM data set would have it.
   for (int c = 0; c < regimen_.cycles; ++c) {
-    core::DoseEvent e = pkpd::make_dose(system, regimen_.route, c * regimen_.cycle_length_h, amount,
+    core::DoseEvent e = pkpd::make_dose(system.pk, regimen_.route, c * regimen_.cycle_length_h, amount,
                                         regimen_.infusion_duration_h);
     e.ii = regimen_.interval_h;
     e.addl = regimen_.doses_per_cycle - 1;
     ws.doses.push_back(e);
   }
-  const auto actions = core::expand_doses(ws.doses);
-  ws.sim.simulate(system, actions, plan_.samples(), pkpd::Engine::kAuto, ws.traj);
+  ws.sim.simulate(system, core::expand_doses(ws.doses), plan_.samples(), pkpd::Engine::kAuto, ws.traj);
   out.status = ws.traj.status;
-  out.exposure = plan_.metrics(system, ws.traj);
-  if (!timecourse) return;
+  out.extra.assign(extra_.size(), kNaN);
+  const auto n_cycle_cols = cycle_columns().size();
+  out.cycles.assign(static_cast<std::size_t>(regimen_.cycles) * n_cycle_cols, kNaN);
   const std::size_t T = grid_.size();
+  if (out.status != core::SolveStatus::kOk) {
+    if (timecourse) std::fill(timecourse, timecourse + variables_.size() * T, kNaN);
+    return;
+  }
+  out.exposure = plan_.metrics(system.pk, ws.traj);
+
+  const auto& samples = plan_.samples();
+  ws.times.resize(samples.size());
+  for (std::size_t j = 0; j < samples.size(); ++j) ws.times[j] = samples[j].time;
+  fill_series(system, ws.traj, Variable{}, ws.conc);
+  ws.auc.resize(samples.size());
+  for (std::size_t j = 0; j < samples.size(); ++j) ws.auc[j] = ws.traj.states(system.pk.idx_auc, static_cast<Eigen::Index>(j));
+
+  const double threshold = endpoints_.exposure_threshold.value_or(0.0);
+  for (int c = 0; c < regimen_.cycles; ++c) {
+    const auto w = pkpd::window_exposure(ws.times, ws.conc, ws.auc, c * regimen_.cycle_length_h,
+                                         (c + 1) * regimen_.cycle_length_h, threshold);
+    double* row = out.cycles.data() + static_cast<std::size_t>(c) * n_cycle_cols;
+    row[0] = w.cmax;
+    row[1] = w.tmax;
+    row[2] = w.cmin;
+    row[3] = w.auc;
+    if (endpoints_.exposure_threshold) row[4] = w.time_above_h;
+  }
+  if (above_column_ >= 0) {
+    out.extra[static_cast<std::size_t>(above_column_)] =
+        pkpd::window_exposure(ws.times, ws.conc, ws.auc, 0.0, regimen_.end_time(), threshold).time_above_h;
+  }
+  if (anc_column_ >= 0) {
+    fill_series(system, ws.traj, variable("ANC"), ws.series);
+    const auto n = summarize_neutropenia(ws.times, ws.series, endpoints_.anc_lln);
+    double* e = out.extra.data() + anc_column_;
+    e[0] = n.nadir;
+    e[1] = n.nadir_time_h;
+    e[2] = n.worst_grade;
+    e[3] = n.recovery_h;
+  }
+  if (endpoints_.dlt) {
+    const auto& rule = *endpoints_.dlt;
+    ws.criteria_series.resize(rule.criteria.size());
+    std::vector<const std::vector<double>*> ptrs;
+    for (std::size_t k = 0; k < rule.criteria.size(); ++k) {
+      fill_series(system, ws.traj, variable(rule.criteria[k].variable), ws.criteria_series[k]);
+      ptrs.push_back(&ws.criteria_series[k]);
+    }
+    const DltResult d = evaluate_dlt(rule, ws.times, ptrs);
+    out.dlt = d.dlt;
+    out.dlt_time_h = d.time_h;
+  }
+  if (recist_column_ >= 0) {
+    const Variable v = variable(endpoints_.recist->variable);
+    std::vector<double> sld;
+    for (double t : assessments_) sld.push_back(read(system, v, ws.traj.states.col(plan_.index_of(t)).data()));
+    const double baseline = read(system, v, ws.traj.states.col(plan_.index_of(0.0)).data());
+    const RecistResult r = evaluate_recist(baseline, assessments_, sld, endpoints_.recist->options);
+    double* e = out.extra.data() + recist_column_;
+    e[0] = baseline;
+    e[1] = sld.empty() ? baseline : std::min(baseline, *std::min_element(sld.begin(), sld.end()));
+    e[2] = static_cast<double>(r.best);
+    e[3] = r.objective_response ? 1 : 0;
+    e[4] = r.progressed ? 1 : 0;
+    e[5] = r.ttp_h;
+  }
+  if (!timecourse) return;
   for (std::size_t v = 0; v < variables_.size(); ++v) {
     for (std::size_t k = 0; k < T; ++k) {
       const int j = plan_.grid_index()[k];
-      const int st = variable_state_[v];
-      timecourse[v * T + k] = st < 0 ? ws.traj.states(system.idx_central, j) / system.v_central
-                                     : ws.traj.states(st, j);
+      timecourse[v * T + k] = read(system, variable_readers_[v], ws.traj.states.col(j).data());
     }
   }
 }

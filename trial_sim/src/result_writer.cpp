@@ -1,5 +1,6 @@
 #include "twinsim/trial/result_writer.hpp"
 
+#include <cmath>
 #include <ctime>
 
 #include "twinsim/core/version.hpp"
@@ -52,6 +53,20 @@ void ResultWriter::begin_design(const DesignSpec& d, bool with_timecourses) {
   if (model_.has_exposure())
     for (const char* c : kExposureColumns) h5_.create_table(group_ + "/patients/" + c, Type::kFloat64, 0, kChunkRows);
   for (const auto& p : param_names_) h5_.create_table(group_ + "/patients/" + p, Type::kFloat64, 0, kChunkRows);
+  for (const auto& c : model_.extra_columns()) {
+    const std::string path = group_ + "/patients/" + c.name;
+    h5_.create_table(path, c.integer ? Type::kInt64 : Type::kFloat64, 0, kChunkRows);
+    h5_.attribute(path, "unit", c.unit);
+  }
+  if (model_.n_cycles() > 0) {
+    for (const char* c : {"trial", "patient", "cycle"})
+      h5_.create_table(group_ + "/cycles/" + c, Type::kInt64, 0, kChunkRows);
+    for (const auto& c : model_.cycle_columns()) {
+      const std::string path = group_ + "/cycles/" + c.name;
+      h5_.create_table(path, Type::kFloat64, 0, kChunkRows);
+      h5_.attribute(path, "unit", c.unit);
+    }
+  }
   timecourses_ = with_timecourses && !model_.timecourse_variables().empty();
   if (timecourses_) {
     const auto& grid = model_.time_grid();
@@ -104,6 +119,36 @@ void ResultWriter::append(const ResultBlock& b) {
   }
   for (std::size_t k = 0; k < param_names_.size(); ++k) {
     doubles(p + param_names_[k], [k](const PatientRow& r) { return r.outcome.parameters.at(k); }, b.patients);
+  }
+  const auto extra = model_.extra_columns();
+  for (std::size_t k = 0; k < extra.size(); ++k) {
+    if (extra[k].integer) {
+      ints(p + extra[k].name, [k](const PatientRow& r) {
+        const double v = r.outcome.extra.at(k);
+        return std::isnan(v) ? std::int64_t{-1} : static_cast<std::int64_t>(std::llround(v));  // -1: not available
+      }, b.patients);
+    } else {
+      doubles(p + extra[k].name, [k](const PatientRow& r) { return r.outcome.extra.at(k); }, b.patients);
+    }
+  }
+  if (model_.n_cycles() > 0) {
+    const auto cols = model_.cycle_columns();
+    const auto C = static_cast<std::size_t>(model_.n_cycles());
+    std::vector<std::int64_t> trial, patient, cycle;
+    std::vector<std::vector<double>> values(cols.size());
+    for (const auto& r : b.patients) {
+      for (std::size_t c = 0; c < C; ++c) {
+        trial.push_back(r.trial);
+        patient.push_back(r.patient);
+        cycle.push_back(static_cast<std::int64_t>(c));
+        for (std::size_t k = 0; k < cols.size(); ++k) values[k].push_back(r.outcome.cycles.at(c * cols.size() + k));
+      }
+    }
+    const std::string cy = group_ + "/cycles/";
+    h5_.append(cy + "trial", trial.data(), trial.size());
+    h5_.append(cy + "patient", patient.data(), patient.size());
+    h5_.append(cy + "cycle", cycle.data(), cycle.size());
+    for (std::size_t k = 0; k < cols.size(); ++k) h5_.append(cy + cols[k].name, values[k].data(), values[k].size());
   }
   if (timecourses_) {
     const std::size_t T = model_.time_grid().size();

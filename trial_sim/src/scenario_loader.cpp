@@ -7,6 +7,7 @@
 
 #include "twinsim/pkpd/pk_model.hpp"
 #include "twinsim/trial/scenario.hpp"
+#include "scenario_parts.hpp"
 
 namespace twinsim::trial {
 
@@ -14,6 +15,15 @@ using core::ConfigNode;
 using core::Diagnostics;
 using core::MapReader;
 using core::Range;
+
+std::vector<std::string> Scenario::variables() const {
+  std::vector<std::string> v;
+  if (!pk) return v;
+  v.push_back("Cc");
+  for (const auto& n : pk->model->state_names(0)) v.push_back(n);
+  for (const auto& p : pd) v.push_back(p.name);
+  return v;
+}
 
 std::vector<double> RegimenSpec::dose_times() const {
   std::vector<double> t;
@@ -29,144 +39,6 @@ double RegimenSpec::end_time() const {
 }
 
 namespace {
-
-pkpd::Absorption absorption_from(const std::string& s) {
-  if (s == "first_order") return pkpd::Absorption::kFirstOrder;
-  if (s == "zero_order") return pkpd::Absorption::kZeroOrder;
-  if (s == "transit") return pkpd::Absorption::kTransit;
-  return pkpd::Absorption::kNone;
-}
-
-pkpd::Route route_from(const std::string& s) {
-  if (s == "iv_bolus") return pkpd::Route::kIvBolus;
-  if (s == "iv_infusion") return pkpd::Route::kIvInfusion;
-  return pkpd::Route::kOral;
-}
-
-std::optional<PkSpec> read_pk(const ConfigNode& node, Diagnostics& diag) {
-  MapReader r(node, diag);
-  if (!r.valid()) return std::nullopt;
-  const auto cmt = r.required_int("compartments", Range::closed(1, 3));
-  const std::string absorption =
-      r.optional_choice("absorption", {"none", "first_order", "zero_order", "transit"}, "none");
-  const std::string elimination = r.optional_choice("elimination", {"linear", "michaelis_menten"}, "linear");
-  const ConfigNode params_node = r.require("parameters");
-  r.finish();
-  if (!cmt) return std::nullopt;
-
-  PkSpec spec;
-  spec.model = std::make_shared<pkpd::PkModel>(
-      static_cast<int>(*cmt), absorption_from(absorption),
-      elimination == "michaelis_menten" ? pkpd::Elimination::kMichaelisMenten : pkpd::Elimination::kLinear);
-  const auto& specs = spec.model->parameters();
-  spec.values.assign(specs.size(), 0.0);
-  MapReader p(params_node, diag);
-  if (!p.valid()) return std::nullopt;
-  bool ok = true;
-  for (std::size_t i = 0; i < specs.size(); ++i) {
-    const auto& ps = specs[i];
-    std::optional<double> v;
-    if (ps.required()) {
-      v = ps.integer ? [&]() -> std::optional<double> {
-        auto iv = p.required_int(ps.name, ps.range);
-        return iv ? std::optional<double>(static_cast<double>(*iv)) : std::nullopt;
-      }()
-                     : p.required_double(ps.name, ps.range);
-    } else {
-      v = p.optional_double(ps.name, ps.default_value, ps.range);
-    }
-    if (v) spec.values[i] = *v;
-    else ok = false;
-  }
-  p.finish();
-  if (!ok) return std::nullopt;
-  return spec;
-}
-
-std::optional<RegimenSpec> read_regimen(const ConfigNode& node, Diagnostics& diag) {
-  MapReader r(node, diag);
-  if (!r.valid()) return std::nullopt;
-  RegimenSpec g;
-  const auto route = r.required_choice("route", {"oral", "iv_bolus", "iv_infusion"});
-  const auto interval = r.required_double("interval_h", Range::positive());
-  const auto doses = r.required_int("doses_per_cycle", Range::closed(1, ScenarioLimits::kMaxDosesPerCycle));
-  const auto cycle_len = r.required_double("cycle_length_h", Range::positive());
-  g.cycles = static_cast<int>(r.optional_int("cycles", 1, Range::closed(1, ScenarioLimits::kMaxCycles)));
-  const ConfigNode inf_node = r.get("infusion_duration_h");
-  r.finish();
-  if (!route || !interval || !doses || !cycle_len) return std::nullopt;
-  g.route = route_from(*route);
-  g.interval_h = *interval;
-  g.doses_per_cycle = static_cast<int>(*doses);
-  g.cycle_length_h = *cycle_len;
-  bool ok = true;
-  if (g.route == pkpd::Route::kIvInfusion) {
-    if (inf_node.is_missing()) {
-      diag.error(node.mark(), inf_node.path(), "required key is missing (route is iv_infusion)");
-      ok = false;
-    } else if (auto d = core::read_double(inf_node, diag, Range::positive())) {
-      g.infusion_duration_h = *d;
-    } else {
-      ok = false;
-    }
-  } else if (!inf_node.is_missing()) {
-    diag.error(inf_node.key_mark(), inf_node.path(), "only valid with route: iv_infusion");
-    ok = false;
-  }
-  if ((g.doses_per_cycle - 1) * g.interval_h >= g.cycle_length_h) {
-    diag.error(node.get("doses_per_cycle").mark(), node.get("doses_per_cycle").path(),
-               std::to_string(g.doses_per_cycle) + " doses every " + core::format_number(g.interval_h) +
-                   " h do not fit in a cycle of " + core::format_number(g.cycle_length_h) + " h");
-    ok = false;
-  }
-  if (ok && g.end_time() > ScenarioLimits::kMaxSimulatedHours) {
-    diag.error(node.mark(), node.path(),
-               "regimen lasts " + core::format_number(g.end_time()) + " h; the limit is " +
-                   core::format_number(ScenarioLimits::kMaxSimulatedHours) + " h (20 years)");
-    ok = false;
-  }
-  if (!ok) return std::nullopt;
-  return g;
-}
-
-OutputSpec read_output(const ConfigNode& node, Diagnostics& diag, const std::vector<std::string>& variables,
-                       double end_time) {
-  OutputSpec out;
-  MapReader r(node, diag);
-  if (!r.valid()) return out;
-  const ConfigNode tc = r.get("timecourses");
-  const ConfigNode grid_node = r.get("grid_h");
-  out.grid_h = r.optional_double("grid_h", 1.0, Range::positive());
-  r.finish();
-  if (!tc.is_missing()) {
-    if (!tc.is_sequence()) {
-      diag.error(tc.mark(), tc.path(), "expected a list of variable names, got " + tc.describe());
-    } else {
-      for (std::size_t i = 0; i < tc.size(); ++i) {
-        auto name = core::read_string(tc.at(i), diag);
-        if (!name) continue;
-        if (std::find(variables.begin(), variables.end(), *name) == variables.end()) {
-          std::string msg = "unknown variable '" + *name + "'";
-          const std::string hint = core::closest_match(*name, variables);
-          if (!hint.empty()) msg += " (did you mean '" + hint + "'?)";
-          msg += "; this model has:";
-          for (const auto& v : variables) msg += " " + v;
-          diag.error(tc.at(i).mark(), tc.at(i).path(), msg);
-        } else if (std::find(out.timecourses.begin(), out.timecourses.end(), *name) != out.timecourses.end()) {
-          diag.error(tc.at(i).mark(), tc.at(i).path(), "'" + *name + "' is listed twice");
-        } else {
-          out.timecourses.push_back(*name);
-        }
-      }
-    }
-  }
-  if (end_time / out.grid_h > static_cast<double>(ScenarioLimits::kMaxGridPoints)) {
-    diag.error(grid_node.mark(), grid_node.path(),
-               "grid of " + core::format_number(std::floor(end_time / out.grid_h) + 1) +
-                   " points; the limit is " + std::to_string(ScenarioLimits::kMaxGridPoints));
-  }
-  return out;
-}
 
 bool valid_design_name(const std::string& s) {
   if (s.empty() || s.size() > 64) return false;
@@ -265,8 +137,8 @@ Scenario parse(const ConfigNode& root, Diagnostics& diag) {
     const ConfigNode pk = m.require("pk");
     const ConfigNode pd = m.get("pd");
     m.finish();
-    if (!pd.is_missing()) diag.error(pd.key_mark(), pd.path(), "PD models are not available in this version yet");
     if (!pk.is_missing()) s.pk = read_pk(pk, diag);
+    if (!pd.is_missing()) s.pd = read_pd(pd, diag);
   }
 
   const ConfigNode regimen = r.get("regimen");
@@ -289,14 +161,29 @@ Scenario parse(const ConfigNode& root, Diagnostics& diag) {
     if (!s.pk) {
       diag.error(output.key_mark(), "output", "only valid in PK/PD mode (with 'model')");
     } else {
-      std::vector<std::string> variables = {"Cc"};
-      for (const auto& n : s.pk->model->state_names(0)) variables.push_back(n);
-      s.output = read_output(output, diag, variables, s.regimen.end_time());
+      s.output = read_output(output, diag, s.variables(), s.regimen.end_time());
+    }
+  }
+  const ConfigNode endpoints = r.get("endpoints");
+  if (!endpoints.is_missing()) {
+    if (!s.pk) {
+      diag.error(endpoints.key_mark(), "endpoints", "only valid in PK/PD mode (with 'model')");
+    } else {
+      s.endpoints = read_endpoints(endpoints, diag, s);
     }
   }
 
   DesignContext ctx{s.dose_levels.size(), s.dose_levels};
-  s.designs = read_designs(r.require("designs"), diag, ctx);
+  const ConfigNode designs = r.require("designs");
+  s.designs = read_designs(designs, diag, ctx);
+  if (s.pk && !s.endpoints.dlt) {
+    for (std::size_t i = 0; i < s.designs.size(); ++i) {
+      if (s.designs[i].type != "fixed") {
+        diag.error(designs.at(i).mark(), designs.at(i).path(),
+                   "dose-finding design '" + s.designs[i].type + "' needs endpoints.dlt in PK/PD mode");
+      }
+    }
+  }
   r.finish();
   diag.throw_if_any();
   return s;

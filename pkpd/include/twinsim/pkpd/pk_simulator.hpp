@@ -6,6 +6,8 @@
 //    computed once per distinct step h (NONMEM's general linear model, ADVAN5/7,
 //    takes the same route). No ODE solver, exact up to rounding.
 //  - ode: CVODE (BDF) on the same equations, required for Michaelis-Menten.
+//  - hybrid: linear PK exactly, PD states by CVODE with Cc(t) as a known sum of
+//    exponentials (hybrid_engine.hpp); chosen automatically when it applies.
 //
 // Inputs change only at dose actions; the solver restarts only there.
 // A sample at a dose time is taken before that dose unless after_inputs is set
@@ -21,6 +23,7 @@
 
 #include "twinsim/core/dosing.hpp"
 #include "twinsim/core/ode.hpp"
+#include "twinsim/pkpd/model_system.hpp"
 #include "twinsim/pkpd/pk_model.hpp"
 
 namespace twinsim::pkpd {
@@ -34,13 +37,13 @@ struct Sample {
 bool samples_sorted(const std::vector<Sample>& samples);
 
 struct Trajectory {
-  Eigen::MatrixXd states;  // n_states x n_samples, amounts (mg) and AUC (mg*h/L)
+  Eigen::MatrixXd states;  // n_states x n_samples: PK amounts (mg), AUC (mg*h/L), PD states
   core::SolveStatus status = core::SolveStatus::kOk;
   std::string message;     // why the solve failed, if it did
   long steps = 0;          // ODE steps taken (0 for the analytic engine)
 };
 
-enum class Engine { kAuto, kAnalytic, kOde };
+enum class Engine { kAuto, kAnalytic, kOde, kHybrid };
 const char* to_string(Engine e);
 
 // The dose record for `amount_mg` given by `route` at `time_h`, with the
@@ -58,16 +61,22 @@ class PkSimulator {
   PkSimulator& operator=(const PkSimulator&) = delete;
 
   core::OdeOptions& ode_options() { return ode_options_; }
+  // Tolerances of the PD integration in the hybrid engine.
+  core::OdeOptions& hybrid_options() { return hybrid_options_; }
 
   // kAuto picks analytic for linear systems and ode otherwise. Solver failures
   // are reported in out.status (never thrown); invalid arguments throw.
   void simulate(const PkSystem& system, const std::vector<core::InputAction>& actions,
+                const std::vector<Sample>& samples, Engine engine, Trajectory& out);
+  // PK with PD blocks: analytic only when no PD block has states.
+  void simulate(const ModelSystem& system, const std::vector<core::InputAction>& actions,
                 const std::vector<Sample>& samples, Engine engine, Trajectory& out);
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
   core::OdeOptions ode_options_;
+  core::OdeOptions hybrid_options_ = {1e-7, {1e-9}, 500000, 0.0, 5};
 };
 
 }  // namespace twinsim::pkpd

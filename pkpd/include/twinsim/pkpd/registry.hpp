@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "twinsim/pkpd/disposition.hpp"
+#include "twinsim/pkpd/pd_model.hpp"
 
 namespace twinsim::pkpd {
 
@@ -17,6 +18,12 @@ struct DispositionEntry {
   std::function<std::unique_ptr<Disposition>()> make;
 };
 
+struct PdEntry {
+  std::string name;         // "friberg"
+  std::string description;
+  std::shared_ptr<const PdModel> model;  // stateless: shared by all patients and threads
+};
+
 class ModelRegistry {
  public:
   template <class T>
@@ -24,6 +31,13 @@ class ModelRegistry {
     dispositions_.push_back({std::move(name), std::move(description),
                              [] { return std::unique_ptr<Disposition>(new T()); }});
   }
+  void add_pd(std::string name, std::string description, std::shared_ptr<const PdModel> model) {
+    pd_.push_back({std::move(name), std::move(description), std::move(model)});
+  }
+  const std::vector<PdEntry>& pd_models() const { return pd_; }
+  // nullptr if unknown.
+  const PdEntry* pd(const std::string& name) const;
+  std::vector<std::string> pd_names() const;
   const std::vector<DispositionEntry>& dispositions() const { return dispositions_; }
   // Throws std::out_of_range listing the known names.
   const DispositionEntry& disposition(const std::string& name) const;
@@ -32,6 +46,7 @@ class ModelRegistry {
 
  private:
   std::vector<DispositionEntry> dispositions_;
+  std::vector<PdEntry> pd_;
 };
 
 // The registry of built-in models, built on first use.

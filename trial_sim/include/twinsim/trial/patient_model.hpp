@@ -24,6 +24,15 @@ struct PatientOutcome {
   core::SolveStatus status = core::SolveStatus::kOk;
   pkpd::ExposureMetrics exposure;
   std::vector<double> parameters;  // individual parameter values (PK/PD mode)
+  std::vector<double> extra;       // values of PatientModel::extra_columns()
+  std::vector<double> cycles;      // n_cycles() rows of cycle_columns() values
+};
+
+// A per-patient output column beyond the fixed ones.
+struct ColumnSpec {
+  std::string name;
+  std::string unit;
+  bool integer = false;
 };
 
 // Per-thread scratch space of a PatientModel.
@@ -43,6 +52,9 @@ class PatientModel {
                         PatientOutcome& out, double* timecourse) const = 0;
 
   virtual bool has_exposure() const { return false; }
+  virtual std::vector<ColumnSpec> extra_columns() const { return {}; }
+  virtual std::vector<ColumnSpec> cycle_columns() const { return {}; }
+  virtual int n_cycles() const { return 0; }
   virtual std::vector<std::string> parameter_names() const { return {}; }
   virtual const std::vector<std::string>& timecourse_variables() const;
   virtual const std::vector<double>& time_grid() const;

@@ -9,7 +9,10 @@
 #include <vector>
 
 #include "twinsim/core/error.hpp"
+#include "twinsim/pkpd/pd_model.hpp"
 #include "twinsim/pkpd/pk_model.hpp"
+#include "twinsim/trial/endpoints/dlt_rule.hpp"
+#include "twinsim/trial/endpoints/recist.hpp"
 #include "twinsim/trial/design.hpp"
 
 namespace twinsim::trial {
@@ -44,6 +47,27 @@ struct PkSpec {
   std::vector<double> values;  // typical values in model->parameters() order
 };
 
+struct PdSpec {
+  std::string type;                            // registry name, "friberg"
+  std::string name;                            // output variable name ("ANC" by default)
+  std::shared_ptr<const pkpd::PdModel> model;
+  std::vector<double> values;                  // in model->parameters() order
+  int input_block = -1;                        // -1: Cc; else index of an effect_compartment entry
+};
+
+struct RecistSpec {
+  std::string variable = "TUMOR";
+  double assessment_interval_h = 1008.0;  // every 6 weeks
+  RecistOptions options;
+};
+
+struct EndpointSpec {
+  std::optional<DltRule> dlt;
+  double anc_lln = 2.0;                    // 10^9/L
+  std::optional<RecistSpec> recist;
+  std::optional<double> exposure_threshold;  // mg/L, for time above threshold
+};
+
 struct OutputSpec {
   std::vector<std::string> timecourses;  // "Cc", "AUC", state names
   double grid_h = 1.0;
@@ -64,7 +88,9 @@ struct Scenario {
   // Exactly one source of truth: design-only DLT probabilities, or a PK/PD model.
   std::optional<std::vector<double>> true_dlt_probabilities;
   std::optional<PkSpec> pk;
+  std::vector<PdSpec> pd;
   RegimenSpec regimen;
+  EndpointSpec endpoints;
   OutputSpec output;
   std::vector<DesignSpec> designs;
 
@@ -72,6 +98,9 @@ struct Scenario {
   std::string source_text;  // its full text (stored in the HDF5 provenance)
 
   bool pkpd_mode() const { return pk.has_value(); }
+  // Names a time course, DLT criterion or RECIST may refer to: Cc, AUC, PK
+  // state names, PD output names.
+  std::vector<std::string> variables() const;
 };
 
 // Parses and validates; collects every problem and throws core::ScenarioError.

@@ -1,0 +1,55 @@
+// A patient's whole model: the compiled PK system plus PD blocks driven by the
+// central concentration or by an effect-compartment concentration.
+//
+// State layout: PK states (see pk_model.hpp) first, then each PD block's
+// states in order. Direct-effect PD blocks have no states.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "twinsim/pkpd/pd_model.hpp"
+#include "twinsim/pkpd/pk_model.hpp"
+
+namespace twinsim::pkpd {
+
+struct PdBlock {
+  const PdModel* model = nullptr;
+  std::vector<double> params;  // in model->parameters() order
+  int first_state = 0;         // index of the block's first state in the full vector
+  int n_states = 0;
+  int input_block = -1;        // -1: driven by Cc; else index of an effect-compartment block
+};
+
+struct ModelSystem {
+  ModelSystem() = default;
+  explicit ModelSystem(PkSystem p) : pk(std::move(p)), n_states(pk.n_states) {}
+
+  PkSystem pk;
+  std::vector<PdBlock> pd;
+  int n_states = 0;
+
+  // Appends a PD block after the existing states; returns its index.
+  int add_pd(const PdModel* model, std::vector<double> params, int input_block);
+  bool has_pd_states() const { return n_states > pk.n_states; }
+  // Initial state: PK empty, PD blocks at rest.
+  void initial_state(double* y) const;
+  // Concentration driving block b.
+  double input(int b, const double* y) const {
+    const int in = pd[static_cast<std::size_t>(b)].input_block;
+    return in < 0 ? pk.concentration(y) : y[pd[static_cast<std::size_t>(in)].first_state];
+  }
+  // dy/dt of every PD state at time t with central concentration cc; y and dy
+  // use the full layout (PD states at their first_state offsets).
+  void pd_rhs(double t, double cc, const double* y, double* dy) const;
+  // PD part of the Jacobian, column-major with leading dimension ld, into the
+  // full layout; dfdcc[i] receives d(dy_i)/d(cc) for PD states driven by Cc.
+  void pd_jacobian(double t, double cc, const double* y, double* jac, int ld, double* dfdcc) const;
+  // Output value of block b at state y.
+  double output(int b, const double* y) const {
+    const PdBlock& blk = pd[static_cast<std::size_t>(b)];
+    return blk.model->value(blk.params.data(), input(b, y), y + blk.first_state);
+  }
+};
+
+}  // namespace twinsim::pkpd

@@ -1,0 +1,320 @@
+// Scenario sections of PK/PD mode: model.pk, model.pd, regimen, output, endpoints.
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "scenario_parts.hpp"
+#include "twinsim/pkpd/registry.hpp"
+
+namespace twinsim::trial {
+
+using core::ConfigNode;
+using core::Diagnostics;
+using core::MapReader;
+using core::Range;
+
+namespace {
+
+pkpd::Absorption absorption_from(const std::string& s) {
+  if (s == "first_order") return pkpd::Absorption::kFirstOrder;
+  if (s == "zero_order") return pkpd::Absorption::kZeroOrder;
+  if (s == "transit") return pkpd::Absorption::kTransit;
+  return pkpd::Absorption::kNone;
+}
+
+pkpd::Route route_from(const std::string& s) {
+  if (s == "iv_bolus") return pkpd::Route::kIvBolus;
+  if (s == "iv_infusion") return pkpd::Route::kIvInfusion;
+  return pkpd::Route::kOral;
+}
+
+}  // namespace
+
+std::optional<std::vector<double>> read_parameters(const ConfigNode& node, Diagnostics& diag,
+                                                   const std::vector<pkpd::ParamSpec>& specs) {
+  MapReader p(node, diag);
+  if (!p.valid()) return std::nullopt;
+  std::vector<double> values(specs.size(), 0.0);
+  bool ok = true;
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    const auto& ps = specs[i];
+    std::optional<double> v;
+    if (ps.integer) {
+      const auto iv = ps.required() ? p.required_int(ps.name, ps.range)
+                                    : std::optional<std::int64_t>(p.optional_int(
+                                          ps.name, static_cast<std::int64_t>(ps.default_value), ps.range));
+      if (iv) v = static_cast<double>(*iv);
+    } else if (ps.required()) {
+      v = p.required_double(ps.name, ps.range);
+    } else {
+      v = p.optional_double(ps.name, ps.default_value, ps.range);
+    }
+    if (v) values[i] = *v;
+    else ok = false;
+  }
+  p.finish();
+  if (!ok) return std::nullopt;
+  return values;
+}
+
+std::optional<PkSpec> read_pk(const ConfigNode& node, Diagnostics& diag) {
+  MapReader r(node, diag);
+  if (!r.valid()) return std::nullopt;
+  const auto cmt = r.required_int("compartments", Range::closed(1, 3));
+  const std::string absorption =
+      r.optional_choice("absorption", {"none", "first_order", "zero_order", "transit"}, "none");
+  const std::string elimination = r.optional_choice("elimination", {"linear", "michaelis_menten"}, "linear");
+  const ConfigNode params_node = r.require("parameters");
+  r.finish();
+  if (!cmt) return std::nullopt;
+
+  PkSpec spec;
+  spec.model = std::make_shared<pkpd::PkModel>(
+      static_cast<int>(*cmt), absorption_from(absorption),
+      elimination == "michaelis_menten" ? pkpd::Elimination::kMichaelisMenten : pkpd::Elimination::kLinear);
+  auto values = read_parameters(params_node, diag, spec.model->parameters());
+  if (!values) return std::nullopt;
+  spec.values = std::move(*values);
+  return spec;
+}
+
+std::optional<RegimenSpec> read_regimen(const ConfigNode& node, Diagnostics& diag) {
+  MapReader r(node, diag);
+  if (!r.valid()) return std::nullopt;
+  RegimenSpec g;
+  const auto route = r.required_choice("route", {"oral", "iv_bolus", "iv_infusion"});
+  const auto interval = r.required_double("interval_h", Range::positive());
+  const auto doses = r.required_int("doses_per_cycle", Range::closed(1, ScenarioLimits::kMaxDosesPerCycle));
+  const auto cycle_len = r.required_double("cycle_length_h", Range::positive());
+  g.cycles = static_cast<int>(r.optional_int("cycles", 1, Range::closed(1, ScenarioLimits::kMaxCycles)));
+  const ConfigNode inf_node = r.get("infusion_duration_h");
+  r.finish();
+  if (!route || !interval || !doses || !cycle_len) return std::nullopt;
+  g.route = route_from(*route);
+  g.interval_h = *interval;
+  g.doses_per_cycle = static_cast<int>(*doses);
+  g.cycle_length_h = *cycle_len;
+  bool ok = true;
+  if (g.route == pkpd::Route::kIvInfusion) {
+    if (inf_node.is_missing()) {
+      diag.error(node.mark(), inf_node.path(), "required key is missing (route is iv_infusion)");
+      ok = false;
+    } else if (auto d = core::read_double(inf_node, diag, Range::positive())) {
+      g.infusion_duration_h = *d;
+    } else {
+      ok = false;
+    }
+  } else if (!inf_node.is_missing()) {
+    diag.error(inf_node.key_mark(), inf_node.path(), "only valid with route: iv_infusion");
+    ok = false;
+  }
+  if ((g.doses_per_cycle - 1) * g.interval_h >= g.cycle_length_h) {
+    diag.error(node.get("doses_per_cycle").mark(), node.get("doses_per_cycle").path(),
+               std::to_string(g.doses_per_cycle) + " doses every " + core::format_number(g.interval_h) +
+                   " h do not fit in a cycle of " + core::format_number(g.cycle_length_h) + " h");
+    ok = false;
+  }
+  if (ok && g.end_time() > ScenarioLimits::kMaxSimulatedHours) {
+    diag.error(node.mark(), node.path(),
+               "regimen lasts " + core::format_number(g.end_time()) + " h; the limit is " +
+                   core::format_number(ScenarioLimits::kMaxSimulatedHours) + " h (20 years)");
+    ok = false;
+  }
+  if (!ok) return std::nullopt;
+  return g;
+}
+
+OutputSpec read_output(const ConfigNode& node, Diagnostics& diag, const std::vector<std::string>& variables,
+                       double end_time) {
+  OutputSpec out;
+  MapReader r(node, diag);
+  if (!r.valid()) return out;
+  const ConfigNode tc = r.get("timecourses");
+  const ConfigNode grid_node = r.get("grid_h");
+  out.grid_h = r.optional_double("grid_h", 1.0, Range::positive());
+  r.finish();
+  if (!tc.is_missing()) {
+    if (!tc.is_sequence()) {
+      diag.error(tc.mark(), tc.path(), "expected a list of variable names, got " + tc.describe());
+    } else {
+      for (std::size_t i = 0; i < tc.size(); ++i) {
+        auto name = core::read_string(tc.at(i), diag);
+        if (!name) continue;
+        if (std::find(variables.begin(), variables.end(), *name) == variables.end()) {
+          std::string msg = "unknown variable '" + *name + "'";
+          const std::string hint = core::closest_match(*name, variables);
+          if (!hint.empty()) msg += " (did you mean '" + hint + "'?)";
+          msg += "; this model has:";
+          for (const auto& v : variables) msg += " " + v;
+          diag.error(tc.at(i).mark(), tc.at(i).path(), msg);
+        } else if (std::find(out.timecourses.begin(), out.timecourses.end(), *name) != out.timecourses.end()) {
+          diag.error(tc.at(i).mark(), tc.at(i).path(), "'" + *name + "' is listed twice");
+        } else {
+          out.timecourses.push_back(*name);
+        }
+      }
+    }
+  }
+  if (end_time / out.grid_h > static_cast<double>(ScenarioLimits::kMaxGridPoints)) {
+    diag.error(grid_node.mark(), grid_node.path(),
+               "grid of " + core::format_number(std::floor(end_time / out.grid_h) + 1) +
+                   " points; the limit is " + std::to_string(ScenarioLimits::kMaxGridPoints));
+  }
+  return out;
+}
+
+
+std::vector<PdSpec> read_pd(const ConfigNode& node, Diagnostics& diag) {
+  std::vector<PdSpec> out;
+  if (!node.is_sequence()) {
+    diag.error(node.mark(), node.path(), "expected a list of PD models, got " + node.describe());
+    return out;
+  }
+  const auto& reg = pkpd::registry();
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    const ConfigNode entry = node.at(i);
+    MapReader r(entry, diag);
+    if (!r.valid()) continue;
+    const auto type = r.required_choice("type", reg.pd_names());
+    const ConfigNode name_node = r.get("name");
+    const ConfigNode input_node = r.get("input");
+    const ConfigNode params = r.require("parameters");
+    r.finish();
+    if (!type) continue;
+    PdSpec spec;
+    spec.type = *type;
+    spec.model = reg.pd(*type)->model;
+    spec.name = spec.model->output().name;
+    if (!name_node.is_missing()) {
+      if (auto n = core::read_string(name_node, diag)) spec.name = *n;
+    }
+    if (!names.insert(spec.name).second) {
+      diag.error(entry.mark(), entry.path(),
+                 "output name '" + spec.name + "' is already used by another PD model; give this one a `name`");
+    }
+    if (!input_node.is_missing()) {
+      if (auto in = core::read_string(input_node, diag)) {
+        int found = -1;
+        for (std::size_t k = 0; k < out.size(); ++k)
+          if (out[k].name == *in && out[k].model->is_effect_compartment()) found = static_cast<int>(k);
+        if (*in == "Cc") {
+          found = -1;
+        } else if (found < 0) {
+          diag.error(input_node.mark(), input_node.path(),
+                     "input must be Cc or the name of an earlier effect_compartment entry (got '" + *in + "')");
+        }
+        spec.input_block = found;
+      }
+    }
+    auto values = read_parameters(params, diag, spec.model->parameters());
+    if (!values) continue;
+    const std::string problem = spec.model->check(values->data());
+    if (!problem.empty()) diag.error(params.mark(), params.path(), problem);
+    spec.values = std::move(*values);
+    out.push_back(std::move(spec));
+  }
+  return out;
+}
+
+namespace {
+
+std::optional<DltCriterion> read_criterion(const ConfigNode& node, Diagnostics& diag,
+                                           const std::vector<std::string>& variables) {
+  MapReader r(node, diag);
+  if (!r.valid()) return std::nullopt;
+  DltCriterion c;
+  const auto variable = r.required_choice("variable", variables);
+  const ConfigNode grade = r.get("grade_at_least");
+  const ConfigNode above = r.get("above");
+  const ConfigNode below = r.get("below");
+  c.min_duration_h = r.optional_double("min_duration_h", 0.0, Range::non_negative());
+  r.finish();
+  if (!variable) return std::nullopt;
+  c.variable = *variable;
+  const int given = (grade.is_missing() ? 0 : 1) + (above.is_missing() ? 0 : 1) + (below.is_missing() ? 0 : 1);
+  if (given != 1) {
+    diag.error(node.mark(), node.path(), "give exactly one of grade_at_least, above, below");
+    return std::nullopt;
+  }
+  if (!grade.is_missing()) {
+    if (c.variable != "ANC") {
+      diag.error(grade.key_mark(), grade.path(), "CTCAE grades are defined for ANC (neutrophil count) only");
+      return std::nullopt;
+    }
+    const auto g = core::read_int(grade, diag, Range::closed(1, 4));
+    if (!g) return std::nullopt;
+    c.kind = DltCriterion::Kind::kNeutropeniaGrade;
+    c.grade = static_cast<int>(*g);
+  } else {
+    const ConfigNode& t = above.is_missing() ? below : above;
+    const auto v = core::read_double(t, diag);
+    if (!v) return std::nullopt;
+    c.kind = above.is_missing() ? DltCriterion::Kind::kBelow : DltCriterion::Kind::kAbove;
+    c.threshold = *v;
+  }
+  return c;
+}
+
+}  // namespace
+
+EndpointSpec read_endpoints(const ConfigNode& node, Diagnostics& diag, const Scenario& s) {
+  EndpointSpec e;
+  MapReader r(node, diag);
+  if (!r.valid()) return e;
+  const auto variables = s.variables();
+  e.anc_lln = r.optional_double("anc_lln", 2.0, Range::closed(1.5, 10));
+  const ConfigNode dlt = r.get("dlt");
+  const ConfigNode recist = r.get("recist");
+  const ConfigNode exposure = r.get("exposure");
+  r.finish();
+  if (!dlt.is_missing()) {
+    MapReader d(dlt, diag);
+    if (d.valid()) {
+      DltRule rule;
+      rule.anc_lln = e.anc_lln;
+      rule.window_end_h = d.optional_double("window_h", s.regimen.cycle_length_h, Range::positive());
+      const ConfigNode crit = d.require("criteria");
+      d.finish();
+      if (!crit.is_missing() && (!crit.is_sequence() || crit.size() == 0)) {
+        diag.error(crit.mark(), crit.path(), "expected a non-empty list of criteria, got " + crit.describe());
+      } else {
+        bool ok = !crit.is_missing();
+        for (std::size_t i = 0; i < crit.size(); ++i) {
+          if (auto c = read_criterion(crit.at(i), diag, variables)) rule.criteria.push_back(*c);
+          else ok = false;
+        }
+        if (ok) e.dlt = rule;
+      }
+    }
+  }
+  if (!recist.is_missing()) {
+    MapReader rr(recist, diag);
+    if (rr.valid()) {
+      RecistSpec spec;
+      const ConfigNode var = rr.get("variable");
+      spec.variable = rr.optional_choice("variable", variables, "TUMOR");
+      spec.assessment_interval_h = rr.optional_double("assessment_interval_h", 1008.0, Range::positive());
+      spec.options.confirmation = rr.optional_bool("confirmation", false);
+      spec.options.confirmation_min_h = rr.optional_double("confirmation_min_h", 672.0, Range::non_negative());
+      spec.options.cr_below_mm = rr.optional_double("cr_below_mm", 0.0, Range::non_negative());
+      rr.finish();
+      if (std::find(variables.begin(), variables.end(), spec.variable) == variables.end()) {
+        diag.error(var.is_missing() ? recist.mark() : var.mark(), recist.path() + ".variable",
+                   "no model output '" + spec.variable + "': RECIST needs a tumour-size model (claret, simeoni)");
+      } else {
+        e.recist = spec;
+      }
+    }
+  }
+  if (!exposure.is_missing()) {
+    MapReader x(exposure, diag);
+    if (x.valid()) {
+      e.exposure_threshold = x.required_double("threshold_mg_l", Range::positive());
+      x.finish();
+    }
+  }
+  return e;
+}
+
+}  // namespace twinsim::trial
