@@ -22,6 +22,7 @@ const char* to_string(SolveStatus s) {
     case SolveStatus::kNonFinite: return "non_finite";
     case SolveStatus::kRhsFailure: return "rhs_failure";
     case SolveStatus::kOther: return "solver_failure";
+    case SolveStatus::kStiff: return "stiff";
   }
   return "unknown";
 }

@@ -117,7 +117,7 @@ class PdOde final : public core::OdeSystem {
 }  // namespace
 
 void HybridEngine::run_pd(const ModelSystem& m, const std::vector<core::InputAction>& actions,
-                          const std::vector<Sample>& samples, core::CvodeSolver& solver,
+                          const std::vector<Sample>& samples, core::OdeIntegrator& solver,
                           const core::OdeOptions& opt, AnalyticPropagator& prop, Trajectory& out) {
   curve_.build(m.pk, actions, prop);
   const int off = m.pk.n_states, n = m.n_states - off;
@@ -125,40 +125,42 @@ void HybridEngine::run_pd(const ModelSystem& m, const std::vector<core::InputAct
   double full[kMaxStates];
   m.initial_state(full);
   double* y = full + off;
-  // Cc jumps only where a bolus enters the central compartment: restart there.
-  std::vector<double> jumps;
-  for (const auto& a : actions)
-    if (a.bolus > 0 && a.cmt == m.pk.idx_central) jumps.push_back(a.time);
-  jumps.erase(std::unique(jumps.begin(), jumps.end()), jumps.end());
+  // Every input change is a kink in Cc: stop there (a step across a kink would
+  // be rejected and retried). Cc jumps only where a bolus enters the central
+  // compartment: restart the integrator there; elsewhere just continue.
+  breaks_.clear();
+  for (const auto& a : actions) {
+    const bool jump = a.bolus > 0 && a.cmt == m.pk.idx_central;
+    if (!breaks_.empty() && breaks_.back().first == a.time) breaks_.back().second |= jump;
+    else breaks_.push_back({a.time, jump});
+  }
   double t = 0.0;
   if (!samples.empty()) t = std::min(t, samples.front().time);
   if (!actions.empty()) t = std::min(t, actions.front().time);
   solver.start(ode, t, y, opt);
   const double t_end = samples.empty() ? t : samples.back().time;
-  std::size_t ji = 0;
+  auto fail = [&](core::SolveStatus st) {
+    out.status = st;
+    out.message = solver.last_message();
+  };
+  std::size_t bi = 0;
   for (std::size_t j = 0; j < samples.size(); ++j) {
     const Sample& smp = samples[j];
-    while (ji < jumps.size() && (jumps[ji] < smp.time || (jumps[ji] == smp.time && smp.after_inputs))) {
-      if (jumps[ji] > t) {
-        const auto st = solver.advance(jumps[ji], jumps[ji], y);
-        if (st != core::SolveStatus::kOk) {
-          out.status = st;
-          out.message = solver.last_message();
-          return;
-        }
-        t = jumps[ji];
+    while (bi < breaks_.size() &&
+           (breaks_[bi].first < smp.time || (breaks_[bi].first == smp.time && smp.after_inputs))) {
+      const double tb = breaks_[bi].first;
+      if (tb > t) {
+        const auto st = solver.advance(tb, tb, y);
+        if (st != core::SolveStatus::kOk) return fail(st);
+        t = tb;
       }
-      solver.restart(t, y);
-      ++ji;
+      if (breaks_[bi].second) solver.restart(t, y);
+      ++bi;
     }
     if (smp.time > t) {
-      const double t_stop = ji < jumps.size() ? std::min(jumps[ji], t_end) : t_end;
+      const double t_stop = bi < breaks_.size() ? std::min(breaks_[bi].first, t_end) : t_end;
       const auto st = solver.advance(smp.time, std::max(t_stop, smp.time), y);
-      if (st != core::SolveStatus::kOk) {
-        out.status = st;
-        out.message = solver.last_message();
-        return;
-      }
+      if (st != core::SolveStatus::kOk) return fail(st);
       t = smp.time;
     }
     for (int i = 0; i < n; ++i) out.states(off + i, static_cast<Eigen::Index>(j)) = y[i];

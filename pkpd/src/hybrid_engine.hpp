@@ -46,11 +46,12 @@ class HybridEngine {
   bool applicable(const ModelSystem& m) { return m.pk.linear() && m.has_pd_states() && curve_.prepare(m.pk); }
   // Fills out.states; PK rows must already hold the analytic PK solution.
   void run_pd(const ModelSystem& m, const std::vector<core::InputAction>& actions,
-              const std::vector<Sample>& samples, core::CvodeSolver& solver, const core::OdeOptions& opt,
+              const std::vector<Sample>& samples, core::OdeIntegrator& solver, const core::OdeOptions& opt,
               AnalyticPropagator& prop, Trajectory& out);
 
  private:
   ConcentrationCurve curve_;
+  std::vector<std::pair<double, bool>> breaks_;  // input-change times; true where Cc jumps
 };
 
 }  // namespace twinsim::pkpd::detail

@@ -2,6 +2,7 @@
 
 #include "engine_parts.hpp"
 #include "hybrid_engine.hpp"
+#include "twinsim/core/dopri5.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -122,6 +123,7 @@ class OdePropagator {
 struct PkSimulator::Impl {
   detail::AnalyticPropagator analytic;
   detail::HybridEngine hybrid;
+  std::map<int, std::unique_ptr<core::Dopri5Solver>> explicit_solvers;  // one per PD system size
   std::map<int, std::unique_ptr<core::CvodeSolver>> solvers;  // one per system size
   StateVector rate;
 };
@@ -163,13 +165,25 @@ void PkSimulator::simulate(const ModelSystem& model, const std::vector<core::Inp
       return;
     }
     out.states.topRows(system.n_states) = pk.states;
+    // Explicit Dormand-Prince first: PD systems are small and usually not
+    // stiff. If it detects stiffness, the same integration is redone by CVODE.
     const int n_pd = model.n_states - system.n_states;
-    auto& slot = impl_->solvers[n_pd];
-    if (!slot) slot = std::make_unique<core::CvodeSolver>(n_pd);
-    const long steps_before = slot->total_steps();
+    auto& dp = impl_->explicit_solvers[n_pd];
+    if (!dp) dp = std::make_unique<core::Dopri5Solver>(n_pd);
+    const long dp_before = dp->total_steps();
     impl_->analytic.bind(system);
-    impl_->hybrid.run_pd(model, actions, samples, *slot, hybrid_options_, impl_->analytic, out);
-    out.steps = slot->total_steps() - steps_before;
+    impl_->hybrid.run_pd(model, actions, samples, *dp, hybrid_options_, impl_->analytic, out);
+    out.steps = dp->total_steps() - dp_before;
+    if (out.status == core::SolveStatus::kStiff || out.status == core::SolveStatus::kTooMuchWork) {
+      out.status = core::SolveStatus::kOk;
+      out.message.clear();
+      auto& slot = impl_->solvers[n_pd];
+      if (!slot) slot = std::make_unique<core::CvodeSolver>(n_pd);
+      const long before = slot->total_steps();
+      impl_->analytic.bind(system);
+      impl_->hybrid.run_pd(model, actions, samples, *slot, hybrid_options_, impl_->analytic, out);
+      out.steps += slot->total_steps() - before;
+    }
     return;
   }
   if (engine == Engine::kAnalytic) {

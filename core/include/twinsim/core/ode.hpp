@@ -40,6 +40,7 @@ enum class SolveStatus : int {
   kNonFinite = 4,          // the model produced NaN or Inf
   kRhsFailure = 5,         // the right-hand side threw or failed
   kOther = 6,
+  kStiff = 7,              // an explicit integrator detected stiffness (the engine falls back to CVODE)
 };
 
 const char* to_string(SolveStatus s);
@@ -53,28 +54,39 @@ struct OdeOptions {
   int max_order = 5;
 };
 
-class CvodeSolver {
+// The interface both integrators implement, so engines can switch between them.
+class OdeIntegrator {
+ public:
+  virtual ~OdeIntegrator() = default;
+  virtual int size() const = 0;
+  // Binds a system and initial state; sets tolerances and the Jacobian.
+  virtual void start(const OdeSystem& system, double t0, const double* y0, const OdeOptions& options) = 0;
+  // Restarts the integration at a discontinuity (after a dose) from state y.
+  virtual void restart(double t, const double* y) = 0;
+  // Integrates from the current time to tout without stepping past tstop
+  // (pass tstop = tout or an event time); writes y(tout). Outputs between
+  // steps are interpolated, so they cost no extra steps.
+  virtual SolveStatus advance(double tout, double tstop, double* y) = 0;
+  virtual double current_time() const = 0;
+  virtual long total_steps() const = 0;
+  // Human-readable reason for the last failure.
+  virtual const std::string& last_message() const = 0;
+};
+
+class CvodeSolver final : public OdeIntegrator {
  public:
   explicit CvodeSolver(int n);
-  ~CvodeSolver();
+  ~CvodeSolver() override;
   CvodeSolver(const CvodeSolver&) = delete;
   CvodeSolver& operator=(const CvodeSolver&) = delete;
 
-  int size() const { return n_; }
-
-  // Binds a system and initial state; sets tolerances and the Jacobian.
-  void start(const OdeSystem& system, double t0, const double* y0, const OdeOptions& options);
-  // Restarts the integration history at a discontinuity (after a dose).
-  void restart(double t, const double* y);
-  // Integrates from the current time to tout without stepping past tstop
-  // (pass tstop = tout or an event time); writes y(tout). CVODE interpolates
-  // when it steps past tout, so outputs between events cost no extra steps.
-  SolveStatus advance(double tout, double tstop, double* y);
-
-  double current_time() const { return t_; }
-  long total_steps() const;
-  // Human-readable reason for the last failure.
-  const std::string& last_message() const { return message_; }
+  int size() const override { return n_; }
+  void start(const OdeSystem& system, double t0, const double* y0, const OdeOptions& options) override;
+  void restart(double t, const double* y) override;
+  SolveStatus advance(double tout, double tstop, double* y) override;
+  double current_time() const override { return t_; }
+  long total_steps() const override;
+  const std::string& last_message() const override { return message_; }
 
   struct Impl;  // public so the C callbacks in ode_cvode.cpp can name it
 
