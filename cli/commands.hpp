@@ -5,6 +5,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
+
+namespace twinsim::trial {
+struct OcReport;
+}
 
 namespace twinsim::cli {
 
@@ -21,6 +26,21 @@ struct RunArgs {
 int run_command(const RunArgs& args);
 int validate_command(const std::string& scenario);
 int models_command();
+
+struct ReportArgs {
+  std::string file;
+  std::string format = "table";
+  std::optional<double> target;  // scores designs without a target of their own
+};
+struct CompareArgs {
+  std::vector<std::string> files;
+  std::string format = "table";
+  std::optional<double> target;
+};
+int report_command(const ReportArgs& args);
+int compare_command(const CompareArgs& args);
+// Prints a result file's consistency warnings to stderr.
+void print_oc_warnings(const trial::OcReport& report);
 
 // Prints diagnostics of a ScenarioError as "file:line:col: error: ..." lines.
 void print_scenario_error(const std::exception& e);

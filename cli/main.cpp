@@ -30,6 +30,23 @@ int main(int argc, char** argv) {
 
   auto* models_cmd = app.add_subcommand("models", "list built-in models with parameters, units and equations");
 
+  const std::vector<std::string> formats{"table", "csv", "json", "markdown"};
+  ReportArgs report;
+  auto* report_cmd = app.add_subcommand("report", "print the operating characteristics of a result file");
+  report_cmd->add_option("file", report.file, "HDF5 result file written by twinsim run")->required();
+  report_cmd->add_option("--format", report.format, "table, csv, json or markdown")->check(CLI::IsMember(formats));
+  report_cmd->add_option("--target", report.target, "target DLT rate for designs without one (e.g. 3+3)")
+      ->check(CLI::Range(0.0, 1.0));
+
+  CompareArgs compare;
+  auto* compare_cmd = app.add_subcommand("compare", "designs side by side with paired differences and MC SEs");
+  compare_cmd->add_option("files", compare.files, "HDF5 result files; the first design is the reference")
+      ->required();
+  compare_cmd->add_option("--format", compare.format, "table, csv, json or markdown")->check(CLI::IsMember(formats));
+  compare_cmd->add_option("--target", compare.target,
+                          "target DLT rate for designs without one (default: the target the others share)")
+      ->check(CLI::Range(0.0, 1.0));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -40,6 +57,8 @@ int main(int argc, char** argv) {
     if (*run_cmd) return run_command(run);
     if (*validate_cmd) return validate_command(validate_file);
     if (*models_cmd) return models_command();
+    if (*report_cmd) return report_command(report);
+    if (*compare_cmd) return compare_command(compare);
   } catch (const twinsim::core::ScenarioError& e) {
     print_scenario_error(e);
     return 2;

@@ -1,0 +1,26 @@
+// twinsim compare OUT.h5 [OTHER.h5 ...] [--format table|csv|json|markdown]
+#include <cstdio>
+#include <vector>
+
+#include "commands.hpp"
+#include "twinsim/trial/oc_format.hpp"
+#include "twinsim/trial/oc_report.hpp"
+
+namespace twinsim::cli {
+
+int compare_command(const CompareArgs& a) {
+  const trial::OcFormat format = trial::parse_oc_format(a.format);  // UsageError -> exit 2
+  std::vector<trial::OcReport> reports;
+  reports.reserve(a.files.size());  // compare_reports keeps pointers into it
+  for (const auto& f : a.files) {
+    reports.push_back(trial::read_oc_report(f));  // RuntimeError -> exit 1
+    print_oc_warnings(reports.back());
+  }
+  trial::assume_targets(reports, a.target);
+  const trial::Comparison c = trial::compare_reports(reports);
+  const std::string text = trial::format_comparison(c, format);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  return 0;
+}
+
+}  // namespace twinsim::cli

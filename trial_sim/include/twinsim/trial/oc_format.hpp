@@ -1,0 +1,36 @@
+// Text renderings of operating characteristics (oc_report.hpp) for
+// `twinsim report` and `twinsim compare`.
+//
+// table and markdown are for people: probabilities in percent, each estimate
+// followed by "± MC SE". csv and json are for programs: probabilities as
+// fractions in [0, 1], estimate and SE in separate fields, n/a as an empty
+// field (csv) or null (json). csv is tidy: one header line, one row per
+// (design, metric[, dose]).
+#pragma once
+
+#include <string>
+
+#include "twinsim/trial/oc_report.hpp"
+
+namespace twinsim::trial {
+
+enum class OcFormat { kTable, kCsv, kJson, kMarkdown };
+
+// "table" | "csv" | "json" | "markdown"; throws core::UsageError otherwise.
+OcFormat parse_oc_format(const std::string& name);
+
+std::string format_report(const OcReport& report, OcFormat format);
+std::string format_comparison(const Comparison& comparison, OcFormat format);
+
+// "boin - 3+3 PCS: +18.2 % ± 0.5 %" (with " (unpaired)" when not paired).
+// metric: "pcs", "p_no_selection", "above_target", "mean_total_patients", "mean_total_dlts".
+std::string format_difference_line(const DesignDifference& d, const std::string& metric);
+
+// Helpers, exposed for tests.
+std::string json_escape(const std::string& s);  // with the surrounding quotes
+std::string csv_field(const std::string& s);      // quoted when needed
+// value ± se with enough decimals to show the SE (at least `decimals`).
+std::string format_estimate(const Estimate& e, double scale, int decimals, const std::string& unit,
+                            bool sign = false);
+
+}  // namespace twinsim::trial
