@@ -6,6 +6,9 @@ const std::vector<DesignEntry>& design_registry() {
   // One line per design.
   static const std::vector<DesignEntry> entries = {
       {"fixed", "protocol-defined arm: `patients` patients at `dose`", &parse_fixed},
+      {"three_plus_three", "standard 3+3 rule (cohorts of 3, MTD = highest dose with <=1/6 DLTs)", &parse_three_plus_three},
+      {"boin", "Bayesian optimal interval design (Liu & Yuan 2015; R package BOIN)", &parse_boin},
+      {"crm", "continual reassessment method, empiric or logistic (O'Quigley 1990; R package dfcrm)", &parse_crm},
   };
   return entries;
 }

@@ -1,5 +1,9 @@
-// Parsers of the built-in designs (one .cpp each in src/designs/).
+// Parsers of the built-in designs (one .cpp each in src/designs/), and the few
+// pieces of their numerics that tests check against published values.
 #pragma once
+
+#include <climits>
+#include <vector>
 
 #include "twinsim/trial/design.hpp"
 
@@ -9,5 +13,55 @@ namespace twinsim::trial {
 constexpr int kMaxPatientsPerTrial = 100000;
 
 std::unique_ptr<Design> parse_fixed(core::MapReader& r, const DesignContext& ctx);
+std::unique_ptr<Design> parse_three_plus_three(core::MapReader& r, const DesignContext& ctx);
+std::unique_ptr<Design> parse_boin(core::MapReader& r, const DesignContext& ctx);
+std::unique_ptr<Design> parse_crm(core::MapReader& r, const DesignContext& ctx);
+
+// --- BOIN (Liu & Yuan 2015; R package BOIN 2.7.1, get.boundary / select.mtd) ---
+
+// "No boundary at this n" (the package's NA).
+constexpr int kNoBoundary = INT_MAX;
+
+struct BoinBoundaries {
+  double lambda_e = 0.0;  // escalate when the observed DLT rate <= lambda_e
+  double lambda_d = 0.0;  // de-escalate when the observed DLT rate >= lambda_d
+  // Indexed by n = 0..max_n patients at a dose (index 0 unused), as DLT counts:
+  std::vector<int> escalate;    // escalate if y <= escalate[n]      (floor(lambda_e n))
+  std::vector<int> deescalate;  // de-escalate if y >= deescalate[n] (ceil(lambda_d n), at most eliminate[n])
+  std::vector<int> eliminate;   // eliminate if y >= eliminate[n]: P(p > target | y, n) > cutoff_eli, n >= 3
+  std::vector<int> safety_stop; // extrasafe: stop if y >= safety_stop[n] at the lowest dose (cutoff_eli - offset)
+};
+
+BoinBoundaries boin_boundaries(double target, double p_saf, double p_tox, double cutoff_eli, double offset,
+                               int max_n);
+
+// BOIN's MTD selection (select.mtd): isotonic estimates with a beta(0.05, 0.05)
+// prior, eliminated doses excluded, closest to target. Returns -1 for none.
+int boin_select_mtd(double target, const std::vector<int>& n, const std::vector<int>& y, double cutoff_eli = 0.95,
+                    bool extrasafe = false, double offset = 0.05, bool bound_mtd = false, double p_tox = -1.0);
+
+// --- CRM (O'Quigley, Pepe & Fisher 1990; R package dfcrm 0.2-2.1, crm / crmsim) ---
+
+struct CrmModel {
+  std::vector<double> skeleton;  // prior guesses of the DLT probability per dose
+  bool logistic = false;         // false: empiric p = skeleton^exp(beta)
+  double intercept = 3.0;        // logistic: p = 1 / (1 + exp(-intercept - exp(beta) x)),
+                                 // x = logit(skeleton) - intercept
+  double prior_var = 1.34;       // beta ~ Normal(0, prior_var)
+
+  double ptox(std::size_t dose, double beta) const;
+};
+
+struct CrmFit {
+  double beta_mean = 0.0;   // posterior mean of beta
+  std::vector<double> ptox; // DLT probability per dose at beta_mean
+  int recommended = 0;      // dose whose ptox is closest to the target (dfcrm's rule)
+  double p_overdose = 0.0;  // P(p_lowest > target | data)
+};
+
+// Posterior by the same quadrature the design uses (its grid is sized for
+// max_patients). n and y: patients and DLTs per dose.
+CrmFit crm_fit(const CrmModel& model, double target, int max_patients, const std::vector<int>& n,
+               const std::vector<int>& y);
 
 }  // namespace twinsim::trial
