@@ -1,12 +1,16 @@
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <vector>
 #include <string>
 
 #include "commands.hpp"
 #include "progress.hpp"
 #include "twinsim/core/config.hpp"
 #include "twinsim/core/error.hpp"
+#include "twinsim/trial/oc_format.hpp"
+#include "twinsim/trial/oc_report.hpp"
 #include "twinsim/trial/run.hpp"
 #include "twinsim/trial/runner.hpp"
 #include "twinsim/trial/scenario.hpp"
@@ -15,29 +19,33 @@ namespace twinsim::cli {
 
 namespace {
 
-void print_summary(const trial::Scenario& s, const trial::RunSummary& r, int threads) {
-  std::printf("scenario '%s': %lld replicate%s, seed %llu, %d thread%s, %.2f s\n", s.name.c_str(),
+void print_summary(const trial::Scenario& s, const trial::RunSummary& r, int threads, const std::string& output) {
+  std::printf("scenario '%s': %lld replicate%s per design, seed %llu, %d thread%s, %.2f s\n", s.name.c_str(),
               static_cast<long long>(s.replicates), s.replicates == 1 ? "" : "s",
               static_cast<unsigned long long>(s.seed), threads, threads == 1 ? "" : "s", r.seconds);
-  for (const auto& d : r.designs) {
-    std::printf("\ndesign %s (%s): mean %.2f patients per trial", d.name.c_str(), d.type.c_str(),
-                d.mean_total_patients);
-    if (d.type != "fixed") std::printf(", no dose selected in %.1f%%", 100.0 * d.p_no_selection);
-    std::printf("\n  %-10s %10s %10s %10s\n", "dose", "P(select)", "patients", "DLTs");
-    for (std::size_t i = 0; i < s.dose_levels.size(); ++i) {
-      if (d.type == "fixed" && d.mean_patients[i] == 0) continue;
-      std::printf("  %-10s %10s %10.2f %10.2f\n", core::format_number(s.dose_levels[i]).c_str(),
-                  d.type == "fixed" ? "-" : (std::to_string(d.p_select[i]).substr(0, 6)).c_str(),
-                  d.mean_patients[i], d.mean_dlts[i]);
-    }
-    if (s.pkpd_mode()) {
-      std::printf("  exposure (mean over patients): Cmax %.4g mg/L, AUC first interval %.4g mg*h/L, "
+  // The same tables `twinsim report` and `twinsim compare` print, from the file just written.
+  std::vector<trial::OcReport> reports;
+  reports.push_back(trial::read_oc_report(output));
+  print_oc_warnings(reports.back());
+  const std::string table = trial::format_report(reports.back(), trial::OcFormat::kTable);
+  std::fwrite(table.data(), 1, table.size(), stdout);
+  if (s.pkpd_mode()) {
+    for (const auto& d : r.designs) {
+      std::printf("%s exposure (mean over patients): Cmax %.4g mg/L, AUC first interval %.4g mg*h/L, "
                   "trough before last dose %.4g mg/L\n",
-                  d.mean_cmax, d.mean_auc_first, d.mean_ctrough);
+                  d.name.c_str(), d.mean_cmax, d.mean_auc_first, d.mean_ctrough);
       if (d.failed_patients > 0)
         std::printf("  WARNING: %lld of %lld patients failed to solve (see patients/solve_status)\n",
                     static_cast<long long>(d.failed_patients), static_cast<long long>(d.patients));
     }
+  }
+  const bool dose_finding = std::count_if(s.designs.begin(), s.designs.end(),
+                                          [](const trial::DesignSpec& d) { return d.type != "fixed"; }) > 0;
+  if (s.designs.size() > 1 && dose_finding) {
+    trial::assume_targets(reports, std::nullopt);
+    const std::string cmp = trial::format_comparison(trial::compare_reports(reports), trial::OcFormat::kTable);
+    std::printf("\n");
+    std::fwrite(cmp.data(), 1, cmp.size(), stdout);
   }
 }
 
@@ -60,7 +68,7 @@ int run_command(const RunArgs& a) {
   const trial::RunSummary r = trial::run_scenario(s, opt);
   if (!a.quiet) {
     std::fflush(stderr);
-    print_summary(s, r, trial::effective_threads(a.threads));
+    print_summary(s, r, trial::effective_threads(a.threads), a.output);
     std::printf("\nwrote %s\n", a.output.c_str());
   }
   return 0;

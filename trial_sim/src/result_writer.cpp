@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "twinsim/core/version.hpp"
+#include "twinsim/trial/truth.hpp"
 
 namespace twinsim::trial {
 
@@ -39,6 +40,13 @@ ResultWriter::ResultWriter(const std::string& path, bool overwrite, const Scenar
   h5_.attribute("/", "created_utc", utc_now_iso8601());
   h5_.write("/dose_levels", s.dose_levels);
   if (s.true_dlt_probabilities) h5_.write("/truth/dlt_probability", *s.true_dlt_probabilities);
+}
+
+void ResultWriter::write_truth(const TruthCurve& t) {
+  h5_.write("/truth/dlt_probability", t.p);
+  h5_.write("/truth/dlt_probability_se", t.se);
+  h5_.attribute("/truth/dlt_probability", "cohort_size", t.cohort_size);
+  h5_.attribute("/truth/dlt_probability", "failed_patients", t.failed);
 }
 
 void ResultWriter::begin_design(const DesignSpec& d, bool with_timecourses) {
@@ -178,6 +186,17 @@ void ResultWriter::end_design(const OcAccumulator& oc) {
   h5_.write_scalar(o + "mean_total_dlts", oc.mean_total_dlts());
   h5_.write_scalar(o + "mean_total_dlts_se", oc.mean_total_dlts_se());
   h5_.write_scalar(o + "trials", oc.trials());
+  if (oc.target_dose() >= 0) {
+    h5_.write_scalar(o + "true_target_dose", static_cast<std::int64_t>(oc.target_dose()));
+    h5_.write_scalar(o + "pcs", oc.pcs());
+    h5_.write_scalar(o + "pcs_se", oc.pcs_se());
+    h5_.write_scalar(o + "p_treated_above_target", oc.p_treated_above_target());
+    h5_.write_scalar(o + "p_treated_above_target_se", oc.p_treated_above_target_se());
+  }
+  if (oc.has_duration()) {
+    h5_.write_scalar(o + "mean_duration_days", oc.mean_duration_days());
+    h5_.write_scalar(o + "mean_duration_days_se", oc.mean_duration_days_se());
+  }
 }
 
 void ResultWriter::commit() { h5_.commit(); }

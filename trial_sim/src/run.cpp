@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <chrono>
 
+#include "twinsim/trial/oc_report.hpp"
 #include "twinsim/trial/result_writer.hpp"
+#include "twinsim/trial/truth.hpp"
 #include "twinsim/trial/runner.hpp"
 
 namespace twinsim::trial {
@@ -25,6 +27,20 @@ RunSummary run_scenario(const Scenario& s, const RunOptions& opt) {
   const auto model = make_patient_model(s);
   ResultWriter writer(opt.output, opt.overwrite, s, *model);
   RunSummary summary;
+  // The true dose-toxicity curve: given (design-only) or estimated (PK/PD).
+  std::vector<double> truth;
+  if (s.true_dlt_probabilities) {
+    truth = *s.true_dlt_probabilities;
+  } else if (s.endpoints.dlt && s.endpoints.truth_cohort_size > 0 &&
+             std::any_of(s.designs.begin(), s.designs.end(), [](const DesignSpec& d) { return d.design->target() >= 0; })) {
+    // Only dose-finding designs are scored against the truth; fixed arms need none.
+    const TruthCurve t = estimate_truth(*model, s.dose_levels.size(), s.endpoints.truth_cohort_size, opt.threads);
+    writer.write_truth(t);
+    truth = t.p;
+    summary.truth_failed = t.failed;
+  }
+  const double gap_days = s.accrual ? 30.4375 / s.accrual->patients_per_month : -1.0;
+  const double window_days = s.accrual ? s.accrual->dlt_window_days : 0.0;
   const std::int64_t total = s.replicates * static_cast<std::int64_t>(s.designs.size());
   std::int64_t done = 0;
   ResultBlock block;
@@ -32,7 +48,9 @@ RunSummary run_scenario(const Scenario& s, const RunOptions& opt) {
     const bool timecourses = !model->timecourse_variables().empty();
     DesignRunner runner(*spec.design, *model, s.dose_levels.size(), opt.threads, timecourses);
     writer.begin_design(spec, timecourses);
-    OcAccumulator oc(s.dose_levels.size());
+    const double target = spec.design->target();
+    const int target_dose = (target >= 0 && !truth.empty()) ? true_target_dose(truth, target) : -1;
+    OcAccumulator oc(s.dose_levels.size(), target_dose, gap_days, window_days);
     DesignSummary ds;
     ds.name = spec.name;
     ds.type = spec.type;

@@ -173,6 +173,22 @@ Scenario parse(const ConfigNode& root, Diagnostics& diag) {
     }
   }
 
+  const ConfigNode accrual = r.get("accrual");
+  if (!accrual.is_missing()) {
+    MapReader a(accrual, diag);
+    if (a.valid()) {
+      AccrualSpec spec;
+      spec.patients_per_month = a.required_double("patients_per_month", Range::positive()).value_or(1.0);
+      const double default_window = s.endpoints.dlt ? s.endpoints.dlt->window_end_h / 24.0 : -1.0;
+      const ConfigNode w = a.get("dlt_window_days");
+      if (w.is_missing() && default_window < 0) {
+        diag.error(accrual.mark(), w.path(), "required key is missing (no endpoints.dlt window to default to)");
+      }
+      spec.dlt_window_days = a.optional_double("dlt_window_days", default_window, Range::non_negative());
+      a.finish();
+      s.accrual = spec;
+    }
+  }
   DesignContext ctx{s.dose_levels.size(), s.dose_levels};
   const ConfigNode designs = r.require("designs");
   s.designs = read_designs(designs, diag, ctx);

@@ -11,11 +11,15 @@
 
 namespace twinsim::trial {
 
+struct TruthCurve;
+
 class ResultWriter {
  public:
   // Opens a temporary file beside `path`; nothing appears under `path` until commit().
   ResultWriter(const std::string& path, bool overwrite, const Scenario& scenario, const PatientModel& model);
 
+  // PK/PD mode: /truth/dlt_probability, /truth/dlt_probability_se.
+  void write_truth(const TruthCurve& truth);
   void begin_design(const DesignSpec& design, bool with_timecourses);
   void append(const ResultBlock& block);
   void end_design(const OcAccumulator& oc);

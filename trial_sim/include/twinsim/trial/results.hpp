@@ -44,8 +44,22 @@ struct ResultBlock {
 // the means: sd / sqrt(R).
 class OcAccumulator {
  public:
-  explicit OcAccumulator(std::size_t n_doses);
+  // target_dose: index of the true target dose (-1: unknown, no PCS).
+  // gap_days, window_days: accrual model for the trial duration (gap_days < 0: none).
+  explicit OcAccumulator(std::size_t n_doses, int target_dose = -1, double gap_days = -1.0,
+                         double window_days = 0.0);
   void add(const TrialRow& t);
+
+  int target_dose() const { return target_; }
+  double pcs() const { return mean(correct_); }
+  double pcs_se() const { return se(correct_); }
+  // Fraction of all treated patients given a dose above the target dose
+  // (ratio of sums, as the BOIN package reports it); delta-method SE.
+  double p_treated_above_target() const;
+  double p_treated_above_target_se() const;
+  bool has_duration() const { return gap_ >= 0; }
+  double mean_duration_days() const { return mean(duration_); }
+  double mean_duration_days_se() const { return se(duration_); }
 
   std::int64_t trials() const { return r_; }
   std::vector<double> p_select() const;
@@ -72,9 +86,12 @@ class OcAccumulator {
   double mean(const Moments& m) const;
   double se(const Moments& m) const;
   std::size_t d_;
+  int target_;
+  double gap_, window_;
   std::int64_t r_ = 0;
   std::vector<Moments> select_, patients_, dlts_;
-  Moments none_, total_patients_, total_dlts_;
+  Moments none_, total_patients_, total_dlts_, correct_, above_, duration_;
+  double above_times_total_ = 0.0;  // sum over trials of above_i * n_i
 };
 
 }  // namespace twinsim::trial

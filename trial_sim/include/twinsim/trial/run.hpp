@@ -38,6 +38,7 @@ struct DesignSummary {
 struct RunSummary {
   std::vector<DesignSummary> designs;
   double seconds = 0.0;
+  std::int64_t truth_failed = 0;  // reference-cohort patients whose solve failed
 };
 
 RunSummary run_scenario(const Scenario& scenario, const RunOptions& options);

@@ -63,6 +63,7 @@ struct RecistSpec {
 
 struct EndpointSpec {
   std::optional<DltRule> dlt;
+  std::int64_t truth_cohort_size = 10000;  // reference patients per dose for /truth (0: skip)
   double anc_lln = 2.0;                    // 10^9/L
   std::optional<RecistSpec> recist;
   std::optional<double> exposure_threshold;  // mg/L, for time above threshold
@@ -79,6 +80,13 @@ struct DesignSpec {
   std::shared_ptr<const Design> design;
 };
 
+// Trial duration model: patients arrive at a steady rate; a cohort's
+// successor starts when its last patient has completed the DLT window.
+struct AccrualSpec {
+  double patients_per_month = 0.0;  // a month is 30.4375 days
+  double dlt_window_days = 0.0;
+};
+
 struct Scenario {
   std::string name;
   std::uint64_t seed = 0;
@@ -93,6 +101,7 @@ struct Scenario {
   EndpointSpec endpoints;
   OutputSpec output;
   std::vector<DesignSpec> designs;
+  std::optional<AccrualSpec> accrual;
 
   std::string source_path;  // the file it came from
   std::string source_text;  // its full text (stored in the HDF5 provenance)

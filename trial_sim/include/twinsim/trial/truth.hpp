@@ -1,0 +1,29 @@
+// The population's true dose-toxicity curve in PK/PD mode, estimated from a
+// reference cohort simulated at every dose, so "correct selection" can be scored.
+//
+// Reference patient j is the same virtual patient at every dose (it uses a
+// trial id reserved for the reference cohort, kTruthTrial, so it never
+// coincides with a trial's patients): the estimated curve is then monotone
+// whenever each patient's DLT is monotone in dose.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "twinsim/trial/patient_model.hpp"
+
+namespace twinsim::trial {
+
+constexpr std::uint64_t kTruthTrial = std::numeric_limits<std::uint64_t>::max();
+
+struct TruthCurve {
+  std::vector<double> p;   // DLT probability per dose
+  std::vector<double> se;  // binomial standard error sqrt(p(1-p)/n)
+  std::int64_t cohort_size = 0;
+  std::int64_t failed = 0;  // reference patients whose solve failed (excluded)
+};
+
+TruthCurve estimate_truth(const PatientModel& model, std::size_t n_doses, std::int64_t cohort_size, int threads);
+
+}  // namespace twinsim::trial

@@ -1,0 +1,53 @@
+#include "twinsim/trial/truth.hpp"
+
+#include <cmath>
+#include <exception>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "twinsim/trial/runner.hpp"
+
+namespace twinsim::trial {
+
+TruthCurve estimate_truth(const PatientModel& model, std::size_t n_doses, std::int64_t cohort_size, int threads) {
+  TruthCurve t;
+  t.cohort_size = cohort_size;
+  t.p.assign(n_doses, 0.0);
+  t.se.assign(n_doses, 0.0);
+  const int nt = effective_threads(threads);
+  std::vector<std::unique_ptr<PatientWorkspace>> ws;
+  for (int i = 0; i < nt; ++i) ws.push_back(model.workspace());
+  for (std::size_t d = 0; d < n_doses; ++d) {
+    std::int64_t dlts = 0, failed = 0;
+    std::exception_ptr error;
+    // Integer sums: the result does not depend on the thread count.
+#pragma omp parallel for schedule(dynamic, 64) num_threads(nt) reduction(+ : dlts, failed)
+    for (std::int64_t j = 0; j < cohort_size; ++j) {
+#ifdef _OPENMP
+      const int tid = omp_get_thread_num();
+#else
+      const int tid = 0;
+#endif
+      try {
+        PatientOutcome out;
+        model.simulate(*ws[static_cast<std::size_t>(tid)], kTruthTrial, static_cast<std::uint64_t>(j),
+                       static_cast<int>(d), out, nullptr);
+        if (out.status != core::SolveStatus::kOk) ++failed;
+        else if (out.dlt) ++dlts;
+      } catch (...) {
+#pragma omp critical(twinsim_truth_error)
+        if (!error) error = std::current_exception();
+      }
+    }
+    if (error) std::rethrow_exception(error);
+    const auto n = static_cast<double>(cohort_size - failed);
+    t.p[d] = n > 0 ? static_cast<double>(dlts) / n : std::numeric_limits<double>::quiet_NaN();
+    t.se[d] = n > 0 ? std::sqrt(t.p[d] * (1.0 - t.p[d]) / n) : std::numeric_limits<double>::quiet_NaN();
+    t.failed += failed;
+  }
+  return t;
+}
+
+}  // namespace twinsim::trial
