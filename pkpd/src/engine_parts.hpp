@@ -63,7 +63,7 @@ inline void run(Propagator& prop, const ModelSystem& m, const std::vector<core::
   StateVector x(n);
   m.initial_state(x.data());
   rate.setZero(n);
-  double t = 0.0;
+  double t = m.t0;
   if (!samples.empty()) t = std::min(t, samples.front().time);
   if (!actions.empty()) t = std::min(t, actions.front().time);
   prop.reset(t, x);

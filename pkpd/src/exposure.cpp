@@ -61,6 +61,9 @@ WindowExposure window_exposure(const std::vector<double>& t, const std::vector<d
     if (t[i] < start || t[i] > end) continue;
     if (first == n) first = i;
     last = i;
+    // At the window's end only the pre-input sample belongs to it: a dose
+    // given at `end` starts the next window.
+    if (t[i] == end) break;
   }
   if (first == n) return w;
   // AUC from the first sample at `start` (pre-input) to the last at `end`.

@@ -34,14 +34,16 @@ bool ConcentrationCurve::prepare(const PkSystem& s) {
   return true;
 }
 
-void ConcentrationCurve::build(const PkSystem& s, const std::vector<core::InputAction>& actions,
+void ConcentrationCurve::build(const ModelSystem& m, const std::vector<core::InputAction>& actions,
                                AnalyticPropagator& prop) {
+  const PkSystem& s = m.pk;
   start_.clear();
   coef_.clear();
   cursor_ = 0;
   const int n = s.n_states, c = s.idx_central;
   StateVector x = StateVector::Zero(n), r = StateVector::Zero(n);
-  double t = actions.empty() ? 0.0 : std::min(0.0, actions.front().time);
+  if (!m.initial.empty()) x = Eigen::Map<const Eigen::VectorXd>(m.initial.data(), n);
+  double t = actions.empty() ? m.t0 : std::min(m.t0, actions.front().time);
   prop.reset(t, x);
   auto push_interval = [&](double t0) {
     // x(t0 + tau) = xp + V diag(exp(lambda tau)) V^-1 (x(t0) - xp), xp = -A^-1 r.
@@ -119,7 +121,7 @@ class PdOde final : public core::OdeSystem {
 void HybridEngine::run_pd(const ModelSystem& m, const std::vector<core::InputAction>& actions,
                           const std::vector<Sample>& samples, core::OdeIntegrator& solver,
                           const core::OdeOptions& opt, AnalyticPropagator& prop, Trajectory& out) {
-  curve_.build(m.pk, actions, prop);
+  curve_.build(m, actions, prop);
   const int off = m.pk.n_states, n = m.n_states - off;
   PdOde ode(m, curve_);
   double full[kMaxStates];
@@ -134,7 +136,7 @@ void HybridEngine::run_pd(const ModelSystem& m, const std::vector<core::InputAct
     if (!breaks_.empty() && breaks_.back().first == a.time) breaks_.back().second |= jump;
     else breaks_.push_back({a.time, jump});
   }
-  double t = 0.0;
+  double t = m.t0;
   if (!samples.empty()) t = std::min(t, samples.front().time);
   if (!actions.empty()) t = std::min(t, actions.front().time);
   solver.start(ode, t, y, opt);

@@ -26,7 +26,7 @@ class ConcentrationCurve {
   // repeated eigenvalues, e.g. transit chains): use the full ODE then.
   bool prepare(const PkSystem& s);
   // Intervals from the input actions; prepare() must have succeeded.
-  void build(const PkSystem& s, const std::vector<core::InputAction>& actions, AnalyticPropagator& prop);
+  void build(const ModelSystem& m, const std::vector<core::InputAction>& actions, AnalyticPropagator& prop);
   double operator()(double t) const;
 
  private:

@@ -24,6 +24,11 @@ int ModelSystem::add_pd(const PdModel* model, std::vector<double> params, int in
 
 void ModelSystem::initial_state(double* y) const {
   const int n = std::max(n_states, pk.n_states);
+  if (!initial.empty()) {
+    if (static_cast<int>(initial.size()) != n) throw std::invalid_argument("ModelSystem: initial state has the wrong size");
+    std::copy(initial.begin(), initial.end(), y);
+    return;
+  }
   std::fill(y, y + n, 0.0);
   for (const auto& b : pd) b.model->initial(b.params.data(), y + b.first_state);
 }

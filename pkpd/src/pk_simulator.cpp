@@ -154,7 +154,10 @@ void PkSimulator::simulate(const ModelSystem& model, const std::vector<core::Inp
   if (engine == Engine::kHybrid) {
     if (!impl_->hybrid.applicable(model)) throw std::invalid_argument("hybrid engine needs linear, diagonalisable PK and PD states");
     // PK rows exactly, then the PD rows by CVODE.
-    const ModelSystem pk_only(system);
+    ModelSystem pk_only(system);
+    pk_only.t0 = model.t0;
+    if (!model.initial.empty())
+      pk_only.initial.assign(model.initial.begin(), model.initial.begin() + system.n_states);
     impl_->analytic.bind(system);
     Trajectory pk;
     pk.states.resize(system.n_states, static_cast<Eigen::Index>(samples.size()));

@@ -28,11 +28,16 @@ struct ModelSystem {
   PkSystem pk;
   std::vector<PdBlock> pd;
   int n_states = 0;
+  // Where the simulation starts: time t0 (h) and, if not empty, the full state
+  // there (to continue a run with new parameters, e.g. the next cycle's
+  // inter-occasion variability or a reduced dose). Empty: PK empty, PD at rest.
+  double t0 = 0.0;
+  std::vector<double> initial;
 
   // Appends a PD block after the existing states; returns its index.
   int add_pd(const PdModel* model, std::vector<double> params, int input_block);
   bool has_pd_states() const { return n_states > pk.n_states; }
-  // Initial state: PK empty, PD blocks at rest.
+  // Initial state: `initial` if set, else PK empty and PD blocks at rest.
   void initial_state(double* y) const;
   // Concentration driving block b.
   double input(int b, const double* y) const {
