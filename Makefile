@@ -2,7 +2,7 @@
 # packages first, then build in Release.
 BUILD_DIR     ?= build
 JOBS          ?= $(shell nproc)
-DEFAULT_SCENARIO ?= configs/oral_pk_fixed_arms.yaml
+DEFAULT_SCENARIO ?= configs/pkpd_boin_vs_3p3.yaml
 # CI (CI=true) treats compiler warnings as errors.
 ifneq ($(CI),)
 WERROR := -DTWINSIM_WERROR=ON
@@ -30,3 +30,17 @@ test: build
 
 clean:
 	@rm -rf $(BUILD_DIR) out
+
+# Benchmarks of issue 8 (bench/: W1-W3 on 1 and 2 threads, the W1 peers, the
+# table in docs/performance.md). Not part of `make test`; about 10 minutes.
+# BENCH_ARGS=--quick checks the harness in under a minute.
+BENCH_BUILD_DIR ?= build-bench
+.PHONY: bench bench-deps
+
+bench-deps:
+	@bash bench/install-bench-deps.sh
+
+bench: deps bench-deps
+	@cmake -S . -B $(BENCH_BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DTWINSIM_BUILD_BENCH=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BENCH_BUILD_DIR) -j $(JOBS) --target twinsim w1_cvode_loop
+	@/usr/bin/python3 bench/run_bench.py --build $(BENCH_BUILD_DIR) $(BENCH_ARGS)

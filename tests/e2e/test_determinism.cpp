@@ -40,7 +40,7 @@ TEST_CASE("1 and 2 threads give bit-identical results for every config", "[e2e][
     INFO(cfg);
     test::TempDir dir("det");
     const std::string one = dir.file("one.h5"), two = dir.file("two.h5");
-    const std::string common = "run " + test::quote(cfg) + " --replicates 300 --quiet -o ";
+    const std::string common = "run " + test::quote(cfg) + " --replicates 60 --quiet -o ";
     REQUIRE(test::run_cli(common + test::quote(one) + " --threads 1").exit_code == 0);
     REQUIRE(test::run_cli(common + test::quote(two) + " --threads 2").exit_code == 0);
     core::H5Reader a(one), b(two);

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <set>
 
+#include "twinsim/core/rng.hpp"
 #include "twinsim/trial/endpoints/ctcae.hpp"
+#include "twinsim/vp/residual_error.hpp"
 
 namespace twinsim::trial {
 
@@ -33,17 +35,21 @@ std::vector<double> extra_sample_times(const RegimenSpec& g, const std::vector<d
   return t;
 }
 
-struct PkWorkspace final : PatientWorkspace {
-  pkpd::PkSimulator sim;
-  pkpd::Trajectory traj;
-  std::vector<core::DoseEvent> doses;
-  std::vector<double> times, conc, auc, series;
-  std::vector<std::vector<double>> criteria_series;
-};
-
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 }  // namespace
+
+struct PkWorkspace final : PatientWorkspace {
+  pkpd::PkSimulator sim;
+  pkpd::Trajectory traj, piece;
+  std::vector<core::DoseEvent> doses;
+  std::vector<double> times, conc, auc, series;
+  std::vector<std::vector<double>> criteria_series;
+  vp::VirtualPatient patient;
+  std::vector<double> params;
+  std::vector<std::uint8_t> missed;
+  std::vector<core::InputAction> cycle_actions;
+};
 
 PkPatientModel::PkPatientModel(const Scenario& s)
     : pk_(*s.pk),
@@ -51,6 +57,9 @@ PkPatientModel::PkPatientModel(const Scenario& s)
       regimen_(s.regimen),
       endpoints_(s.endpoints),
       dose_levels_(s.dose_levels),
+      seed_(s.seed),
+      population_(s.population),
+      typical_(s.typical_values()),
       grid_(make_grid(s.regimen.end_time(), s.output.grid_h)),
       variables_(s.output.timecourses),
       assessments_(assessment_times(s.endpoints, s.regimen.end_time())),
@@ -58,6 +67,42 @@ PkPatientModel::PkPatientModel(const Scenario& s)
       plan_(grid_, s.regimen.dose_times(), s.regimen.interval_h, s.regimen.end_time(),
             extra_sample_times(s.regimen, assessments_)) {
   for (const auto& v : variables_) variable_readers_.push_back(variable(v));
+  output_names_ = variables_;
+  for (const auto& v : variables_) {
+    if (const auto* re = population_->residual_error(v)) {
+      output_names_.push_back(v + "_obs");
+      observed_.push_back(re);
+    }
+  }
+  covariate_column_ = extra_.size();
+  for (const auto& c : population_->covariate_names()) extra_.push_back({c, "covariate"});
+  eta_column_ = extra_.size();
+  for (const auto& e : population_->eta_names()) extra_.push_back({e, "-"});
+  dropout_column_ = extra_.size();
+  extra_.push_back({"dropout_cycle", "cycle (-1: none)", true});
+  extra_.push_back({"missed_doses", "doses", true});
+  if (endpoints_.dlt) {
+    for (const auto& smp : plan_.samples()) {
+      if (smp.time > endpoints_.dlt->window_end_h + regimen_.cycle_length_h) break;  // episodes may outlast the window
+      dlt_samples_.push_back(smp);
+    }
+  }
+  by_cycle_ = !population_->occasion_eta_names().empty() && regimen_.cycles > 1;
+  if (by_cycle_) {
+    const auto& smp = plan_.samples();
+    cycle_samples_.resize(static_cast<std::size_t>(regimen_.cycles));
+    cycle_index_.resize(static_cast<std::size_t>(regimen_.cycles));
+    for (std::size_t j = 0; j < smp.size(); ++j) {
+      const int c = std::min(regimen_.cycles - 1, static_cast<int>(std::floor(smp[j].time / regimen_.cycle_length_h)));
+      cycle_samples_[static_cast<std::size_t>(c)].push_back(smp[j]);
+      cycle_index_[static_cast<std::size_t>(c)].push_back(static_cast<int>(j));
+    }
+    // Each cycle but the last also ends on the next cycle's start: its state there starts the next.
+    for (int c = 0; c + 1 < regimen_.cycles; ++c) {
+      cycle_samples_[static_cast<std::size_t>(c)].push_back({(c + 1) * regimen_.cycle_length_h, false});
+      cycle_index_[static_cast<std::size_t>(c)].push_back(-1);
+    }
+  }
   const bool has_anc = std::any_of(pd_.begin(), pd_.end(), [](const PdSpec& p) { return p.name == "ANC"; });
   if (has_anc) {
     anc_column_ = static_cast<int>(extra_.size());
@@ -143,31 +188,130 @@ pkpd::ModelSystem PkPatientModel::compile(const std::vector<double>& values) con
 
 std::unique_ptr<PatientWorkspace> PkPatientModel::workspace() const { return std::make_unique<PkWorkspace>(); }
 
-void PkPatientModel::simulate(PatientWorkspace& base, std::uint64_t, std::uint64_t, int dose, PatientOutcome& out,
-                              double* timecourse) const {
+void PkPatientModel::dose_records(const pkpd::PkSystem& pk, double amount, const std::vector<std::uint8_t>& missed,
+                                  double dropout_h, std::vector<core::DoseEvent>& out) const {
+  out.clear();
+  const bool all_taken = std::find(missed.begin(), missed.end(), 1) == missed.end() && std::isinf(dropout_h);
+  if (all_taken) {
+    // One record per cycle with ADDL, as a NONMEM data set would have it.
+    for (int c = 0; c < regimen_.cycles; ++c) {
+      core::DoseEvent e = pkpd::make_dose(pk, regimen_.route, c * regimen_.cycle_length_h, amount,
+                                          regimen_.infusion_duration_h);
+      e.ii = regimen_.interval_h;
+      e.addl = regimen_.doses_per_cycle - 1;
+      out.push_back(e);
+    }
+    return;
+  }
+  const auto times = regimen_.dose_times();
+  for (std::size_t k = 0; k < times.size(); ++k) {
+    if (times[k] >= dropout_h) break;
+    if (k < missed.size() && missed[k]) continue;
+    out.push_back(pkpd::make_dose(pk, regimen_.route, times[k], amount, regimen_.infusion_duration_h));
+  }
+}
+
+void PkPatientModel::simulate_by_cycle(PkWorkspace& ws, const std::vector<core::InputAction>& actions) const {
+  const auto C = static_cast<std::size_t>(regimen_.cycles);
+  std::vector<double> state;
+  std::vector<double> running_rate;
+  ws.traj.status = core::SolveStatus::kOk;
+  for (std::size_t c = 0; c < C; ++c) {
+    const double t0 = static_cast<double>(c) * regimen_.cycle_length_h;
+    const double t1 = t0 + regimen_.cycle_length_h;
+    population_->individual_parameters(ws.patient, typical_, static_cast<int>(c), ws.params);
+    pkpd::ModelSystem m = compile(ws.params);
+    m.t0 = t0;
+    m.initial = state;
+    if (running_rate.empty()) running_rate.assign(static_cast<std::size_t>(m.pk.n_states), 0.0);
+    // This cycle's inputs; an infusion still running at t0 is restarted at t0.
+    ws.cycle_actions.clear();
+    for (std::size_t i = 0; i < running_rate.size(); ++i)
+      if (running_rate[i] != 0.0) ws.cycle_actions.push_back({t0, static_cast<int>(i), 0.0, running_rate[i]});
+    for (const auto& a : actions) {
+      if (a.time < t0 || (a.time >= t1 && c + 1 < C)) continue;
+      ws.cycle_actions.push_back(a);
+      running_rate[static_cast<std::size_t>(a.cmt)] += a.rate_change;
+    }
+    std::stable_sort(ws.cycle_actions.begin(), ws.cycle_actions.end(),
+                     [](const core::InputAction& x, const core::InputAction& y) { return x.time < y.time; });
+    const auto& smp = cycle_samples_[c];
+    ws.sim.simulate(m, ws.cycle_actions, smp, pkpd::Engine::kAuto, ws.piece);
+    if (ws.piece.status != core::SolveStatus::kOk) {
+      ws.traj.status = ws.piece.status;
+      ws.traj.message = ws.piece.message;
+      return;
+    }
+    const auto& idx = cycle_index_[c];
+    for (std::size_t j = 0; j < idx.size(); ++j) {
+      if (idx[j] >= 0) {
+        ws.traj.states.col(idx[j]) = ws.piece.states.col(static_cast<Eigen::Index>(j));
+      } else {
+        const auto col = ws.piece.states.col(static_cast<Eigen::Index>(j));
+        state.assign(col.data(), col.data() + col.size());
+      }
+    }
+  }
+}
+
+void PkPatientModel::simulate_dlt(PatientWorkspace& base, std::uint64_t trial, std::uint64_t patient, int dose,
+                                  PatientOutcome& out) const {
+  // With occasion-varying parameters or no DLT rule, take the full path.
+  if (by_cycle_ || !endpoints_.dlt) return simulate(base, trial, patient, dose, out, nullptr);
   auto& ws = static_cast<PkWorkspace&>(base);
   out = PatientOutcome{};
-  out.parameters = pk_.values;
-  for (const auto& d : pd_) out.parameters.insert(out.parameters.end(), d.values.begin(), d.values.end());
-  const pkpd::ModelSystem system = compile(out.parameters);
-  const double amount = dose_levels_[static_cast<std::size_t>(dose)];
-  ws.doses.clear();
-  // One record per cycle with ADDL, as a NONMEM data set would have it.
-  for (int c = 0; c < regimen_.cycles; ++c) {
-    core::DoseEvent e = pkpd::make_dose(system.pk, regimen_.route, c * regimen_.cycle_length_h, amount,
-                                        regimen_.infusion_duration_h);
-    e.ii = regimen_.interval_h;
-    e.addl = regimen_.doses_per_cycle - 1;
-    ws.doses.push_back(e);
+  population_->generate(seed_, trial, patient, ws.patient);
+  population_->individual_parameters(ws.patient, typical_, 0, ws.params);
+  const pkpd::ModelSystem system = compile(ws.params);
+  population_->missed_doses(seed_, trial, patient, regimen_.dose_times().size(), ws.missed);
+  dose_records(system.pk, dose_levels_[static_cast<std::size_t>(dose)], ws.missed,
+               ws.patient.dropout_time_cycles * regimen_.cycle_length_h, ws.doses);
+  ws.sim.simulate(system, core::expand_doses(ws.doses), dlt_samples_, pkpd::Engine::kAuto, ws.traj);
+  out.status = ws.traj.status;
+  if (out.status != core::SolveStatus::kOk) return;
+  const auto& rule = *endpoints_.dlt;
+  ws.times.resize(dlt_samples_.size());
+  for (std::size_t j = 0; j < dlt_samples_.size(); ++j) ws.times[j] = dlt_samples_[j].time;
+  ws.criteria_series.resize(rule.criteria.size());
+  std::vector<const std::vector<double>*> ptrs;
+  for (std::size_t k = 0; k < rule.criteria.size(); ++k) {
+    fill_series(system, ws.traj, variable(rule.criteria[k].variable), ws.criteria_series[k]);
+    ptrs.push_back(&ws.criteria_series[k]);
   }
-  ws.sim.simulate(system, core::expand_doses(ws.doses), plan_.samples(), pkpd::Engine::kAuto, ws.traj);
+  const DltResult d = evaluate_dlt(rule, ws.times, ptrs);
+  out.dlt = d.dlt;
+  out.dlt_time_h = d.time_h;
+}
+
+void PkPatientModel::simulate(PatientWorkspace& base, std::uint64_t trial, std::uint64_t patient, int dose,
+                              PatientOutcome& out, double* timecourse) const {
+  auto& ws = static_cast<PkWorkspace&>(base);
+  out = PatientOutcome{};
+  population_->generate(seed_, trial, patient, ws.patient);
+  population_->individual_parameters(ws.patient, typical_, 0, out.parameters);
+  pkpd::ModelSystem system = compile(out.parameters);
+  const double amount = dose_levels_[static_cast<std::size_t>(dose)];
+  population_->missed_doses(seed_, trial, patient, regimen_.dose_times().size(), ws.missed);
+  const double dropout_h = ws.patient.dropout_time_cycles * regimen_.cycle_length_h;
+  dose_records(system.pk, amount, ws.missed, dropout_h, ws.doses);
+  const auto actions = core::expand_doses(ws.doses);
+  if (by_cycle_) {
+    ws.traj.states.resize(system.n_states, static_cast<Eigen::Index>(plan_.samples().size()));
+    simulate_by_cycle(ws, actions);
+  } else {
+    ws.sim.simulate(system, actions, plan_.samples(), pkpd::Engine::kAuto, ws.traj);
+  }
   out.status = ws.traj.status;
   out.extra.assign(extra_.size(), kNaN);
+  for (std::size_t k = 0; k < ws.patient.covariates.size(); ++k) out.extra[covariate_column_ + k] = ws.patient.covariates[k];
+  for (std::size_t k = 0; k < ws.patient.etas.size(); ++k) out.extra[eta_column_ + k] = ws.patient.etas[k];
+  out.extra[dropout_column_] = ws.patient.dropout_cycle ? *ws.patient.dropout_cycle : -1;
+  out.extra[dropout_column_ + 1] = static_cast<double>(std::count(ws.missed.begin(), ws.missed.end(), 1));
   const auto n_cycle_cols = cycle_columns().size();
   out.cycles.assign(static_cast<std::size_t>(regimen_.cycles) * n_cycle_cols, kNaN);
   const std::size_t T = grid_.size();
   if (out.status != core::SolveStatus::kOk) {
-    if (timecourse) std::fill(timecourse, timecourse + variables_.size() * T, kNaN);
+    if (timecourse) std::fill(timecourse, timecourse + output_names_.size() * T, kNaN);
     return;
   }
   out.exposure = plan_.metrics(system.pk, ws.traj);
@@ -215,12 +359,22 @@ void PkPatientModel::simulate(PatientWorkspace& base, std::uint64_t, std::uint64
     out.dlt = d.dlt;
     out.dlt_time_h = d.time_h;
   }
+  // Observations draw residual errors from one stream in a fixed order:
+  // baseline, RECIST assessments, then observed time courses.
+  core::RngStream noise(seed_, 0, core::StreamKind::kResidualError, trial, patient);
   if (recist_column_ >= 0) {
     const Variable v = variable(endpoints_.recist->variable);
-    std::vector<double> sld;
-    for (double t : assessments_) sld.push_back(read(system, v, ws.traj.states.col(plan_.index_of(t)).data()));
-    const double baseline = read(system, v, ws.traj.states.col(plan_.index_of(0.0)).data());
-    const RecistResult r = evaluate_recist(baseline, assessments_, sld, endpoints_.recist->options);
+    const vp::ResidualErrorSpec* re = population_->residual_error(endpoints_.recist->variable);
+    // A measured size cannot be negative (additive error near zero).
+    auto measure = [&](double x) { return re ? std::max(0.0, vp::observe(*re, x, noise)) : x; };
+    const double baseline = measure(read(system, v, ws.traj.states.col(plan_.index_of(0.0)).data()));
+    std::vector<double> sld, times;
+    for (double t : assessments_) {
+      if (t >= dropout_h) break;  // no assessments once off study
+      sld.push_back(measure(read(system, v, ws.traj.states.col(plan_.index_of(t)).data())));
+      times.push_back(t);
+    }
+    const RecistResult r = evaluate_recist(baseline, times, sld, endpoints_.recist->options);
     double* e = out.extra.data() + recist_column_;
     e[0] = baseline;
     e[1] = sld.empty() ? baseline : std::min(baseline, *std::min_element(sld.begin(), sld.end()));
@@ -235,6 +389,14 @@ void PkPatientModel::simulate(PatientWorkspace& base, std::uint64_t, std::uint64
       const int j = plan_.grid_index()[k];
       timecourse[v * T + k] = read(system, variable_readers_[v], ws.traj.states.col(j).data());
     }
+  }
+  // Observed copies (residual error on observations only, never on the state).
+  std::size_t o = variables_.size();
+  for (std::size_t v = 0; v < variables_.size(); ++v) {
+    if (!population_->residual_error(variables_[v])) continue;
+    const auto* re = observed_[o - variables_.size()];
+    for (std::size_t k = 0; k < T; ++k) timecourse[o * T + k] = vp::observe(*re, timecourse[v * T + k], noise);
+    ++o;
   }
 }
 

@@ -8,6 +8,7 @@
 #include "twinsim/pkpd/pk_model.hpp"
 #include "twinsim/trial/scenario.hpp"
 #include "scenario_parts.hpp"
+#include "twinsim/vp/parse_population.hpp"
 
 namespace twinsim::trial {
 
@@ -22,6 +23,23 @@ std::vector<std::string> Scenario::variables() const {
   v.push_back("Cc");
   for (const auto& n : pk->model->state_names(0)) v.push_back(n);
   for (const auto& p : pd) v.push_back(p.name);
+  return v;
+}
+
+std::vector<std::string> Scenario::parameter_names() const {
+  std::vector<std::string> names;
+  if (!pk) return names;
+  for (const auto& p : pk->model->parameters()) names.push_back(p.name);
+  for (const auto& d : pd)
+    for (const auto& p : d.model->parameters()) names.push_back(d.name + "." + p.name);
+  return names;
+}
+
+std::vector<double> Scenario::typical_values() const {
+  std::vector<double> v;
+  if (!pk) return v;
+  v = pk->values;
+  for (const auto& d : pd) v.insert(v.end(), d.values.begin(), d.values.end());
   return v;
 }
 
@@ -85,7 +103,7 @@ std::vector<DesignSpec> read_designs(const ConfigNode& node, Diagnostics& diag, 
   return out;
 }
 
-Scenario parse(const ConfigNode& root, Diagnostics& diag) {
+Scenario parse(const ConfigNode& root, Diagnostics& diag, const std::string& base_dir) {
   Scenario s;
   MapReader r(root, diag);
   if (!r.valid()) {
@@ -164,6 +182,21 @@ Scenario parse(const ConfigNode& root, Diagnostics& diag) {
       s.output = read_output(output, diag, s.variables(), s.regimen.end_time());
     }
   }
+  const ConfigNode population = r.get("population");
+  if (!population.is_missing()) {
+    if (!s.pk) {
+      diag.error(population.key_mark(), "population", "only valid in PK/PD mode (with 'model')");
+    } else {
+      vp::PopulationContext ctx;
+      ctx.parameter_names = s.parameter_names();
+      ctx.typical_values = s.typical_values();
+      ctx.output_names = s.variables();
+      ctx.n_cycles = s.regimen.cycles;
+      ctx.base_dir = base_dir;
+      if (auto spec = vp::parse_population(population, diag, ctx))
+        s.population = std::make_shared<vp::Population>(std::move(*spec));
+    }
+  }
   const ConfigNode endpoints = r.get("endpoints");
   if (!endpoints.is_missing()) {
     if (!s.pk) {
@@ -210,7 +243,7 @@ Scenario parse(const ConfigNode& root, Diagnostics& diag) {
 Scenario load_scenario_text(const std::string& text, const std::string& name) {
   Diagnostics diag;
   const ConfigNode root = ConfigNode::load_string(text, name);
-  Scenario s = parse(root, diag);
+  Scenario s = parse(root, diag, ".");
   s.source_path = name;
   s.source_text = text;
   return s;
@@ -220,7 +253,8 @@ Scenario load_scenario_file(const std::string& path) {
   std::string text;
   const ConfigNode root = ConfigNode::load_file(path, &text);
   Diagnostics diag;
-  Scenario s = parse(root, diag);
+  const auto slash = path.find_last_of('/');
+  Scenario s = parse(root, diag, slash == std::string::npos ? "." : path.substr(0, slash));
   s.source_path = path;
   s.source_text = text;
   return s;

@@ -32,8 +32,8 @@ TruthCurve estimate_truth(const PatientModel& model, std::size_t n_doses, std::i
 #endif
       try {
         PatientOutcome out;
-        model.simulate(*ws[static_cast<std::size_t>(tid)], kTruthTrial, static_cast<std::uint64_t>(j),
-                       static_cast<int>(d), out, nullptr);
+        model.simulate_dlt(*ws[static_cast<std::size_t>(tid)], kTruthTrial, static_cast<std::uint64_t>(j),
+                           static_cast<int>(d), out);
         if (out.status != core::SolveStatus::kOk) ++failed;
         else if (out.dlt) ++dlts;
       } catch (...) {

@@ -157,6 +157,7 @@ struct BoinOptions {
   int cohort_size = 3;
   int max_patients = 30;
   int n_earlystop = 100;
+  bool earlystop_simple = false;  // true: stop as soon as n_earlystop are at the dose (BOIN <= 2.6)
   int start_dose = 0;
   double cutoff_eli = 0.95;
   bool extrasafe = false;
@@ -229,7 +230,7 @@ Decision BoinRun::next(const TrialData& data) {
   }
   const bool can_escalate = d != top_ && elim_from_ > d + 1;
   if (static_cast<int>(nd) >= o.n_earlystop &&
-      ((y > b.escalate[nd] && y < b.deescalate[nd]) || (d == 0 && y >= b.deescalate[nd]) ||
+      (o.earlystop_simple || (y > b.escalate[nd] && y < b.deescalate[nd]) || (d == 0 && y >= b.deescalate[nd]) ||
        (!can_escalate && y <= b.escalate[nd]))) {
     return {true, -1, 0};
   }
@@ -287,6 +288,7 @@ std::unique_ptr<Design> parse_boin(core::MapReader& r, const DesignContext& ctx)
   o.cohort_size = static_cast<int>(r.optional_int("cohort_size", 3, Range::closed(1, kMaxPatientsPerTrial)));
   o.max_patients = static_cast<int>(r.optional_int("max_patients", 30, Range::closed(1, kMaxPatientsPerTrial)));
   o.n_earlystop = static_cast<int>(r.optional_int("n_earlystop", 100, Range::closed(1, kMaxPatientsPerTrial)));
+  o.earlystop_simple = r.optional_choice("n_earlystop_rule", {"with_stay", "simple"}, "with_stay") == "simple";
   const double last = ctx.n_doses > 0 ? static_cast<double>(ctx.n_doses - 1) : 0.0;
   o.start_dose = static_cast<int>(r.optional_int("start_dose", 0, Range::closed(0, last)));
   o.cutoff_eli = r.optional_double("cutoff_eli", 0.95, Range::open_unit());

@@ -51,6 +51,13 @@ class PatientModel {
   virtual void simulate(PatientWorkspace& ws, std::uint64_t trial, std::uint64_t patient, int dose,
                         PatientOutcome& out, double* timecourse) const = 0;
 
+  // Only the DLT outcome (for the reference cohort of the truth curve); models
+  // may simulate less than the whole run. Default: simulate() everything.
+  virtual void simulate_dlt(PatientWorkspace& ws, std::uint64_t trial, std::uint64_t patient, int dose,
+                            PatientOutcome& out) const {
+    simulate(ws, trial, patient, dose, out, nullptr);
+  }
+
   virtual bool has_exposure() const { return false; }
   virtual std::vector<ColumnSpec> extra_columns() const { return {}; }
   virtual std::vector<ColumnSpec> cycle_columns() const { return {}; }

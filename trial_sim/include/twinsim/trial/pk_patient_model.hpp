@@ -5,10 +5,13 @@
 // variability.)
 #pragma once
 
+#include "twinsim/core/dosing.hpp"
 #include "twinsim/pkpd/model_system.hpp"
 #include "twinsim/trial/patient_model.hpp"
 
 namespace twinsim::trial {
+
+struct PkWorkspace;  // per-thread scratch, defined in pk_patient_model.cpp
 
 class PkPatientModel final : public PatientModel {
  public:
@@ -17,12 +20,16 @@ class PkPatientModel final : public PatientModel {
   void simulate(PatientWorkspace& ws, std::uint64_t trial, std::uint64_t patient, int dose,
                 PatientOutcome& out, double* timecourse) const override;
 
+  // Simulates only up to the end of the DLT window.
+  void simulate_dlt(PatientWorkspace& ws, std::uint64_t trial, std::uint64_t patient, int dose,
+                    PatientOutcome& out) const override;
+
   bool has_exposure() const override { return true; }
   std::vector<std::string> parameter_names() const override;
   std::vector<ColumnSpec> extra_columns() const override { return extra_; }
   std::vector<ColumnSpec> cycle_columns() const override;
   int n_cycles() const override { return regimen_.cycles; }
-  const std::vector<std::string>& timecourse_variables() const override { return variables_; }
+  const std::vector<std::string>& timecourse_variables() const override { return output_names_; }
   const std::vector<double>& time_grid() const override { return grid_; }
 
   // The model system of a patient with these parameter values (PK then each PD block's).
@@ -35,6 +42,11 @@ class PkPatientModel final : public PatientModel {
     int index = 0;
   };
   Variable variable(const std::string& name) const;
+  // Dose records of one patient: the regimen less missed doses and doses after dropout.
+  void dose_records(const pkpd::PkSystem& pk, double amount, const std::vector<std::uint8_t>& missed,
+                    double dropout_h, std::vector<core::DoseEvent>& out) const;
+  // Simulates cycle by cycle with each cycle's parameters (inter-occasion variability).
+  void simulate_by_cycle(PkWorkspace& ws, const std::vector<core::InputAction>& actions) const;
   double read(const pkpd::ModelSystem& m, const Variable& v, const double* y) const;
   void fill_series(const pkpd::ModelSystem& m, const pkpd::Trajectory& traj, const Variable& v,
                    std::vector<double>& out) const;
@@ -44,6 +56,15 @@ class PkPatientModel final : public PatientModel {
   RegimenSpec regimen_;
   EndpointSpec endpoints_;
   std::vector<double> dose_levels_;
+  std::uint64_t seed_ = 0;
+  std::shared_ptr<const vp::Population> population_;
+  std::vector<double> typical_;
+  bool by_cycle_ = false;                       // inter-occasion variability present
+  std::vector<std::vector<pkpd::Sample>> cycle_samples_;  // per cycle, + the next cycle's start
+  std::vector<std::vector<int>> cycle_index_;   // plan index of each cycle sample (-1: boundary extra)
+  std::vector<std::string> output_names_;       // timecourse variables, then observed "<var>_obs"
+  std::vector<const vp::ResidualErrorSpec*> observed_;  // residual error per observed variable
+  std::size_t covariate_column_ = 0, eta_column_ = 0, dropout_column_ = 0;
   std::vector<double> grid_;
   std::vector<std::string> variables_;
   std::vector<Variable> variable_readers_;
@@ -52,6 +73,7 @@ class PkPatientModel final : public PatientModel {
   int anc_column_ = -1, recist_column_ = -1, above_column_ = -1;
   std::vector<std::string> pk_state_names_;
   pkpd::SamplePlan plan_;
+  std::vector<pkpd::Sample> dlt_samples_;  // the plan's samples up to the DLT window's end
 };
 
 }  // namespace twinsim::trial

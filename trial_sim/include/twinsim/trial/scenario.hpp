@@ -13,6 +13,7 @@
 #include "twinsim/pkpd/pk_model.hpp"
 #include "twinsim/trial/endpoints/dlt_rule.hpp"
 #include "twinsim/trial/endpoints/recist.hpp"
+#include "twinsim/vp/population.hpp"
 #include "twinsim/trial/design.hpp"
 
 namespace twinsim::trial {
@@ -97,6 +98,8 @@ struct Scenario {
   std::optional<std::vector<double>> true_dlt_probabilities;
   std::optional<PkSpec> pk;
   std::vector<PdSpec> pd;
+  // Virtual population (PK/PD mode); a default Population is the typical patient.
+  std::shared_ptr<const vp::Population> population = std::make_shared<vp::Population>();
   RegimenSpec regimen;
   EndpointSpec endpoints;
   OutputSpec output;
@@ -110,6 +113,9 @@ struct Scenario {
   // Names a time course, DLT criterion or RECIST may refer to: Cc, AUC, PK
   // state names, PD output names.
   std::vector<std::string> variables() const;
+  // Model parameter names (PK, then PD as NAME.PARAM) and their typical values.
+  std::vector<std::string> parameter_names() const;
+  std::vector<double> typical_values() const;
 };
 
 // Parses and validates; collects every problem and throws core::ScenarioError.
