@@ -124,9 +124,9 @@ TEST_CASE("CSV problems are reported in the CSV file and at the scenario key", "
   INFO(joined(p.diagnostics));
   CHECK(p.diagnostics ==
         std::vector<std::string>{
-            "csv.yaml:2:44: error: population.csv.categorical[0]: categorical column SEX holds 0.5 in data row 2; "
+            "csv.yaml:2:40: error: population.csv.categorical[0]: categorical column SEX holds 0.5 in data row 2; "
             "categorical columns hold level codes 0, 1, 2, ...",
-            "csv.yaml:2:49: error: population.csv.categorical[1]: the CSV file has no column 'Wt' (did you mean 'WT'?)"});
+            "csv.yaml:2:45: error: population.csv.categorical[1]: the CSV file has no column 'Wt' (did you mean 'WT'?)"});
 
   p = parse("population:\n  csv: {file: missing.csv}\n", dir.path().string());
   REQUIRE(p.diagnostics.size() == 1);

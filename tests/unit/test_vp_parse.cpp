@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -243,4 +245,30 @@ TEST_CASE("bad population blocks give exact diagnostics", "[unit]") {
     CHECK(contains(got, c.expected));
     CHECK(got.size() == c.count);
   }
+}
+
+TEST_CASE("the population examples in docs/population.md are valid", "[unit]") {
+  std::ifstream in(std::string(TWINSIM_SOURCE_DIR) + "/docs/population.md");
+  REQUIRE(in.good());
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string doc = ss.str();
+  vp::PopulationContext ctx = context();
+  ctx.base_dir = std::string(TWINSIM_SOURCE_DIR) + "/configs";
+  int checked = 0;
+  for (std::size_t at = doc.find("```yaml\n"); at != std::string::npos; at = doc.find("```yaml\n", at + 1)) {
+    const std::size_t begin = at + 8, end = doc.find("```", begin);
+    const std::string block = doc.substr(begin, end - begin);
+    if (block.rfind("population:", 0) != 0 && block.rfind("  ", 0) != 0) continue;
+    // Fragments indented under `population:` get the parent key back.
+    const std::string text = block.rfind("population:", 0) == 0 ? block : "population:\n" + block;
+    INFO(text);
+    const auto node = core::ConfigNode::load_string(text, "doc.yaml");
+    core::Diagnostics diag;
+    const auto spec = vp::parse_population(node.get("population"), diag, ctx);
+    for (const auto& d : diag.items()) FAIL_CHECK(d.format());
+    CHECK(spec.has_value());
+    ++checked;
+  }
+  CHECK(checked >= 4);
 }

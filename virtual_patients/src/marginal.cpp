@@ -90,7 +90,10 @@ double ContinuousMarginal::from_normal_score(double z) const {
     return z <= 0.0 ? lower_ + w * normal_cdf(z) : upper_ - w * normal_cdf(-z);
   }
   if (!truncated_) return unstandardize(z);
-  const double s = standard_quantile(normal_cdf(z), normal_cdf(-z));
+  // Beyond |z| = 37 (probability < 1e-299) Phi(-|z|) underflows; saturating
+  // there keeps the map monotone and finite.
+  const double zc = std::clamp(z, -37.0, 37.0);
+  const double s = standard_quantile(normal_cdf(zc), normal_cdf(-zc));
   return std::clamp(unstandardize(s), lower_, upper_);
 }
 

@@ -1,4 +1,3 @@
-// The population model (covariates, between-subject and inter-occasion
-// variability, residual error) lands here; until then every patient is the
-// typical patient.
+// PatientId is a plain aggregate (include/twinsim/vp/patient_id.hpp); this file
+// only checks that the header compiles on its own.
 #include "twinsim/vp/patient_id.hpp"
