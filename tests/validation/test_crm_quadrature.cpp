@@ -109,6 +109,8 @@ const std::vector<DataSet> kData = {
     {{3, 3, 12, 9, 3}, {0, 0, 3, 4, 2}},   // 30 patients
     {{3, 3, 3, 3, 18}, {0, 0, 0, 0, 0}},   // nothing toxic: beta large
     {{1, 0, 0, 0, 0}, {1, 0, 0, 0, 0}},    // a single DLT
+    {{0, 0, 30, 0, 0}, {0, 0, 7, 0, 0}},   // the narrowest posterior 30 patients can give
+    {{0, 0, 0, 30, 0}, {0, 0, 0, 6, 0}},
 };
 
 }  // namespace

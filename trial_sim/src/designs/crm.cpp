@@ -87,9 +87,11 @@ double max_information(const CrmModel& m) {
   return best;
 }
 
-constexpr double kWindow = 40.0;        // nodes more than e^-40 below the maximum are skipped
-constexpr std::size_t kStartNodes = 24;  // coarsest sub-grid: about this many nodes across the window
-constexpr double kAgree = 1e-4;          // stride s accepted when it agrees with 2s to this
+constexpr double kWindow = 40.0;         // nodes more than e^-40 below the maximum are skipped
+constexpr double kMargin = 25.0;         // extra allowance for a peak missed by the coarse scan
+constexpr std::size_t kCoarseNodes = 48; // the coarse scan looks at about this many nodes
+constexpr std::size_t kStartNodes = 24;  // first refinement level: kStartNodes..2 kStartNodes nodes
+constexpr double kAgree = 1e-6;          // stride s accepted when it agrees with 2s to this
 
 // The fixed quadrature grid of one design and its precomputed pieces.
 class CrmGrid {
@@ -107,6 +109,8 @@ class CrmGrid {
     const auto k = static_cast<std::size_t>(std::ceil(half / h_));
     nodes_ = 2 * k + 1;
     lo_ = -static_cast<double>(k) * h_;
+    coarse_ = 1;
+    while ((nodes_ - 1) / (2 * coarse_) >= kCoarseNodes) coarse_ *= 2;
     beta_.resize(nodes_);
     log_prior_.resize(nodes_);
     logp_.resize(doses_ * nodes_);
@@ -119,7 +123,6 @@ class CrmGrid {
     }
   }
 
-  std::size_t nodes() const { return nodes_; }
   const std::vector<double>& log_prior() const { return log_prior_; }
 
   // ll += y log p_d + (m - y) log(1 - p_d) at every node.
@@ -133,58 +136,86 @@ class CrmGrid {
     for (std::size_t i = 0; i < k; ++i) out[i] += a * lp[i] + b * lq[i];
   }
 
+  // The log posterior at every node from the counts.
   void reset(std::vector<double>& ll, const std::vector<int>& n, const std::vector<int>& y) const {
     ll = log_prior_;
     for (std::size_t d = 0; d < doses_; ++d)
       if (n[d] > 0) add(ll, d, n[d], y[d]);
   }
 
-  // Posterior mean of beta from the log posterior at the nodes; also the
-  // maximum and the trapezoidal normalising sum (both on the e^-max scale).
+  // Posterior mean of beta from the log posterior at the nodes (ll); also the
+  // shift used (the maximum) and the trapezoidal normalising sum on its scale.
   double mean(const std::vector<double>& ll, double& max_out, double& z_out) const {
-    const double* v = ll.data();
-    // Maximum, in a form the compiler vectorises (no NaN can occur here).
-    double mx = v[0];
-    const std::size_t k = nodes_;
-#pragma omp simd reduction(max : mx)
-    for (std::size_t i = 1; i < k; ++i) mx = v[i] > mx ? v[i] : mx;
-    const double cut = mx - kWindow;
-    std::size_t first = 0, last = nodes_;
-    while (first < nodes_ && v[first] < cut) ++first;
-    while (last > first && v[last - 1] < cut) --last;
-    // A wide posterior does not need every node. Start from a coarse
-    // sub-grid (stride a power of two, about kStartNodes nodes across the
-    // window) and halve the stride until the trapezoidal sums at strides s and
-    // 2s agree to kAgree. The error of the trapezoidal rule on an analytic
-    // integrand falls like exp(-c / h^2), so the error at stride s is about
-    // the 4th power of the observed difference: agreement to 1e-6 leaves an
-    // error far below 1e-15. Every exp() computed is reused after halving.
+    const double* lv = ll.data();
+    auto log_post_at = [lv](std::size_t i) { return lv[i]; };
+    // 1. Coarse scan every coarse_ nodes. The grid spacing is at most 0.8 of
+    //    the narrowest possible posterior sd, so between two coarse nodes the
+    //    log posterior cannot rise by more than about (coarse_ * 0.4)^2 / 2
+    //    nats above the line joining them; kMargin covers that.
+    double coarse_vals[2 * kCoarseNodes + 2] = {};
+    const std::size_t nc = (nodes_ - 1) / coarse_ + 1;
+    std::size_t top = 0;
+    for (std::size_t c = 0; c < nc; ++c) {
+      coarse_vals[c] = log_post_at(c * coarse_);
+      if (coarse_vals[c] > coarse_vals[top]) top = c;
+    }
+    // The maximum over the nodes between the coarse neighbours of the coarse
+    // maximum (the posterior is smooth on the scale of the coarse step).
+    double mx = coarse_vals[top];
+    {
+      const std::size_t lo = top > 0 ? (top - 1) * coarse_ : 0;
+      const std::size_t hi = std::min(nodes_ - 1, (top + 1) * coarse_);
+      for (std::size_t i = lo; i <= hi; ++i) mx = std::max(mx, log_post_at(i));
+    }
+    // The window: coarse nodes within e^-(kWindow + kMargin) of the maximum,
+    // widened by one coarse step on each side; inside it, nodes more than
+    // e^-kWindow below the maximum are skipped without an exp().
+    const double cut = mx - kWindow - kMargin;
+    std::size_t fc = 0, lc = nc - 1;
+    while (fc < nc && coarse_vals[fc] < cut) ++fc;
+    while (lc > fc && coarse_vals[lc] < cut) --lc;
+    const std::size_t first = (fc > 0 ? fc - 1 : 0) * coarse_;
+    const std::size_t last = std::min(nodes_, (lc + 2) * coarse_);  // one past the window
+    const double skip = mx - kWindow;
+    // 2. A wide posterior does not need every node. Start from a sub-grid
+    //    (stride a power of two, kStartNodes to 2 kStartNodes nodes across the
+    //    window) and halve the stride until the trapezoidal sums at strides s
+    //    and 2s agree to kAgree (relative, for the normaliser and the mean).
+    //    The error of the trapezoidal rule on an analytic integrand falls like
+    //    exp(-c / h^2), so the error at stride s is about the 4th power of the
+    //    observed difference. Every exp() computed is reused after halving.
     std::size_t stride = 1;
-    while (stride * 2 * kStartNodes <= last - first) stride *= 2;
-    const std::size_t base = first - first % stride;  // aligned so halving keeps the nodes
-    double s0 = 0.0, s1 = 0.0;
-    auto add = [&](std::size_t from, std::size_t step, double& a0, double& a1) {  // nodes from, from + step, ... in the window
+    while (stride < coarse_ && stride * 2 * kStartNodes <= last - first) stride *= 2;
+    const std::size_t base = first - first % (2 * stride);  // aligned so halving keeps the nodes
+    double e0 = 0.0, e1 = 0.0, o0 = 0.0, o1 = 0.0;
+    auto add = [&](std::size_t from, std::size_t step, double& a0, double& a1) {  // nodes from, from + step, ...
       if (from < first) from += (first - from + step - 1) / step * step;
       for (std::size_t i = from; i < last; i += step) {
-        const double w = std::exp(v[i] - mx);
+        const double v = log_post_at(i);
+        if (v < skip) continue;
+        const double w = std::exp(v - mx);
         a0 += w;
         a1 += w * beta_[i];
       }
     };
-    add(base, stride, s0, s1);
-    while (stride > 1) {
-      // Sums at stride s / 2 = those at s plus the nodes halfway between.
-      double n0 = 0.0, n1 = 0.0;
-      const std::size_t half = stride / 2;
-      add(base + half, stride, n0, n1);
-      const double m_coarse = s1 / s0, m_fine = (s1 + n1) / (s0 + n0);
-      const double z_coarse = 2.0 * s0, z_fine = s0 + n0;  // in units of h * stride / 2
-      s0 += n0;
-      s1 += n1;
-      stride = half;
-      if (std::abs(m_fine - m_coarse) <= kAgree * std::max(1.0, std::abs(m_fine)) &&
-          std::abs(z_fine - z_coarse) <= kAgree * z_fine)
+    add(base, 2 * stride, e0, e1);
+    add(base + stride, 2 * stride, o0, o1);
+    double s0 = e0 + o0, s1 = e1 + o1;
+    for (;;) {
+      const double m_coarse = e1 / e0, m_fine = s1 / s0;
+      const double z_coarse = 2.0 * e0, z_fine = s0;  // in units of h * stride
+      if (stride == 1 || (std::abs(m_fine - m_coarse) <= kAgree * std::max(1.0, std::abs(m_fine)) &&
+                          std::abs(z_fine - z_coarse) <= kAgree * z_fine))
         break;
+      // Halve the stride: the new odd nodes lie halfway between the old ones.
+      const std::size_t half = stride / 2;
+      e0 = s0;
+      e1 = s1;
+      o0 = o1 = 0.0;
+      add(base + half, stride, o0, o1);
+      s0 = e0 + o0;
+      s1 = e1 + o1;
+      stride = half;
     }
     max_out = mx;
     z_out = s0 * h_ * static_cast<double>(stride);
@@ -251,7 +282,9 @@ class CrmGrid {
   std::size_t nodes_ = 0;
   double h_ = 0.0;
   double lo_ = 0.0;
-  std::vector<double> beta_, log_prior_, logp_, logq_;
+  std::size_t coarse_ = 1;  // stride of the coarse scan (a power of two)
+  std::vector<double> beta_, log_prior_;
+  std::vector<double> logp_, logq_;  // per dose, per node: log p, log(1 - p)
 };
 
 struct CrmOptions {
@@ -275,8 +308,8 @@ class CrmRun final : public DesignRun {
 
  private:
   const CrmDesign& design_;
-  std::vector<double> ll_;
-  int seen_ = 0;
+  std::vector<double> ll_;  // log posterior at the grid nodes, updated cohort by cohort
+  int seen_ = 0;            // patients already in ll_
   int selected_ = -1;
   bool done_ = false;
 };
@@ -305,7 +338,7 @@ Decision CrmRun::first() {
 Decision CrmRun::next(const TrialData& data) {
   const auto& o = design_.options();
   const auto& g = design_.grid();
-  if (data.total_patients == seen_ + data.last_cohort_size && data.current >= 0) {
+  if (data.current >= 0 && data.total_patients == seen_ + data.last_cohort_size) {
     g.add(ll_, static_cast<std::size_t>(data.current), data.last_cohort_size, data.last_cohort_dlts);
   } else {
     g.reset(ll_, data.n, data.dlt);  // not called cohort by cohort: start from the counts

@@ -1,0 +1,107 @@
+// [unit] CRM dose decisions (dfcrm crmsim, restrict = TRUE): the model's
+// recommendation (crm_fit, checked against independent quadrature in
+// tests/validation/test_crm_quadrature.cpp) limited by no skipping on
+// escalation and no escalation after a cohort whose DLT fraction is >= target.
+#include <catch2/catch.hpp>
+
+#include "design_drive.hpp"
+#include "twinsim/trial/designs.hpp"
+
+using twinsim::test::Cohort;
+using twinsim::test::Driver;
+using twinsim::test::make_design;
+using twinsim::trial::CrmModel;
+using twinsim::trial::crm_fit;
+
+namespace {
+
+const char* kCrm = "type: crm, target: 0.25, skeleton: [0.05, 0.12, 0.25, 0.40, 0.55]";
+
+CrmModel model() {
+  CrmModel m;
+  m.skeleton = {0.05, 0.12, 0.25, 0.40, 0.55};
+  return m;
+}
+
+int recommend(const Driver& t) { return crm_fit(model(), 0.25, 30, t.data().n, t.data().dlt).recommended; }
+
+}  // namespace
+
+TEST_CASE("CRM never skips a dose when escalating", "[unit][crm]") {
+  const auto d = make_design(kCrm, 5);
+  Driver t(*d, 5);
+  CHECK(t.decision().dose == 0);
+  t.feed(Cohort{0, 0});
+  // 0/3 at the lowest dose: the model would jump, the design goes one level up.
+  REQUIRE(recommend(t) >= 2);
+  CHECK(t.decision().dose == 1);
+  t.feed(Cohort{1, 0});
+  REQUIRE(recommend(t) >= 3);
+  CHECK(t.decision().dose == 2);
+  // Without the restriction the model's choice is used as is.
+  const auto free = make_design(std::string(kCrm) + ", restrict: false", 5);
+  Driver u(*free, 5);
+  u.feed(Cohort{0, 0});
+  CHECK(u.decision().dose == recommend(u));
+}
+
+TEST_CASE("CRM does not escalate right after a cohort with DLT fraction >= target", "[unit][crm]") {
+  const auto d = make_design(kCrm, 5);
+  Driver t(*d, 5);
+  t.feed({{0, 0}, {1, 0}, {2, 0}});
+  // 1/3 at dose 3 (1/3 >= 0.25): stay or go down, whatever the model says.
+  t.feed(Cohort{3, 1});
+  CHECK(t.decision().dose == std::min(recommend(t), 3));
+  // With target 0.4, one DLT in 3 (0.33 < 0.4) does not block escalation.
+  const auto high = make_design("type: crm, target: 0.4, skeleton: [0.05, 0.12, 0.25, 0.40, 0.55]", 5);
+  Driver h(*high, 5);
+  h.feed(Cohort{0, 1});
+  const int rec = crm_fit(model(), 0.4, 30, h.data().n, h.data().dlt).recommended;
+  REQUIRE(rec >= 1);
+  CHECK(h.decision().dose == 1);
+}
+
+TEST_CASE("CRM de-escalates as far as the model says", "[unit][crm]") {
+  const auto d = make_design(kCrm, 5);
+  Driver t(*d, 5);
+  t.feed({{0, 0}, {1, 0}, {2, 0}, {3, 0}});
+  t.feed(Cohort{4, 3});
+  const int rec = recommend(t);
+  REQUIRE(rec <= 3);
+  CHECK(t.decision().dose == rec);
+}
+
+TEST_CASE("CRM runs max_patients and selects the final recommendation", "[unit][crm]") {
+  const auto d = make_design(std::string(kCrm) + ", max_patients: 8", 5);
+  Driver t(*d, 5);
+  t.feed({{0, 0}, {1, 0}});
+  CHECK(t.decision().cohort_size == 2);  // the last cohort is cut to fit
+  t.feed(Cohort{2, 1, 2});
+  REQUIRE(t.decision().stop);
+  CHECK(t.select() == recommend(t));
+  CHECK(d->max_patients() == 8);
+  CHECK(d->target() == 0.25);
+}
+
+TEST_CASE("CRM overdose stopping rule", "[unit][crm]") {
+  // After 3/3 and 3/3 at the lowest dose P(p_lowest > 0.25) is far above 0.9.
+  const auto d = make_design(std::string(kCrm) + ", stop_overdose: {threshold: 0.9}", 5);
+  const auto fit1 = crm_fit(model(), 0.25, 30, {3, 0, 0, 0, 0}, {3, 0, 0, 0, 0});
+  Driver t(*d, 5);
+  t.feed(Cohort{0, 3});
+  if (fit1.p_overdose > 0.9) {
+    CHECK(t.decision().stop);
+  } else {
+    CHECK(t.decision().dose == 0);
+    t.feed(Cohort{0, 3});
+    REQUIRE(crm_fit(model(), 0.25, 30, {6, 0, 0, 0, 0}, {6, 0, 0, 0, 0}).p_overdose > 0.9);
+    CHECK(t.decision().stop);
+  }
+  CHECK(t.select() == -1);
+  // Without the rule the same data keep the trial at the lowest dose.
+  const auto plain = make_design(kCrm, 5);
+  Driver u(*plain, 5);
+  u.feed({{0, 3}, {0, 3}});
+  CHECK_FALSE(u.decision().stop);
+  CHECK(u.decision().dose == 0);
+}
