@@ -21,6 +21,8 @@
 // Set TWINSIM_VALIDATION_REPORT=1 to print the measured errors.
 #include <catch2/catch.hpp>
 
+#include "model_values.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -56,42 +58,13 @@ using twinsim::pkpd::Route;
 using twinsim::pkpd::Sample;
 using twinsim::pkpd::Trajectory;
 
-using Params = std::map<std::string, double>;
+using twinsim::test::Params;
 
-void report(const std::string& what, double err) {
-  if (std::getenv("TWINSIM_VALIDATION_REPORT")) std::printf("  %-66s %.6g\n", what.c_str(), err);
-}
-
-double rel_err(double got, double expected) { return std::abs(got - expected) / std::max(std::abs(expected), 1.0); }
-
-template <class Specs>
-std::vector<double> values_of(const Specs& specs, const Params& p) {
-  std::vector<double> v;
-  std::size_t used = 0;
-  for (const auto& spec : specs) {
-    const auto it = p.find(spec.name);
-    if (it != p.end()) {
-      v.push_back(it->second);
-      ++used;
-    } else {
-      REQUIRE_FALSE(spec.required());
-      v.push_back(spec.default_value);
-    }
-  }
-  REQUIRE(used == p.size());
-  return v;
-}
-
-PkSystem compile_pk(int ncmt, Absorption abs, const Params& p) {
-  const PkModel m(ncmt, abs, Elimination::kLinear);
-  return m.compile(values_of(m.parameters(), p));
-}
-
-const PdModel* pd(const std::string& name) {
-  const auto* e = twinsim::pkpd::registry().pd(name);
-  REQUIRE(e != nullptr);
-  return e->model.get();
-}
+using twinsim::test::compile_pk;
+using twinsim::test::pd;
+using twinsim::test::rel_err;
+using twinsim::test::report;
+using twinsim::test::values_of;
 
 // Samples at the given times, the first after the inputs at that time.
 std::vector<Sample> samples_at(const std::vector<double>& times) {

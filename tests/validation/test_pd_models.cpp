@@ -41,6 +41,8 @@
 // Set TWINSIM_VALIDATION_REPORT=1 to print the maximal error of every check.
 #include <catch2/catch.hpp>
 
+#include "model_values.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -72,7 +74,7 @@ using twinsim::pkpd::Route;
 using twinsim::pkpd::Sample;
 using twinsim::pkpd::Trajectory;
 
-using Params = std::map<std::string, double>;
+using twinsim::test::Params;
 
 // The integrators' global error on the stable problems below stays within
 // this many multiples of their relative tolerance (measured values are
@@ -80,42 +82,11 @@ using Params = std::map<std::string, double>;
 // below).
 constexpr double kSolverFactor = 100.0;
 
-void report(const std::string& what, double err) {
-  if (std::getenv("TWINSIM_VALIDATION_REPORT")) std::printf("  %-66s max err %.3e\n", what.c_str(), err);
-}
-
-double rel_err(double got, double expected) { return std::abs(got - expected) / std::max(std::abs(expected), 1.0); }
-
-// Values in the order of `specs`; defaults fill what is not given, and every
-// given name must be a parameter of the model.
-template <class Specs>
-std::vector<double> values_of(const Specs& specs, const Params& p) {
-  std::vector<double> v;
-  std::size_t used = 0;
-  for (const auto& spec : specs) {
-    const auto it = p.find(spec.name);
-    if (it != p.end()) {
-      v.push_back(it->second);
-      ++used;
-    } else {
-      REQUIRE_FALSE(spec.required());
-      v.push_back(spec.default_value);
-    }
-  }
-  REQUIRE(used == p.size());
-  return v;
-}
-
-PkSystem compile_pk(int ncmt, Absorption abs, const Params& p) {
-  const PkModel m(ncmt, abs, Elimination::kLinear);
-  return m.compile(values_of(m.parameters(), p));
-}
-
-const PdModel* pd(const std::string& name) {
-  const auto* e = twinsim::pkpd::registry().pd(name);
-  REQUIRE(e != nullptr);
-  return e->model.get();
-}
+using twinsim::test::compile_pk;
+using twinsim::test::pd;
+using twinsim::test::rel_err;
+using twinsim::test::report;
+using twinsim::test::values_of;
 
 std::vector<double> pd_values(const PdModel* m, const Params& p) { return values_of(m->parameters(), p); }
 

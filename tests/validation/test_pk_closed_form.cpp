@@ -24,6 +24,8 @@
 // Set TWINSIM_VALIDATION_REPORT=1 to print the maximal error of every case.
 #include <catch2/catch.hpp>
 
+#include "model_values.hpp"
+
 #include <boost/math/quadrature/gauss_kronrod.hpp>
 #include <boost/math/special_functions/gamma.hpp>
 
@@ -55,9 +57,7 @@ using twinsim::pkpd::Trajectory;
 
 constexpr double kPi = 3.14159265358979323846;
 
-void report(const std::string& what, double err) {
-  if (std::getenv("TWINSIM_VALIDATION_REPORT")) std::printf("  %-58s max rel err %.3e\n", what.c_str(), err);
-}
+using twinsim::test::report;
 
 // ---------------------------------------------------------------------------
 // Disposition: unit impulse response of the central AMOUNT as a sum of
@@ -244,22 +244,8 @@ std::map<std::string, double> disposition_values(const DispositionParams& d) {
   return p;
 }
 
-// Values by name in the model's parameter order; every given name must be used.
 PkSystem compile(const PkModel& m, const std::map<std::string, double>& p) {
-  std::vector<double> v;
-  std::size_t used = 0;
-  for (const auto& spec : m.parameters()) {
-    const auto it = p.find(spec.name);
-    if (it != p.end()) {
-      v.push_back(it->second);
-      ++used;
-    } else {
-      REQUIRE_FALSE(spec.required());
-      v.push_back(spec.default_value);
-    }
-  }
-  REQUIRE(used == p.size());
-  return m.compile(v);
+  return m.compile(twinsim::test::values_of(m.parameters(), p));
 }
 
 PkSystem compile_case(const Case& c) {
