@@ -13,7 +13,12 @@
 //   elimination boundary (get.boundary caps it).
 //   Stop when max_patients are treated (the last cohort is cut to fit), or when
 //   n_earlystop patients are at the current dose and the rule would keep it
-//   there (get.oc 2.7.1's condition).
+//   there (get.oc 2.7.1's condition; n_earlystop_rule: simple stops as soon
+//   as n_earlystop are at the dose, as BOIN <= 2.6 did).
+//   extrasafe (off by default): also stop when >= 3 are at the lowest dose and
+//   P(p_1 > t | data) > cutoff_eli - offset (offset 0.05).
+//   bound_mtd (off by default): the selected dose's isotonic estimate must be
+//   below lambda_d.
 //   MTD: select.mtd(): isotonic (PAVA, weights 1/var) posterior means under a
 //   beta(0.05, 0.05) prior over the treated, non-eliminated doses; the dose
 //   closest to t, ties between pooled doses broken toward the lower dose above

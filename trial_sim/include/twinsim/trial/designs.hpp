@@ -32,6 +32,7 @@ struct BoinBoundaries {
   std::vector<int> safety_stop; // extrasafe: stop if y >= safety_stop[n] at the lowest dose (cutoff_eli - offset)
 };
 
+// Tables for n = 0..max_n. offset < 0: no extrasafe table (safety_stop all kNoBoundary).
 BoinBoundaries boin_boundaries(double target, double p_saf, double p_tox, double cutoff_eli, double offset,
                                int max_n);
 
