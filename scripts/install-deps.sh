@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages twinsim needs to build and test, and does
 # nothing when they are all present. Run as root (or with sudo available).
+# Extra package names given as arguments are checked and installed the same way
+# (bench/install-bench-deps.sh uses this).
 set -euo pipefail
 
 packages=(
@@ -15,6 +17,7 @@ packages=(
   libboost-math-dev      # Boost.Math (beta distribution, quadrature, erfc_inv)
   libomp-dev             # OpenMP runtime
   python3-h5py python3-numpy  # end-to-end tests open the HDF5 output in h5py
+  "$@"
 )
 
 missing=()
