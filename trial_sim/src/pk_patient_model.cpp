@@ -254,6 +254,19 @@ void PkPatientModel::simulate_by_cycle(PkWorkspace& ws, const std::vector<core::
   }
 }
 
+void PkPatientModel::apply_dlt_rule(const pkpd::ModelSystem& system, PkWorkspace& ws, PatientOutcome& out) const {
+  const auto& rule = *endpoints_.dlt;
+  ws.criteria_series.resize(rule.criteria.size());
+  std::vector<const std::vector<double>*> ptrs;
+  for (std::size_t k = 0; k < rule.criteria.size(); ++k) {
+    fill_series(system, ws.traj, variable(rule.criteria[k].variable), ws.criteria_series[k]);
+    ptrs.push_back(&ws.criteria_series[k]);
+  }
+  const DltResult d = evaluate_dlt(rule, ws.times, ptrs);
+  out.dlt = d.dlt;
+  out.dlt_time_h = d.time_h;
+}
+
 void PkPatientModel::simulate_dlt(PatientWorkspace& base, std::uint64_t trial, std::uint64_t patient, int dose,
                                   PatientOutcome& out) const {
   // With occasion-varying parameters or no DLT rule, take the full path.
@@ -269,18 +282,9 @@ void PkPatientModel::simulate_dlt(PatientWorkspace& base, std::uint64_t trial, s
   ws.sim.simulate(system, core::expand_doses(ws.doses), dlt_samples_, pkpd::Engine::kAuto, ws.traj);
   out.status = ws.traj.status;
   if (out.status != core::SolveStatus::kOk) return;
-  const auto& rule = *endpoints_.dlt;
   ws.times.resize(dlt_samples_.size());
   for (std::size_t j = 0; j < dlt_samples_.size(); ++j) ws.times[j] = dlt_samples_[j].time;
-  ws.criteria_series.resize(rule.criteria.size());
-  std::vector<const std::vector<double>*> ptrs;
-  for (std::size_t k = 0; k < rule.criteria.size(); ++k) {
-    fill_series(system, ws.traj, variable(rule.criteria[k].variable), ws.criteria_series[k]);
-    ptrs.push_back(&ws.criteria_series[k]);
-  }
-  const DltResult d = evaluate_dlt(rule, ws.times, ptrs);
-  out.dlt = d.dlt;
-  out.dlt_time_h = d.time_h;
+  apply_dlt_rule(system, ws, out);
 }
 
 void PkPatientModel::simulate(PatientWorkspace& base, std::uint64_t trial, std::uint64_t patient, int dose,
@@ -347,18 +351,7 @@ void PkPatientModel::simulate(PatientWorkspace& base, std::uint64_t trial, std::
     e[2] = n.worst_grade;
     e[3] = n.recovery_h;
   }
-  if (endpoints_.dlt) {
-    const auto& rule = *endpoints_.dlt;
-    ws.criteria_series.resize(rule.criteria.size());
-    std::vector<const std::vector<double>*> ptrs;
-    for (std::size_t k = 0; k < rule.criteria.size(); ++k) {
-      fill_series(system, ws.traj, variable(rule.criteria[k].variable), ws.criteria_series[k]);
-      ptrs.push_back(&ws.criteria_series[k]);
-    }
-    const DltResult d = evaluate_dlt(rule, ws.times, ptrs);
-    out.dlt = d.dlt;
-    out.dlt_time_h = d.time_h;
-  }
+  if (endpoints_.dlt) apply_dlt_rule(system, ws, out);
   // Observations draw residual errors from one stream in a fixed order:
   // baseline, RECIST assessments, then observed time courses.
   core::RngStream noise(seed_, 0, core::StreamKind::kResidualError, trial, patient);

@@ -45,6 +45,8 @@ class PkPatientModel final : public PatientModel {
   // Dose records of one patient: the regimen less missed doses and doses after dropout.
   void dose_records(const pkpd::PkSystem& pk, double amount, const std::vector<std::uint8_t>& missed,
                     double dropout_h, std::vector<core::DoseEvent>& out) const;
+  // Evaluates endpoints.dlt on ws.traj sampled at ws.times; sets out.dlt and out.dlt_time_h.
+  void apply_dlt_rule(const pkpd::ModelSystem& system, PkWorkspace& ws, PatientOutcome& out) const;
   // Simulates cycle by cycle with each cycle's parameters (inter-occasion variability).
   void simulate_by_cycle(PkWorkspace& ws, const std::vector<core::InputAction>& actions) const;
   double read(const pkpd::ModelSystem& m, const Variable& v, const double* y) const;
