@@ -72,7 +72,7 @@ void write_dataset(hid_t file, const std::string& path, hid_t mem_type, const vo
     }
     H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data());
     H5Pset_shuffle(dcpl.get());
-    H5Pset_deflate(dcpl.get(), 4);
+    H5Pset_deflate(dcpl.get(), 1);
   }
   Handle ds(H5Dcreate2(file, path.c_str(), mem_type, space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT),
             H5Dclose);
@@ -181,7 +181,7 @@ void H5Writer::create_table(const std::string& path, Type type, std::uint64_t wi
   Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
   H5Pset_chunk(dcpl.get(), rank, chunk);
   H5Pset_shuffle(dcpl.get());
-  H5Pset_deflate(dcpl.get(), 4);
+  H5Pset_deflate(dcpl.get(), 1);
   const hid_t t = type == Type::kFloat64 ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64;
   Handle ds(H5Dcreate2(file_, path.c_str(), t, space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT), H5Dclose);
   if (!ds.ok()) fail("create dataset", path);

@@ -25,6 +25,14 @@ constexpr std::uint64_t kChunkRows = 4096;
 const char* const kPatientIntColumns[] = {"trial", "patient", "cohort", "dose_index", "dlt", "solve_status"};
 const char* const kExposureColumns[] = {"cmax", "tmax", "ctrough", "cmin_last", "auc_first", "auc_last", "auc_total"};
 const char* const kTrialColumns[] = {"trial", "selected_dose", "n_patients", "n_dlts", "n_cohorts"};
+// One column of a table, extracted from the rows by `get` and appended.
+template <class T, class Rows, class Get>
+void append_column(core::H5Writer& h5, const std::string& path, const Rows& rows, Get get) {
+  std::vector<T> col;
+  col.reserve(rows.size());
+  for (const auto& r : rows) col.push_back(static_cast<T>(get(r)));
+  h5.append(path, col.data(), col.size());
+}
 }  // namespace
 
 ResultWriter::ResultWriter(const std::string& path, bool overwrite, const Scenario& s, const PatientModel& model)
@@ -49,12 +57,7 @@ void ResultWriter::write_truth(const TruthCurve& t) {
   h5_.attribute("/truth/dlt_probability", "failed_patients", t.failed);
 }
 
-void ResultWriter::begin_design(const DesignSpec& d, bool with_timecourses) {
-  group_ = "/designs/" + d.name;
-  h5_.create_group(group_);
-  h5_.attribute(group_, "type", d.type);
-  if (d.design->target() >= 0) h5_.attribute(group_, "target", d.design->target());
-  for (const char* c : kTrialColumns) h5_.create_table(group_ + "/trials/" + c, Type::kInt64, 0, kChunkRows);
+void ResultWriter::create_patient_tables() {
   for (const char* c : kPatientIntColumns) h5_.create_table(group_ + "/patients/" + c, Type::kInt64, 0, kChunkRows);
   h5_.create_table(group_ + "/patients/dose", Type::kFloat64, 0, kChunkRows);
   h5_.create_table(group_ + "/patients/dlt_time_h", Type::kFloat64, 0, kChunkRows);
@@ -75,6 +78,15 @@ void ResultWriter::begin_design(const DesignSpec& d, bool with_timecourses) {
       h5_.attribute(path, "unit", c.unit);
     }
   }
+}
+
+void ResultWriter::begin_design(const DesignSpec& d, bool with_timecourses) {
+  group_ = "/designs/" + d.name;
+  h5_.create_group(group_);
+  h5_.attribute(group_, "type", d.type);
+  if (d.design->target() >= 0) h5_.attribute(group_, "target", d.design->target());
+  for (const char* c : kTrialColumns) h5_.create_table(group_ + "/trials/" + c, Type::kInt64, 0, kChunkRows);
+  if (scenario_.output.patients) create_patient_tables();
   timecourses_ = with_timecourses && !model_.timecourse_variables().empty();
   if (timecourses_) {
     const auto& grid = model_.time_grid();
@@ -87,17 +99,8 @@ void ResultWriter::begin_design(const DesignSpec& d, bool with_timecourses) {
 }
 
 void ResultWriter::append(const ResultBlock& b) {
-  auto ints = [&](const std::string& path, auto get, const auto& rows) {
-    std::vector<std::int64_t> col;
-    col.reserve(rows.size());
-    for (const auto& r : rows) col.push_back(get(r));
-    h5_.append(path, col.data(), col.size());
-  };
-  auto doubles = [&](const std::string& path, auto get, const auto& rows) {
-    std::vector<double> col;
-    col.reserve(rows.size());
-    for (const auto& r : rows) col.push_back(get(r));
-    h5_.append(path, col.data(), col.size());
+  const auto ints = [this](const std::string& path, auto get, const auto& rows) {
+    append_column<std::int64_t>(h5_, path, rows, get);
   };
   const std::string t = group_ + "/trials/";
   ints(t + "trial", [](const TrialRow& r) { return r.trial; }, b.trials);
@@ -106,6 +109,27 @@ void ResultWriter::append(const ResultBlock& b) {
   ints(t + "n_dlts", [](const TrialRow& r) { return r.n_dlts; }, b.trials);
   ints(t + "n_cohorts", [](const TrialRow& r) { return r.n_cohorts; }, b.trials);
 
+  if (scenario_.output.patients) append_patients(b);
+  if (timecourses_) {
+    const std::size_t T = model_.time_grid().size();
+    const auto& vars = model_.timecourse_variables();
+    const std::size_t P = b.patients.size();
+    std::vector<double> rows(P * T);
+    for (std::size_t v = 0; v < vars.size(); ++v) {
+      for (std::size_t i = 0; i < P; ++i)
+        for (std::size_t k = 0; k < T; ++k) rows[i * T + k] = b.timecourses[(i * vars.size() + v) * T + k];
+      h5_.append(group_ + "/timecourses/" + vars[v], rows.data(), P);
+    }
+  }
+}
+
+void ResultWriter::append_patients(const ResultBlock& b) {
+  const auto ints = [this](const std::string& path, auto get, const auto& rows) {
+    append_column<std::int64_t>(h5_, path, rows, get);
+  };
+  const auto doubles = [this](const std::string& path, auto get, const auto& rows) {
+    append_column<double>(h5_, path, rows, get);
+  };
   const std::string p = group_ + "/patients/";
   ints(p + "trial", [](const PatientRow& r) { return r.trial; }, b.patients);
   ints(p + "patient", [](const PatientRow& r) { return r.patient; }, b.patients);
@@ -157,17 +181,6 @@ void ResultWriter::append(const ResultBlock& b) {
     h5_.append(cy + "patient", patient.data(), patient.size());
     h5_.append(cy + "cycle", cycle.data(), cycle.size());
     for (std::size_t k = 0; k < cols.size(); ++k) h5_.append(cy + cols[k].name, values[k].data(), values[k].size());
-  }
-  if (timecourses_) {
-    const std::size_t T = model_.time_grid().size();
-    const auto& vars = model_.timecourse_variables();
-    const std::size_t P = b.patients.size();
-    std::vector<double> rows(P * T);
-    for (std::size_t v = 0; v < vars.size(); ++v) {
-      for (std::size_t i = 0; i < P; ++i)
-        for (std::size_t k = 0; k < T; ++k) rows[i * T + k] = b.timecourses[(i * vars.size() + v) * T + k];
-      h5_.append(group_ + "/timecourses/" + vars[v], rows.data(), P);
-    }
   }
 }
 

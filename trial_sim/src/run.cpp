@@ -1,8 +1,10 @@
 #include "twinsim/trial/run.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 
+#include "twinsim/core/serial_executor.hpp"
 #include "twinsim/trial/oc_report.hpp"
 #include "twinsim/trial/result_writer.hpp"
 #include "twinsim/trial/truth.hpp"
@@ -43,37 +45,43 @@ RunSummary run_scenario(const Scenario& s, const RunOptions& opt) {
   const double window_days = s.accrual ? s.accrual->dlt_window_days : 0.0;
   const std::int64_t total = s.replicates * static_cast<std::int64_t>(s.designs.size());
   std::int64_t done = 0;
-  ResultBlock block;
+  // Output runs on one writer thread while the next block is simulated; two
+  // blocks alternate, so at most one is being written while one is filled.
+  // Declared before the executor so they outlive its thread on an exception.
+  std::array<ResultBlock, 2> blocks;
+  std::array<std::uint64_t, 2> written{0, 0};  // ticket of each block's last write
+  core::SerialExecutor output;
+  std::size_t cur = 0;
   for (const auto& spec : s.designs) {
     const bool timecourses = !model->timecourse_variables().empty();
-    DesignRunner runner(*spec.design, *model, s.dose_levels.size(), opt.threads, timecourses);
-    writer.begin_design(spec, timecourses);
+    DesignRunner runner(*spec.design, *model, s.dose_levels.size(), opt.threads, timecourses, s.output.patients);
+    output.submit([&writer, &spec, timecourses] { writer.begin_design(spec, timecourses); });
     const double target = spec.design->target();
     const int target_dose = (target >= 0 && !truth.empty()) ? true_target_dose(truth, target) : -1;
     OcAccumulator oc(s.dose_levels.size(), target_dose, gap_days, window_days);
     DesignSummary ds;
     ds.name = spec.name;
     ds.type = spec.type;
-    const std::int64_t step = block_trials(s, *spec.design, *model, opt.block_bytes);
+    const std::int64_t step = block_trials(s, *spec.design, *model, opt.block_bytes / blocks.size());
     for (std::int64_t first = 0; first < s.replicates; first += step) {
       const std::int64_t count = std::min(step, s.replicates - first);
+      output.wait(written[cur]);
+      ResultBlock& block = blocks[cur];
       runner.run_block(first, count, block);
-      for (const auto& t : block.trials) oc.add(t);
-      for (const auto& p : block.patients) {
-        ++ds.patients;
-        if (p.outcome.status != core::SolveStatus::kOk) {
-          ++ds.failed_patients;
-          continue;
-        }
-        ds.mean_cmax += p.outcome.exposure.cmax;
-        ds.mean_auc_first += p.outcome.exposure.auc_first;
-        ds.mean_ctrough += p.outcome.exposure.ctrough;
+      for (const auto& t : block.trials) {
+        oc.add(t);
+        ds.patients += t.n_patients;
+        ds.failed_patients += t.n_failed;
+        ds.mean_cmax += t.sum_cmax;
+        ds.mean_auc_first += t.sum_auc_first;
+        ds.mean_ctrough += t.sum_ctrough;
       }
-      writer.append(block);
+      written[cur] = output.submit([&writer, &block] { writer.append(block); });
+      cur ^= 1;
       done += count;
       if (opt.progress) opt.progress(done, total);
     }
-    writer.end_design(oc);
+    output.submit([&writer, oc] { writer.end_design(oc); });
     const auto ok = static_cast<double>(std::max<std::int64_t>(1, ds.patients - ds.failed_patients));
     ds.mean_cmax /= ok;
     ds.mean_auc_first /= ok;
@@ -86,6 +94,7 @@ RunSummary run_scenario(const Scenario& s, const RunOptions& opt) {
     ds.mean_total_patients = oc.mean_total_patients();
     summary.designs.push_back(std::move(ds));
   }
+  output.finish();
   writer.commit();
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return summary;

@@ -21,12 +21,13 @@ int effective_threads(int requested) {
 }
 
 DesignRunner::DesignRunner(const Design& design, const PatientModel& model, std::size_t n_doses, int threads,
-                           bool keep_timecourses)
+                           bool keep_timecourses, bool keep_patients)
     : design_(design),
       model_(model),
       n_doses_(n_doses),
       threads_(effective_threads(threads)),
-      keep_timecourses_(keep_timecourses) {
+      keep_timecourses_(keep_timecourses),
+      keep_patients_(keep_patients || keep_timecourses) {
   for (int i = 0; i < threads_; ++i) workspaces_.push_back(model_.workspace());
 }
 
@@ -40,6 +41,10 @@ void DesignRunner::run_trial(std::int64_t trial, PatientWorkspace& ws, TrialRow&
   TrialData data(n_doses_);
   auto run = design_.start();
   Decision dec = run->first();
+  row = TrialRow{};
+  // Reused across the trial's patients: simulate() overwrites the outcome, and
+  // push_back copies (the slot vectors keep their capacity between blocks).
+  PatientRow p;
   while (!dec.stop) {
     if (dec.dose < 0 || static_cast<std::size_t>(dec.dose) >= n_doses_ || dec.cohort_size <= 0)
       throw std::logic_error("design returned an invalid decision (dose " + std::to_string(dec.dose) + ")");
@@ -47,7 +52,6 @@ void DesignRunner::run_trial(std::int64_t trial, PatientWorkspace& ws, TrialRow&
       throw std::logic_error("design exceeded the patient limit of one trial");
     int cohort_dlts = 0;
     for (int j = 0; j < dec.cohort_size; ++j) {
-      PatientRow p;
       p.trial = trial;
       p.patient = data.total_patients + j;
       p.cohort = data.cohorts;
@@ -60,7 +64,14 @@ void DesignRunner::run_trial(std::int64_t trial, PatientWorkspace& ws, TrialRow&
       model_.simulate(ws, static_cast<std::uint64_t>(trial), static_cast<std::uint64_t>(p.patient), dec.dose,
                       p.outcome, tc);
       cohort_dlts += p.outcome.dlt ? 1 : 0;
-      patients.push_back(std::move(p));
+      if (p.outcome.status != core::SolveStatus::kOk) {
+        ++row.n_failed;
+      } else {
+        row.sum_cmax += p.outcome.exposure.cmax;
+        row.sum_auc_first += p.outcome.exposure.auc_first;
+        row.sum_ctrough += p.outcome.exposure.ctrough;
+      }
+      if (keep_patients_) patients.push_back(p);
     }
     const auto d = static_cast<std::size_t>(dec.dose);
     data.n[d] += dec.cohort_size;
@@ -85,9 +96,9 @@ void DesignRunner::run_trial(std::int64_t trial, PatientWorkspace& ws, TrialRow&
 void DesignRunner::run_block(std::int64_t first, std::int64_t count, ResultBlock& out) {
   out.clear();
   const auto n = static_cast<std::size_t>(count);
-  std::vector<TrialRow> rows(n);
-  std::vector<std::vector<PatientRow>> patients(n);
-  std::vector<std::vector<double>> tcs(n);
+  out.trials.resize(n);
+  if (block_patients_.size() < n) block_patients_.resize(n);
+  if (block_timecourses_.size() < n) block_timecourses_.resize(n);
   // No exception may cross the OpenMP region: catch, keep the first, rethrow after.
   std::exception_ptr error;
 #pragma omp parallel for schedule(dynamic, 16) num_threads(threads_)
@@ -99,17 +110,25 @@ void DesignRunner::run_block(std::int64_t first, std::int64_t count, ResultBlock
 #endif
     try {
       const auto k = static_cast<std::size_t>(i);
-      run_trial(first + i, *workspaces_[static_cast<std::size_t>(tid)], rows[k], patients[k], tcs[k]);
+      run_trial(first + i, *workspaces_[static_cast<std::size_t>(tid)], out.trials[k], block_patients_[k],
+                block_timecourses_[k]);
     } catch (...) {
 #pragma omp critical(twinsim_runner_error)
       if (!error) error = std::current_exception();
     }
   }
   if (error) std::rethrow_exception(error);
-  out.trials = std::move(rows);
+  if (!keep_patients_) return;
+  std::size_t n_patients = 0, n_values = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    for (auto& p : patients[i]) out.patients.push_back(std::move(p));
-    out.timecourses.insert(out.timecourses.end(), tcs[i].begin(), tcs[i].end());
+    n_patients += block_patients_[i].size();
+    n_values += block_timecourses_[i].size();
+  }
+  out.patients.reserve(n_patients);
+  out.timecourses.reserve(n_values);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (auto& p : block_patients_[i]) out.patients.push_back(std::move(p));
+    out.timecourses.insert(out.timecourses.end(), block_timecourses_[i].begin(), block_timecourses_[i].end());
   }
 }
 

@@ -177,7 +177,7 @@ Scenario parse(const ConfigNode& root, Diagnostics& diag, const std::string& bas
   const ConfigNode output = r.get("output");
   if (!output.is_missing()) {
     if (!s.pk) {
-      diag.error(output.key_mark(), "output", "only valid in PK/PD mode (with 'model')");
+      s.output = read_design_only_output(output, diag);
     } else {
       s.output = read_output(output, diag, s.variables(), s.regimen.end_time());
     }

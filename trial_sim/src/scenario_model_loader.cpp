@@ -124,6 +124,19 @@ std::optional<RegimenSpec> read_regimen(const ConfigNode& node, Diagnostics& dia
   return g;
 }
 
+OutputSpec read_design_only_output(const ConfigNode& node, Diagnostics& diag) {
+  OutputSpec out;
+  MapReader r(node, diag);
+  if (!r.valid()) return out;
+  for (const char* key : {"timecourses", "grid_h"}) {
+    const ConfigNode n = r.get(key);
+    if (!n.is_missing()) diag.error(n.key_mark(), n.path(), "only valid in PK/PD mode (with 'model')");
+  }
+  out.patients = r.optional_bool("patients", true);
+  r.finish();
+  return out;
+}
+
 OutputSpec read_output(const ConfigNode& node, Diagnostics& diag, const std::vector<std::string>& variables,
                        double end_time) {
   OutputSpec out;
@@ -132,7 +145,12 @@ OutputSpec read_output(const ConfigNode& node, Diagnostics& diag, const std::vec
   const ConfigNode tc = r.get("timecourses");
   const ConfigNode grid_node = r.get("grid_h");
   out.grid_h = r.optional_double("grid_h", 1.0, Range::positive());
+  out.patients = r.optional_bool("patients", true);
   r.finish();
+  if (!tc.is_missing() && !out.patients) {
+    // Time-course rows are indexed by the patients table; alone they are unreadable.
+    diag.error(tc.key_mark(), tc.path(), "time courses need the patients table; remove them or set patients: true");
+  }
   if (!tc.is_missing()) {
     if (!tc.is_sequence()) {
       diag.error(tc.mark(), tc.path(), "expected a list of variable names, got " + tc.describe());

@@ -26,6 +26,9 @@ class ResultWriter {
   void commit();
 
  private:
+  void create_patient_tables();            // patients/ and cycles/ (output.patients)
+  void append_patients(const ResultBlock& block);
+
   core::H5Writer h5_;
   const Scenario& scenario_;
   const PatientModel& model_;

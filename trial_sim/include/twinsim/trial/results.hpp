@@ -25,6 +25,9 @@ struct TrialRow {
   std::int64_t n_cohorts = 0;
   std::vector<int> n_per_dose;
   std::vector<int> dlt_per_dose;
+  // Over the trial's patients, so a run can summarise without keeping them:
+  std::int64_t n_failed = 0;                // patients whose solve failed
+  double sum_cmax = 0.0, sum_auc_first = 0.0, sum_ctrough = 0.0;  // over successful solves
 };
 
 // The results of a contiguous range of trials of one design, in trial order.

@@ -18,7 +18,8 @@ struct RunOptions {
   int threads = 0;           // 0: OpenMP default
   // Called from the main thread with (trials done, trials total) over all designs.
   std::function<void(std::int64_t, std::int64_t)> progress;
-  // Memory bound for one block of results held before it is written (bytes).
+  // Memory bound for the results held before they are written (bytes): two
+  // blocks of half this size, one filled while the other is written.
   std::size_t block_bytes = 64u << 20;
 };
 

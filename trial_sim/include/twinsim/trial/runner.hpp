@@ -13,9 +13,10 @@ namespace twinsim::trial {
 
 class DesignRunner {
  public:
-  // threads <= 0: OpenMP's default.
+  // threads <= 0: OpenMP's default. keep_patients: fill ResultBlock::patients
+  // (trial rows carry the patient summary either way).
   DesignRunner(const Design& design, const PatientModel& model, std::size_t n_doses, int threads,
-               bool keep_timecourses);
+               bool keep_timecourses, bool keep_patients = true);
   ~DesignRunner();
 
   // Simulates trials [first, first + count) into out (cleared first).
@@ -31,7 +32,12 @@ class DesignRunner {
   std::size_t n_doses_;
   int threads_;
   bool keep_timecourses_;
+  bool keep_patients_;
   std::vector<std::unique_ptr<PatientWorkspace>> workspaces_;  // one per thread
+  // Per-trial slots of the current block, kept between blocks so their
+  // capacity is reused (design-only trials cost microseconds; allocation showed).
+  std::vector<std::vector<PatientRow>> block_patients_;
+  std::vector<std::vector<double>> block_timecourses_;
 };
 
 int effective_threads(int requested);

@@ -73,6 +73,9 @@ struct EndpointSpec {
 struct OutputSpec {
   std::vector<std::string> timecourses;  // "Cc", "AUC", state names
   double grid_h = 1.0;
+  // Write the per-patient (and per-cycle) tables. Off for very large
+  // design-only runs, where they dominate the cost and OCs need only trials.
+  bool patients = true;
 };
 
 struct DesignSpec {
