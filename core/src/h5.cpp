@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <random>
+#include <stdexcept>
 
 #include "twinsim/core/error.hpp"
 
@@ -54,8 +55,14 @@ hid_t link_create_plist() {
   throw RuntimeError("HDF5: cannot " + what + " '" + path + "'");
 }
 
+void set_filters(hid_t dcpl, int level) {
+  if (level <= 0) return;
+  H5Pset_shuffle(dcpl);
+  H5Pset_deflate(dcpl, static_cast<unsigned>(level));
+}
+
 void write_dataset(hid_t file, const std::string& path, hid_t mem_type, const void* data,
-                   const std::vector<std::uint64_t>& dims_in, std::size_t n) {
+                   const std::vector<std::uint64_t>& dims_in, std::size_t n, int compression) {
   std::vector<hsize_t> dims(dims_in.begin(), dims_in.end());
   if (dims.empty()) dims.push_back(static_cast<hsize_t>(n));
   Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
@@ -71,8 +78,7 @@ void write_dataset(hid_t file, const std::string& path, hid_t mem_type, const vo
       elems *= chunk[i];
     }
     H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data());
-    H5Pset_shuffle(dcpl.get());
-    H5Pset_deflate(dcpl.get(), 1);
+    set_filters(dcpl.get(), compression);
   }
   Handle ds(H5Dcreate2(file, path.c_str(), mem_type, space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT),
             H5Dclose);
@@ -127,12 +133,12 @@ H5Writer::~H5Writer() {
 
 void H5Writer::write(const std::string& path, const std::vector<double>& data,
                      const std::vector<std::uint64_t>& dims) {
-  write_dataset(file_, path, H5T_NATIVE_DOUBLE, data.data(), dims, data.size());
+  write_dataset(file_, path, H5T_NATIVE_DOUBLE, data.data(), dims, data.size(), compression_);
 }
 
 void H5Writer::write(const std::string& path, const std::vector<std::int64_t>& data,
                      const std::vector<std::uint64_t>& dims) {
-  write_dataset(file_, path, H5T_NATIVE_INT64, data.data(), dims, data.size());
+  write_dataset(file_, path, H5T_NATIVE_INT64, data.data(), dims, data.size(), compression_);
 }
 
 void H5Writer::write(const std::string& path, const std::vector<std::string>& data) {
@@ -141,7 +147,7 @@ void H5Writer::write(const std::string& path, const std::vector<std::string>& da
   std::vector<char> buf(width * data.size(), '\0');
   for (std::size_t i = 0; i < data.size(); ++i) data[i].copy(&buf[i * width], data[i].size());
   Handle type(string_type(width), H5Tclose);
-  write_dataset(file_, path, type.get(), buf.data(), {}, data.size());
+  write_dataset(file_, path, type.get(), buf.data(), {}, data.size(), compression_);
 }
 
 void H5Writer::write_scalar(const std::string& path, double value) {
@@ -170,6 +176,11 @@ void H5Writer::create_group(const std::string& path) {
   if (!g.ok()) fail("create group", path);
 }
 
+void H5Writer::set_compression(int level) {
+  if (level < 0 || level > 9) throw std::invalid_argument("deflate level must be 0-9");
+  compression_ = level;
+}
+
 void H5Writer::create_table(const std::string& path, Type type, std::uint64_t width,
                             std::uint64_t chunk_rows) {
   const int rank = width == 0 ? 1 : 2;
@@ -180,8 +191,7 @@ void H5Writer::create_table(const std::string& path, Type type, std::uint64_t wi
   Handle lcpl(link_create_plist(), H5Pclose);
   Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
   H5Pset_chunk(dcpl.get(), rank, chunk);
-  H5Pset_shuffle(dcpl.get());
-  H5Pset_deflate(dcpl.get(), 1);
+  set_filters(dcpl.get(), compression_);
   const hid_t t = type == Type::kFloat64 ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64;
   Handle ds(H5Dcreate2(file_, path.c_str(), t, space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT), H5Dclose);
   if (!ds.ok()) fail("create dataset", path);

@@ -1,6 +1,7 @@
 // output.patients: false drops the per-patient tables and nothing else.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <fstream>
 
 #include "h5_compare.hpp"
@@ -49,4 +50,21 @@ TEST_CASE("output.patients false keeps trials and OC bit-identical and drops pat
     for (auto x : n) total += x;
     CHECK(static_cast<std::int64_t>(on.read_ints(g + "/patients/trial").size()) == total);
   }
+}
+
+TEST_CASE("output.compression changes the file size, never the data", "[e2e]") {
+  test::TempDir dir("compression");
+  for (const char* level : {"0", "6"}) {
+    std::ofstream(dir.file(std::string("c") + level + ".yaml"))
+        << kScenario << "output:\n  compression: " << level << "\n";
+    const auto r = test::run_cli("run " + dir.file(std::string("c") + level + ".yaml") + " -o " +
+                                 dir.file(std::string("c") + level + ".h5") + " --quiet");
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+  }
+  const core::H5Reader c0(dir.file("c0.h5"));
+  const core::H5Reader c6(dir.file("c6.h5"));
+  test::compare_groups(c0, c6, "/designs");
+  test::compare_groups(c6, c0, "/designs");
+  CHECK(std::filesystem::file_size(dir.file("c6.h5")) < std::filesystem::file_size(dir.file("c0.h5")));
 }

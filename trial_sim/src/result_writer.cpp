@@ -37,6 +37,7 @@ void append_column(core::H5Writer& h5, const std::string& path, const Rows& rows
 
 ResultWriter::ResultWriter(const std::string& path, bool overwrite, const Scenario& s, const PatientModel& model)
     : h5_(path, overwrite), scenario_(s), model_(model), param_names_(model.parameter_names()) {
+  h5_.set_compression(s.output.compression);
   h5_.attribute("/", "twinsim_version", std::string(core::version()));
   h5_.attribute("/", "schema_version", static_cast<std::int64_t>(core::kSchemaVersion));
   h5_.attribute("/", "scenario_name", s.name);

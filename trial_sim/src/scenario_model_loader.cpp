@@ -124,6 +124,10 @@ std::optional<RegimenSpec> read_regimen(const ConfigNode& node, Diagnostics& dia
   return g;
 }
 
+int read_compression(MapReader& r) {
+  return static_cast<int>(r.optional_int("compression", 1, Range::closed(0, 9)));
+}
+
 OutputSpec read_design_only_output(const ConfigNode& node, Diagnostics& diag) {
   OutputSpec out;
   MapReader r(node, diag);
@@ -133,6 +137,7 @@ OutputSpec read_design_only_output(const ConfigNode& node, Diagnostics& diag) {
     if (!n.is_missing()) diag.error(n.key_mark(), n.path(), "only valid in PK/PD mode (with 'model')");
   }
   out.patients = r.optional_bool("patients", true);
+  out.compression = read_compression(r);
   r.finish();
   return out;
 }
@@ -146,6 +151,7 @@ OutputSpec read_output(const ConfigNode& node, Diagnostics& diag, const std::vec
   const ConfigNode grid_node = r.get("grid_h");
   out.grid_h = r.optional_double("grid_h", 1.0, Range::positive());
   out.patients = r.optional_bool("patients", true);
+  out.compression = read_compression(r);
   r.finish();
   if (!tc.is_missing() && !out.patients) {
     // Time-course rows are indexed by the patients table; alone they are unreadable.

@@ -76,6 +76,7 @@ struct OutputSpec {
   // Write the per-patient (and per-cycle) tables. Off for very large
   // design-only runs, where they dominate the cost and OCs need only trials.
   bool patients = true;
+  int compression = 1;  // deflate level 0-9 of the result tables (0: none)
 };
 
 struct DesignSpec {
