@@ -1,8 +1,9 @@
 // PK/PD mode: a patient is simulated under the regimen at the assigned dose,
 // and the clinic's readouts are derived from the simulated time course:
 // exposure (overall and per cycle), neutropenia grade and nadir, the DLT rule,
-// RECIST response. (Typical-value patients until the population model adds
-// variability.)
+// RECIST response. With population.dose_modification the regimen itself
+// depends on the simulated toxicity: cycles are then simulated one after the
+// other and delayed, reduced or stopped (pk_dose_modification.cpp).
 #pragma once
 
 #include "twinsim/core/dosing.hpp"
