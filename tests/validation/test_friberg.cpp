@@ -357,12 +357,14 @@ TEST_CASE("Friberg: docetaxel typical parameters (Friberg 2002): linear and Emax
 }
 
 // The published nadir timing of docetaxel. [F02]'s own figure could not be
-// read here, so the reference is the drug's label, which reports for
-// docetaxel monotherapy (the [F02] data's drug, dose and schedule: 100 mg/m^2
-// as a 1-h infusion every 3 weeks) "the median time to nadir was 7 days"
-// (TAXOTERE US prescribing information, sanofi-aventis, section 6, hematologic
-// reactions; the same sentence is in the EU SmPC section 4.8). We could read
-// that sentence only as quoted by a secondary source, not in the label itself.
+// found (searched: the paper's abstract, third-party implementations of the
+// model, later docetaxel myelosuppression papers), so the reference is the
+// clinical figure for the same drug and regimen as the [F02] data (single
+// agent, 100 mg/m^2 as a 1-h infusion every 3 weeks): the docetaxel
+// (TAXOTERE) prescribing information reports that the median time to the
+// neutrophil nadir was 7 days. Caveat: we could read that statement only as
+// quoted, with the label as its source, by a secondary page
+// (droracle.ai/articles/221774), not in the label text itself.
 // Tolerance +-1 day: the figure is reported in whole days (+-0.5) and comes
 // from blood counts drawn at most daily (another +-0.5 day of resolution); a
 // median over patients may also differ from the typical patient's nadir by a
