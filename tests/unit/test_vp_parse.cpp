@@ -77,7 +77,7 @@ TEST_CASE("a complete population block parses into the spec", "[unit]") {
     - {variable: ANC, model: combined, additive: 0.1, proportional: 0.15}
   adherence: {p_miss_dose: 0.05}
   dropout: {hazard_per_cycle: 0.02}
-  dose_modification: {after_dlt: hold_and_reduce, reduce_levels: 1, recover_to_grade: 1}
+  dose_modification: {after_dlt: hold_and_reduce, reduce_levels: 2, recover_to_grade: 1, recheck_interval_h: 24, max_hold_h: 504}
 )";
   // cv and variances together are rejected; fix that and parse again.
   CHECK(contains(diagnostics_of(text),
@@ -116,6 +116,10 @@ TEST_CASE("a complete population block parses into the spec", "[unit]") {
   CHECK(spec->adherence.p_miss_dose == 0.05);
   CHECK(spec->dropout.hazard_per_cycle == 0.02);
   CHECK(spec->dose_modification.after_dlt == vp::DltAction::kHoldAndReduce);
+  CHECK(spec->dose_modification.reduce_levels == 2);
+  CHECK(spec->dose_modification.recover_to_grade == 1);
+  CHECK(spec->dose_modification.recheck_interval_h == 24.0);
+  CHECK(spec->dose_modification.max_hold_h == 504.0);
   CHECK(spec->n_cycles == 3);
 }
 

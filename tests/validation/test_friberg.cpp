@@ -311,10 +311,10 @@ TEST_CASE("Friberg: with feedback a perturbed system returns to CIRC0", "[valida
 // L/mg and EC50 = 7.17 * 0.808 mg/L. Dose 100 mg/m^2 as a 1-h infusion
 // (the docetaxel regimen of the [F02] data), BSA 1.8 m^2: 180 mg.
 //
-// The nadir TIME reported in [F02] could not be found in any source we could
-// read, so this test does not claim to reproduce it (to be added when someone
-// has the paper: the reported value, and a tolerance from its precision). It
-// checks what follows from the published parameters without it: the linear
+// The nadir TIME reported in [F02] itself could not be found in any source we
+// could read (see the next test for the published clinical nadir time this
+// model is checked against instead). This test checks what follows from the
+// published parameters alone: the linear
 // and the Emax fits, both estimated from the same docetaxel neutrophil data,
 // must predict the same time course for the typical patient; we require their
 // nadir times to agree within 1 day (the resolution of the data they were fit
@@ -353,5 +353,46 @@ TEST_CASE("Friberg: docetaxel typical parameters (Friberg 2002): linear and Emax
     CHECK(std::abs(nadir_t[0] - nadir_t[1]) <= 24.0);
     CHECK(twinsim::trial::neutropenia_grade(nadir[0]) >= 3);
     CHECK(twinsim::trial::neutropenia_grade(nadir[1]) >= 3);
+  }
+}
+
+// The published nadir timing of docetaxel. [F02]'s own figure could not be
+// found (searched: the paper's abstract, third-party implementations of the
+// model, later docetaxel myelosuppression papers), so the reference is the
+// clinical figure for the same drug and regimen as the [F02] data (single
+// agent, 100 mg/m^2 as a 1-h infusion every 3 weeks): the docetaxel
+// (TAXOTERE) prescribing information reports that the median time to the
+// neutrophil nadir was 7 days. Caveat: we could read that statement only as
+// quoted, with the label as its source, by a secondary page
+// (droracle.ai/articles/221774), not in the label text itself.
+// Tolerance +-1 day: the figure is reported in whole days (+-0.5) and comes
+// from blood counts drawn at most daily (another +-0.5 day of resolution); a
+// median over patients may also differ from the typical patient's nadir by a
+// fraction of a day. The simulation gives day 7.56 (linear) and 7.65 (Emax),
+// and the band is narrow enough to fail: with MTT 15 % longer the linear
+// fit's nadir moves to day 8.5 (checked with scipy's LSODA, which also gives
+// day 7.56 for the published values).
+TEST_CASE("Friberg: docetaxel typical patient reaches the nadir on the labelled day 7 (+-1 day)",
+          "[validation]") {
+  constexpr double kMw = 0.808;  // mg/L per uM
+  constexpr double kLabelNadirDay = 7.0, kToleranceDays = 1.0;
+  const double v1 = 7.4, k10 = 5.2, k12 = 1.06, k21 = 1.51, k13 = 1.26, k31 = 0.084;
+  const Params pkp = {{"CL", k10 * v1}, {"V1", v1}, {"Q", k12 * v1}, {"V2", k12 * v1 / k21}, {"Q3", k13 * v1}, {"V3", k13 * v1 / k31}};
+  const PkSystem pk = compile_pk(3, Absorption::kNone, pkp);
+  const DoseEvent dose = twinsim::pkpd::make_dose(pk, Route::kIvInfusion, 0.0, 180.0, 1.0);
+  ModelSystem sys(pk);
+  const int lin = sys.add_pd(pd("friberg"), values_of(pd("friberg")->parameters(), {{"CIRC0", 5.05}, {"MTT", 88.7}, {"GAMMA", 0.161}, {"SLOPE", 8.58 / kMw}}), -1);
+  const int emx = sys.add_pd(pd("friberg_emax"), values_of(pd("friberg_emax")->parameters(), {{"CIRC0", 5.05}, {"MTT", 89.3}, {"GAMMA", 0.163}, {"EMAX", 83.9}, {"EC50", 7.17 * kMw}}), -1);
+  const std::vector<double> times = uniform(0, 21 * 24, 0.5);
+  PkSimulator sim;
+  const Trajectory tr = simulate(sim, sys, {dose}, samples_at(times), Engine::kOde);
+  for (int block : {lin, emx}) {
+    double nadir_t = 0, nadir = 1e9;
+    for (Eigen::Index j = 0; j < tr.states.cols(); ++j) {
+      const double anc = sys.output(block, tr.states.col(j).data());
+      if (anc < nadir) nadir = anc, nadir_t = times[static_cast<std::size_t>(j)];
+    }
+    INFO((block == lin ? "linear" : "Emax") << " fit: nadir on day " << nadir_t / 24);
+    CHECK(std::abs(nadir_t / 24 - kLabelNadirDay) <= kToleranceDays);
   }
 }

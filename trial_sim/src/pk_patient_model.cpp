@@ -7,6 +7,7 @@
 #include "twinsim/core/rng.hpp"
 #include "twinsim/trial/endpoints/ctcae.hpp"
 #include "twinsim/vp/residual_error.hpp"
+#include "pk_workspace.hpp"
 
 namespace twinsim::trial {
 
@@ -38,18 +39,6 @@ std::vector<double> extra_sample_times(const RegimenSpec& g, const std::vector<d
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 }  // namespace
-
-struct PkWorkspace final : PatientWorkspace {
-  pkpd::PkSimulator sim;
-  pkpd::Trajectory traj, piece;
-  std::vector<core::DoseEvent> doses;
-  std::vector<double> times, conc, auc, series;
-  std::vector<std::vector<double>> criteria_series;
-  vp::VirtualPatient patient;
-  std::vector<double> params;
-  std::vector<std::uint8_t> missed;
-  std::vector<core::InputAction> cycle_actions;
-};
 
 PkPatientModel::PkPatientModel(const Scenario& s)
     : pk_(*s.pk),
@@ -124,6 +113,16 @@ PkPatientModel::PkPatientModel(const Scenario& s)
     above_column_ = static_cast<int>(extra_.size());
     extra_.push_back({"time_above_threshold_h", "h"});
   }
+  modifies_doses_ = population_->spec().dose_modification.after_dlt != vp::DltAction::kNone && endpoints_.dlt;
+  if (modifies_doses_) {
+    modification_column_ = static_cast<int>(extra_.size());
+    extra_.push_back({"n_holds", "cycles delayed", true});
+    extra_.push_back({"hold_h", "h"});
+    extra_.push_back({"n_dose_reductions", "reductions", true});
+    extra_.push_back({"final_dose_index", "dose index of the last cycle started", true});
+    extra_.push_back({"discontinued", "0/1", true});
+    extra_.push_back({"discontinued_h", "h"});
+  }
 }
 
 PkPatientModel::Variable PkPatientModel::variable(const std::string& name) const {
@@ -170,6 +169,10 @@ std::vector<std::string> PkPatientModel::parameter_names() const {
 std::vector<ColumnSpec> PkPatientModel::cycle_columns() const {
   std::vector<ColumnSpec> c = {{"cmax", "mg/L"}, {"tmax", "h"}, {"cmin", "mg/L"}, {"auc", "mg*h/L"}};
   if (endpoints_.exposure_threshold) c.push_back({"time_above_threshold_h", "h"});
+  if (modifies_doses_) {
+    c.push_back({"start_h", "h"});
+    c.push_back({"dose", "mg"});
+  }
   return c;
 }
 
@@ -270,16 +273,23 @@ void PkPatientModel::apply_dlt_rule(const pkpd::ModelSystem& system, PkWorkspace
 void PkPatientModel::simulate_dlt(PatientWorkspace& base, std::uint64_t trial, std::uint64_t patient, int dose,
                                   PatientOutcome& out) const {
   // With occasion-varying parameters or no DLT rule, take the full path.
-  if (by_cycle_ || !endpoints_.dlt) return simulate(base, trial, patient, dose, out, nullptr);
+  if ((by_cycle_ && !modifies_doses_) || !endpoints_.dlt) return simulate(base, trial, patient, dose, out, nullptr);
   auto& ws = static_cast<PkWorkspace&>(base);
   out = PatientOutcome{};
   population_->generate(seed_, trial, patient, ws.patient);
   population_->individual_parameters(ws.patient, typical_, 0, ws.params);
   const pkpd::ModelSystem system = compile(ws.params);
   population_->missed_doses(seed_, trial, patient, regimen_.dose_times().size(), ws.missed);
-  dose_records(system.pk, dose_levels_[static_cast<std::size_t>(dose)], ws.missed,
-               ws.patient.dropout_time_cycles * regimen_.cycle_length_h, ws.doses);
-  ws.sim.simulate(system, core::expand_doses(ws.doses), dlt_samples_, pkpd::Engine::kAuto, ws.traj);
+  if (modifies_doses_) {
+    // Later cycles' doses depend on cycle 1's toxicity; an episode that
+    // outlasts the window sees the hold, as in the full simulation.
+    ws.traj.states.resize(system.n_states, static_cast<Eigen::Index>(dlt_samples_.size()));
+    simulate_modified(ws, dose, dlt_samples_.back().time, dlt_samples_.size());
+  } else {
+    dose_records(system.pk, dose_levels_[static_cast<std::size_t>(dose)], ws.missed,
+                 ws.patient.dropout_time_cycles * regimen_.cycle_length_h, ws.doses);
+    ws.sim.simulate(system, core::expand_doses(ws.doses), dlt_samples_, pkpd::Engine::kAuto, ws.traj);
+  }
   out.status = ws.traj.status;
   if (out.status != core::SolveStatus::kOk) return;
   ws.times.resize(dlt_samples_.size());
@@ -297,13 +307,17 @@ void PkPatientModel::simulate(PatientWorkspace& base, std::uint64_t trial, std::
   const double amount = dose_levels_[static_cast<std::size_t>(dose)];
   population_->missed_doses(seed_, trial, patient, regimen_.dose_times().size(), ws.missed);
   const double dropout_h = ws.patient.dropout_time_cycles * regimen_.cycle_length_h;
-  dose_records(system.pk, amount, ws.missed, dropout_h, ws.doses);
-  const auto actions = core::expand_doses(ws.doses);
-  if (by_cycle_) {
+  if (modifies_doses_) {
+    ws.traj.states.resize(system.n_states, static_cast<Eigen::Index>(plan_.samples().size()));
+    simulate_modified(ws, dose, plan_.samples().back().time, plan_.samples().size());
+  } else if (by_cycle_) {
+    dose_records(system.pk, amount, ws.missed, dropout_h, ws.doses);
+    const auto actions = core::expand_doses(ws.doses);
     ws.traj.states.resize(system.n_states, static_cast<Eigen::Index>(plan_.samples().size()));
     simulate_by_cycle(ws, actions);
   } else {
-    ws.sim.simulate(system, actions, plan_.samples(), pkpd::Engine::kAuto, ws.traj);
+    dose_records(system.pk, amount, ws.missed, dropout_h, ws.doses);
+    ws.sim.simulate(system, core::expand_doses(ws.doses), plan_.samples(), pkpd::Engine::kAuto, ws.traj);
   }
   out.status = ws.traj.status;
   out.extra.assign(extra_.size(), kNaN);
@@ -329,14 +343,35 @@ void PkPatientModel::simulate(PatientWorkspace& base, std::uint64_t trial, std::
 
   const double threshold = endpoints_.exposure_threshold.value_or(0.0);
   for (int c = 0; c < regimen_.cycles; ++c) {
-    const auto w = pkpd::window_exposure(ws.times, ws.conc, ws.auc, c * regimen_.cycle_length_h,
-                                         (c + 1) * regimen_.cycle_length_h, threshold);
     double* row = out.cycles.data() + static_cast<std::size_t>(c) * n_cycle_cols;
+    double start = c * regimen_.cycle_length_h, end = (c + 1) * regimen_.cycle_length_h;
+    if (modifies_doses_) {
+      // Actual cycles: from this cycle's start to the next one's (delays included).
+      const auto& h = ws.history;
+      const auto cu = static_cast<std::size_t>(c);
+      start = h.cycle_start_h[cu];
+      end = cu + 1 < h.cycle_start_h.size() && !std::isnan(h.cycle_start_h[cu + 1]) ? h.cycle_start_h[cu + 1]
+                                                                                    : regimen_.end_time();
+      row[n_cycle_cols - 2] = start;
+      row[n_cycle_cols - 1] = h.cycle_dose_mg[cu];
+      if (std::isnan(start)) continue;
+    }
+    const auto w = pkpd::window_exposure(ws.times, ws.conc, ws.auc, start, end, threshold);
     row[0] = w.cmax;
     row[1] = w.tmax;
     row[2] = w.cmin;
     row[3] = w.auc;
     if (endpoints_.exposure_threshold) row[4] = w.time_above_h;
+  }
+  if (modification_column_ >= 0) {
+    const auto& h = ws.history;
+    double* e = out.extra.data() + modification_column_;
+    e[0] = h.n_holds;
+    e[1] = h.hold_h;
+    e[2] = h.n_reductions;
+    e[3] = h.final_dose;
+    e[4] = std::isnan(h.discontinued_h) ? 0 : 1;
+    e[5] = h.discontinued_h;
   }
   if (above_column_ >= 0) {
     out.extra[static_cast<std::size_t>(above_column_)] =

@@ -206,6 +206,12 @@ Scenario parse(const ConfigNode& root, Diagnostics& diag, const std::string& bas
     }
   }
 
+  // The hold/reduce rule reacts to the DLT definition's criteria, cycle by cycle.
+  if (s.population->spec().dose_modification.after_dlt != vp::DltAction::kNone && !s.endpoints.dlt) {
+    diag.error(s.population->spec().dose_modification.mark, "population.dose_modification",
+               "needs endpoints.dlt (the DLT criteria that trigger a hold or discontinuation)");
+  }
+
   const ConfigNode accrual = r.get("accrual");
   if (!accrual.is_missing()) {
     MapReader a(accrual, diag);

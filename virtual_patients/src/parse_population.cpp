@@ -117,14 +117,17 @@ void parse_observation_and_protocol(MapReader& top, Diagnostics& diag, const Pop
     const std::string action =
         r.optional_choice("after_dlt", {"none", "hold_and_reduce", "discontinue"}, "hold_and_reduce");
     auto& m = spec.dose_modification;
+    m.mark = mod_node.key_mark();
     m.after_dlt = action == "none"              ? DltAction::kNone
                   : action == "hold_and_reduce" ? DltAction::kHoldAndReduce
                                                 : DltAction::kDiscontinue;
     if (m.after_dlt == DltAction::kHoldAndReduce) {
       m.reduce_levels = static_cast<int>(r.optional_int("reduce_levels", 1, Range::closed(1, 20)));
       m.recover_to_grade = static_cast<int>(r.optional_int("recover_to_grade", 1, Range::closed(0, 4)));
+      m.recheck_interval_h = r.optional_double("recheck_interval_h", 168.0, Range::positive());
+      if (r.has("max_hold_h")) m.max_hold_h = r.optional_double("max_hold_h", 0.0, Range::non_negative());
     } else {
-      for (const char* key : {"reduce_levels", "recover_to_grade"}) {
+      for (const char* key : {"reduce_levels", "recover_to_grade", "recheck_interval_h", "max_hold_h"}) {
         if (!r.has(key)) continue;
         const ConfigNode n = mod_node.get(key);
         diag.error(n.key_mark(), n.path(), std::string("`") + key + "` only applies with `after_dlt: hold_and_reduce`");

@@ -1,8 +1,9 @@
 // PK/PD mode: a patient is simulated under the regimen at the assigned dose,
 // and the clinic's readouts are derived from the simulated time course:
 // exposure (overall and per cycle), neutropenia grade and nadir, the DLT rule,
-// RECIST response. (Typical-value patients until the population model adds
-// variability.)
+// RECIST response. With population.dose_modification the regimen itself
+// depends on the simulated toxicity: cycles are then simulated one after the
+// other and delayed, reduced or stopped (pk_dose_modification.cpp).
 #pragma once
 
 #include "twinsim/core/dosing.hpp"
@@ -49,6 +50,22 @@ class PkPatientModel final : public PatientModel {
   void apply_dlt_rule(const pkpd::ModelSystem& system, PkWorkspace& ws, PatientOutcome& out) const;
   // Simulates cycle by cycle with each cycle's parameters (inter-occasion variability).
   void simulate_by_cycle(PkWorkspace& ws, const std::vector<core::InputAction>& actions) const;
+  // Dose modification (population.dose_modification): simulates cycle by
+  // cycle up to horizon_h, deciding after each cycle on a hold, a reduction or
+  // discontinuation; fills the first n_samples plan samples of ws.traj (sized
+  // by the caller) and ws.history. Defined in pk_dose_modification.cpp.
+  void simulate_modified(PkWorkspace& ws, int dose, double horizon_h, std::size_t n_samples) const;
+  // Integrates [t0, t1] from ws.state with the inputs in ws.all_actions,
+  // storing the plan samples from `next` on with time < t1 (all up to
+  // n_samples if `last`); leaves the state at t1 in ws.state. False on a
+  // solver failure (recorded in ws.traj).
+  bool simulate_piece(PkWorkspace& ws, pkpd::ModelSystem& m, double t0, double t1, bool last,
+                      std::size_t n_samples, std::size_t& next) const;
+  // Every DLT criterion's variable back to recover_to_grade (graded) or off its threshold.
+  bool recovered(const pkpd::ModelSystem& m, const double* y) const;
+  // Whether a DLT episode starts in [start_h, end_h], judged on ws.traj samples [first, last).
+  bool dlt_in(const pkpd::ModelSystem& m, PkWorkspace& ws, double start_h, double end_h, std::size_t first,
+              std::size_t last) const;
   double read(const pkpd::ModelSystem& m, const Variable& v, const double* y) const;
   void fill_series(const pkpd::ModelSystem& m, const pkpd::Trajectory& traj, const Variable& v,
                    std::vector<double>& out) const;
@@ -62,6 +79,8 @@ class PkPatientModel final : public PatientModel {
   std::shared_ptr<const vp::Population> population_;
   std::vector<double> typical_;
   bool by_cycle_ = false;                       // inter-occasion variability present
+  bool modifies_doses_ = false;                 // population.dose_modification applies
+  int modification_column_ = -1;
   std::vector<std::vector<pkpd::Sample>> cycle_samples_;  // per cycle, + the next cycle's start
   std::vector<std::vector<int>> cycle_index_;   // plan index of each cycle sample (-1: boundary extra)
   std::vector<std::string> output_names_;       // timecourse variables, then observed "<var>_obs"

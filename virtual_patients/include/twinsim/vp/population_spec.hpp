@@ -99,11 +99,16 @@ struct DropoutSpec {
 
 enum class DltAction { kNone, kHoldAndReduce, kDiscontinue };
 
-// What the runner does after a DLT (a rule description; the runner applies it).
+// What the runner does after a DLT (a rule description; the runner applies it,
+// see docs/population.md): the next cycle is delayed until recovery, then
+// given reduced.
 struct DoseModificationSpec {
   DltAction after_dlt = DltAction::kNone;
   int reduce_levels = 1;                    // dose levels to step down after the hold
   int recover_to_grade = 1;                 // hold until the toxicity is back to <= this grade
+  double recheck_interval_h = 168.0;        // h between recovery checks during a hold (weekly)
+  double max_hold_h = std::numeric_limits<double>::infinity();  // h; longer holds discontinue
+  core::SourceMark mark;                    // where the block was given (for cross-checks)
 };
 
 struct PopulationSpec {
