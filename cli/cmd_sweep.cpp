@@ -123,7 +123,8 @@ int sweep_command(const SweepArgs& a) {
                 sweep.variants.size() == 1 ? "" : "s", sweep.combine.c_str());
     if (shard.count > 1) std::printf(", shard %d/%d: %zu of them", shard.index, shard.count, units.size());
     if (mpi.size() > 1) std::printf(", %d MPI ranks", mpi.size());
-    std::printf("\n  %zu run, %zu already complete, %.2f s; results in %s\n", ran, already, secs, a.output.c_str());
+    std::printf("\n  %zu run, %zu already complete, %.2f s; results in %s\n", complete - already, already, secs,
+                a.output.c_str());
     if (shard.count == 1 || complete == units.size())
       std::printf("  next: twinsim merge %s -o SWEEP.h5%s\n", a.output.c_str(),
                   shard.count > 1 ? " (once every shard has finished)" : "");
