@@ -74,8 +74,8 @@ TEST_CASE("with_override reports unknown keys, names and indices with a hint", "
   CHECK(error_of("toxcity.true_dlt_probabilities") ==
         "s.yaml:4:3: error: axes.toxcity.true_dlt_probabilities: the scenario has no key 'toxcity' (did you mean "
         "'toxicity'?)");
-  CHECK(error_of("designs[bion].target") ==
-        "s.yaml:4:3: error: axes.designs[bion].target: 'designs' has no item named 'bion' (did you mean 'boin'?) "
+  CHECK(error_of("designs[bon].target") ==
+        "s.yaml:4:3: error: axes.designs[bon].target: 'designs' has no item named 'bon' (did you mean 'boin'?) "
         "(names: boin, crm)");
   CHECK(error_of("designs[5].target") ==
         "s.yaml:4:3: error: axes.designs[5].target: 'designs' has 2 item(s): no index 5");
