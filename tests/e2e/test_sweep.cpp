@@ -188,3 +188,22 @@ TEST_CASE("sweep: every example in configs/sweeps runs, merges, reports, and a v
     CHECK(test::oc_bits(dir.file("alone.h5")) == test::oc_bits(file));
   }
 }
+
+TEST_CASE("sweep: a folder of another sweep is refused unless --force; --force redoes the variants", "[e2e]") {
+  test::TempDir dir("sweep-other");
+  const std::string out = dir.file("out");
+  const std::string first = test::small_sweep(dir, 30, 1);
+  require_ok(test::run_cli("sweep " + q(first) + " -o " + q(out) + " --quiet"));
+  const std::string second = test::small_sweep(dir, 40, 1);  // same file name, other replicates
+  const auto refused = test::run_cli("sweep " + q(second) + " -o " + q(out) + " --resume");
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.output.find("holds another sweep") != std::string::npos);
+  require_ok(test::run_cli("sweep " + q(second) + " -o " + q(out) + " --force --quiet"));
+  require_ok(test::run_cli("merge " + q(out) + " -o " + q(dir.file("m.h5")) + " --quiet"));
+  const core::H5Reader m(dir.file("m.h5"));
+  for (const auto& id : m.read_strings("/variant_table/id"))
+    CHECK(m.attribute_int("/variants/" + id, "replicates") == 40);
+  // merge never overwrites without --force.
+  const auto again = test::run_cli("merge " + q(out) + " -o " + q(dir.file("m.h5")));
+  CHECK(again.exit_code == 2);
+}
