@@ -193,7 +193,16 @@ TEST_CASE("sweep: a folder of another sweep is refused unless --force; --force r
   test::TempDir dir("sweep-other");
   const std::string out = dir.file("out");
   const std::string first = test::small_sweep(dir, 30, 1);
+  std::filesystem::create_directories(out);
+  test::write_file(out + "/notes.txt", "not a sweep");
+  const auto unrelated = test::run_cli("sweep " + q(first) + " -o " + q(out));
+  CHECK(unrelated.exit_code == 2);
+  CHECK(unrelated.output.find("not part of this sweep (notes.txt)") != std::string::npos);
+  std::filesystem::remove(out + "/notes.txt");
   require_ok(test::run_cli("sweep " + q(first) + " -o " + q(out) + " --quiet"));
+  // In the sweep's own folder other files (here the merged file) are fine.
+  require_ok(test::run_cli("merge " + q(out) + " -o " + q(out + "/merged.h5") + " --quiet"));
+  require_ok(test::run_cli("sweep " + q(first) + " -o " + q(out) + " --resume --quiet"));
   const std::string second = test::small_sweep(dir, 40, 1);  // same file name, other replicates
   const auto refused = test::run_cli("sweep " + q(second) + " -o " + q(out) + " --resume");
   CHECK(refused.exit_code == 2);

@@ -153,7 +153,9 @@ void SweepOutput::prepare(const std::vector<std::size_t>& units, bool resume, bo
       foreign.push_back(name);
     }
   }
-  if (!foreign.empty() && !force)
+  // Other files are fine in this sweep's own folder (logs, the merged file),
+  // not in a folder that is not yet one.
+  if (!foreign.empty() && !force && old != wanted)
     throw core::UsageError("output folder '" + dir_ + "' holds files that are not part of this sweep (" +
                            list_some(foreign) + "); use another folder, or --force");
   if (!own.empty() && !resume && !force)

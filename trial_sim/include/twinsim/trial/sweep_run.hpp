@@ -33,11 +33,12 @@ class SweepOutput {
   SweepOutput(std::string outdir, const Sweep& sweep);
 
   // Before running `units`: creates the folder, checks what is in it, writes
-  // the manifest. Without resume, refuses (UsageError) a folder that holds
-  // anything of these units or of another sweep, unless force (which deletes
-  // these units' files). With resume, removes these units' stale temporary
-  // files and partial results. Other shards' files are left alone, so shards
-  // can share the folder.
+  // the manifest. Refuses (UsageError) a folder with another sweep's manifest,
+  // or with unrelated files and no manifest of this sweep, unless force;
+  // without resume, also one that holds anything of these units, unless force
+  // (which deletes these units' files). With resume, removes these units'
+  // stale temporary files and partial results. Other shards' files are left
+  // alone, so shards can share the folder.
   void prepare(const std::vector<std::size_t>& units, bool resume, bool force) const;
 
   bool is_complete(const SweepVariant& v) const;
