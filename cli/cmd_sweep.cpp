@@ -61,7 +61,8 @@ int guarded(bool print, const std::function<void()>& f) {
   }
 }
 
-std::size_t count_complete(const trial::Sweep& s, const trial::SweepOutput& out, const std::vector<std::size_t>& units) {
+std::size_t count_complete(const trial::Sweep& s, const trial::SweepOutput& out,
+                           const std::vector<std::size_t>& units) {
   std::size_t n = 0;
   for (std::size_t u : units) n += out.is_complete(s.variants[u]) ? 1 : 0;
   return n;
@@ -97,14 +98,13 @@ int sweep_command(const SweepArgs& a) {
   if ((code = mpi.broadcast(code)) != 0) return code;
 
   // 3. Run.
-  std::size_t ran = 0;
   {
     SweepProgress bar(lead && !a.quiet);
     trial::SweepRunOptions opt;
     opt.threads = a.threads;
     opt.stop = [] { return interrupt_requested(); };
     opt.progress = [&bar](std::size_t done, std::size_t total, double f) { bar.update(done, total, f); };
-    code = guarded(lead, [&] { ran = trial::run_units_mpi(mpi, sweep, units, out, opt); });
+    code = guarded(lead, [&] { (void)trial::run_units_mpi(mpi, sweep, units, out, opt); });
   }
   code = mpi.max_all(code);
   if (!lead) return code;

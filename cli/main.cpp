@@ -52,7 +52,8 @@ int main(int argc, char** argv) {
   sweep_cmd->add_option("sweep", sweep.sweep, "sweep YAML file")->required();
   sweep_cmd->add_option("-o,--output", sweep.output, "output folder (OUTDIR)")->required();
   sweep_cmd->add_option("--shard", sweep.shard, "run only shard i of N (i/N, 0 <= i < N), e.g. for SLURM job arrays");
-  sweep_cmd->add_flag("--resume", sweep.resume, "continue an interrupted sweep: skip complete variants, redo partial ones");
+  sweep_cmd->add_flag("--resume", sweep.resume,
+                      "continue an interrupted sweep: skip complete variants, redo partial ones");
   sweep_cmd->add_flag("--force", sweep.force, "redo this run's variants even if OUTDIR already holds them");
   sweep_cmd->add_option("--threads", sweep.threads, "OpenMP threads per process (default: all cores)")
       ->check(CLI::Range(1, 1024));

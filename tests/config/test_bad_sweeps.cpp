@@ -73,7 +73,8 @@ TEST_CASE("bad sweep command lines exit 2", "[config]") {
   const auto both = test::run_cli("sweep " + test::quote(sweep) + " -o " + test::quote(out) + " --resume --force");
   CHECK(both.exit_code == 2);
   CHECK_FALSE(std::filesystem::exists(out));
-  const auto merge = test::run_cli("merge " + test::quote(dir.file("nothing")) + " -o " + test::quote(dir.file("m.h5")));
+  const auto merge =
+      test::run_cli("merge " + test::quote(dir.file("nothing")) + " -o " + test::quote(dir.file("m.h5")));
   CHECK(merge.exit_code == 2);
   CHECK(merge.output.find("not a sweep output folder") != std::string::npos);
 }

@@ -102,7 +102,8 @@ SweepReport read_sweep_report(const std::string& path, std::optional<double> tar
         for (double v : h5.read_doubles(p)) col.push_back(core::format_number(v));
       }
     }
-    if (col.size() != ids.size()) throw core::RuntimeError(file + "variant table column '" + c + "' has the wrong length");
+    if (col.size() != ids.size())
+      throw core::RuntimeError(file + "variant table column '" + c + "' has the wrong length");
     columns.push_back(std::move(col));
   }
   for (std::size_t i = 0; i < ids.size(); ++i) {
