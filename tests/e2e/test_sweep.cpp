@@ -109,9 +109,9 @@ TEST_CASE("sweep: mpirun -n 2 gives the same OC datasets as one process", "[e2e]
   check_same_merged(dir.file("one.h5"), dir.file("mpi.h5"));
 }
 
-TEST_CASE("sweep: SIGKILL part-way, then --resume, ends identical to an uninterrupted run", "[e2e]") {
+TEST_CASE("sweep: SIGKILL part-way then --resume ends identical to an uninterrupted run", "[e2e]") {
   test::TempDir dir("sweep-kill");
-  const std::string sweep = test::small_sweep(dir, 1500, 4);  // 8 variants
+  const std::string sweep = test::small_sweep(dir, 1000, 4);  // 8 variants
   const std::string full = dir.file("full"), killed = dir.file("killed");
   require_ok(test::run_cli("sweep " + q(sweep) + " -o " + q(full) + " --threads 1 --quiet"));
 
@@ -143,7 +143,7 @@ TEST_CASE("sweep: SIGKILL part-way, then --resume, ends identical to an uninterr
 
 TEST_CASE("sweep: Ctrl-C stops cleanly with exit code 130 and no partial file", "[e2e]") {
   test::TempDir dir("sweep-int");
-  const std::string sweep = test::small_sweep(dir, 1500, 4);
+  const std::string sweep = test::small_sweep(dir, 1000, 4);
   const std::string out = dir.file("out");
   const pid_t pid = test::spawn_cli({"sweep", sweep, "-o", out, "--threads", "1"}, dir.file("log"));
   REQUIRE(test::wait_for_markers(out, 1, pid));
@@ -161,7 +161,7 @@ TEST_CASE("sweep: Ctrl-C stops cleanly with exit code 130 and no partial file", 
   CHECK(test::variant_files(out).size() == test::count_markers(out));
 }
 
-TEST_CASE("sweep: every example in configs/sweeps runs, merges, reports, and a variant re-runs alone",
+TEST_CASE("sweep: every example in configs/sweeps runs and merges and reports and a variant re-runs alone",
           "[e2e]") {
   const auto examples = test::files_in(test::source_dir() + "/configs/sweeps", ".yaml");
   REQUIRE(examples.size() >= 3);
@@ -189,7 +189,7 @@ TEST_CASE("sweep: every example in configs/sweeps runs, merges, reports, and a v
   }
 }
 
-TEST_CASE("sweep: a folder of another sweep is refused unless --force; --force redoes the variants", "[e2e]") {
+TEST_CASE("sweep: a folder of another sweep is refused unless --force which redoes the variants", "[e2e]") {
   test::TempDir dir("sweep-other");
   const std::string out = dir.file("out");
   const std::string first = test::small_sweep(dir, 30, 1);

@@ -44,7 +44,7 @@ std::string write_sweep(const test::TempDir& dir, const std::string& axes, const
 
 }  // namespace
 
-TEST_CASE("with_override replaces by key, index and item name, keeping the new value's marks", "[unit]") {
+TEST_CASE("with_override replaces by key or index or item name and keeps the new value's marks", "[unit]") {
   const ConfigNode base = ConfigNode::load_string(kBase, "base.yaml");
   const ConfigNode values = ConfigNode::load_string("a: 0.25\nb: [0.2, 0.4, 0.6]\n", "sweep.yaml");
   core::Diagnostics diag;
@@ -118,7 +118,7 @@ multi: "line one\nline two"
   CHECK(b.get("list").to_flow_yaml() == "[1, 2.5, -3]");
 }
 
-TEST_CASE("a grid expands with the last axis fastest; ids are stable and depend on the overrides", "[unit]") {
+TEST_CASE("a grid expands with the last axis fastest and ids are stable and depend on the overrides", "[unit]") {
   test::TempDir dir("sweep-unit");
   const std::string axes = "  designs[boin].target: [0.25, 0.3]\n  seed: [1, 2, 3]\n";
   const trial::Sweep s = trial::load_sweep_file(write_sweep(dir, axes));
@@ -145,7 +145,7 @@ TEST_CASE("a grid expands with the last axis fastest; ids are stable and depend 
   CHECK(sc.designs[0].design->target() == Approx(0.3));
 }
 
-TEST_CASE("zip pairs values; unequal lengths are an error at the axis", "[unit]") {
+TEST_CASE("zip pairs values and unequal lengths are an error at the axis", "[unit]") {
   test::TempDir dir("sweep-unit");
   const trial::Sweep s =
       trial::load_sweep_file(write_sweep(dir, "  seed: [1, 2]\n  designs[crm].target: [0.2, 0.25]\n", "zip"));
