@@ -80,6 +80,14 @@ TEST_CASE("sweep: one process and 3 shards + merge give bit-identical OC dataset
   const core::H5Reader v1(one + "/" + ids[1] + ".h5");
   const std::string pcs = core::format_number(v1.read_doubles("/designs/boin/oc/pcs").at(0));
   CHECK(report.output.find(ids[1] + ",0.25,12,boin,boin,0.25," + pcs + ",") != std::string::npos);
+  // 3+3 has no target: with BOIN at 0.25 and CRM at 0.3 there is no shared
+  // one (PCS empty); --target 0.3 scores it at the true 0.3 dose (index 3).
+  const std::string no_target = ids[1] + ",0.25,12,3+3,three_plus_three,,,";
+  CHECK(report.output.find(no_target) != std::string::npos);
+  const auto scored = test::run_cli("report " + q(dir.file("one.h5")) + " --format csv --target 0.3");
+  require_ok(scored);
+  const std::string p3 = core::format_number(v1.read_doubles("/designs/3+3/oc/p_select").at(3));
+  CHECK(scored.output.find(ids[1] + ",0.25,12,3+3,three_plus_three,0.3," + p3 + ",") != std::string::npos);
   const auto compare = test::run_cli("compare " + q(dir.file("one.h5")));
   require_ok(compare);
   CHECK(compare.output.find("PCS boin") != std::string::npos);
