@@ -5,11 +5,21 @@
 #include "commands.hpp"
 #include "twinsim/trial/oc_format.hpp"
 #include "twinsim/trial/oc_report.hpp"
+#include "twinsim/trial/sweep_report.hpp"
+#include "twinsim/core/error.hpp"
 
 namespace twinsim::cli {
 
 int compare_command(const CompareArgs& a) {
   const trial::OcFormat format = trial::parse_oc_format(a.format);  // UsageError -> exit 2
+  for (const auto& f : a.files) {
+    if (!trial::is_sweep_file(f)) continue;
+    if (a.files.size() > 1)
+      throw core::UsageError("'" + f + "' is a merged sweep file: compare it on its own (twinsim compare " + f + ")");
+    const std::string text = trial::format_sweep_comparison(trial::read_sweep_report(f, a.target), format);
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return 0;
+  }
   std::vector<trial::OcReport> reports;
   reports.reserve(a.files.size());  // compare_reports keeps pointers into it
   for (const auto& f : a.files) {

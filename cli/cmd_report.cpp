@@ -5,6 +5,7 @@
 #include "commands.hpp"
 #include "twinsim/trial/oc_format.hpp"
 #include "twinsim/trial/oc_report.hpp"
+#include "twinsim/trial/sweep_report.hpp"
 
 namespace twinsim::cli {
 
@@ -15,6 +16,11 @@ void print_oc_warnings(const trial::OcReport& r) {
 
 int report_command(const ReportArgs& a) {
   const trial::OcFormat format = trial::parse_oc_format(a.format);  // UsageError -> exit 2
+  if (trial::is_sweep_file(a.file)) {
+    const std::string text = trial::format_sweep_report(trial::read_sweep_report(a.file, a.target), format);
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return 0;
+  }
   std::vector<trial::OcReport> r;
   r.push_back(trial::read_oc_report(a.file));  // RuntimeError -> exit 1
   if (a.target) trial::assume_targets(r, a.target);

@@ -37,6 +37,25 @@ struct CompareArgs {
   std::string format = "table";
   std::optional<double> target;
 };
+struct SweepArgs {
+  std::string sweep;
+  std::string output;                // OUTDIR
+  std::optional<std::string> shard;  // "i/N", 0 <= i < N
+  bool resume = false;
+  bool force = false;
+  int threads = 0;
+  bool quiet = false;
+};
+struct MergeArgs {
+  std::string outdir;
+  std::string output;
+  bool force = false;
+  bool quiet = false;
+};
+// Exit codes as above, plus 130 when interrupted (Ctrl-C, SIGTERM).
+int sweep_command(const SweepArgs& args);
+int merge_command(const MergeArgs& args);
+
 int report_command(const ReportArgs& args);
 int compare_command(const CompareArgs& args);
 // Prints a result file's consistency warnings to stderr.

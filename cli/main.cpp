@@ -47,6 +47,25 @@ int main(int argc, char** argv) {
                           "target DLT rate for designs without one (default: the target the others share)")
       ->check(CLI::Range(0.0, 1.0));
 
+  SweepArgs sweep;
+  auto* sweep_cmd = app.add_subcommand("sweep", "run every variant of a sweep file into a folder (docs/sweeps.md)");
+  sweep_cmd->add_option("sweep", sweep.sweep, "sweep YAML file")->required();
+  sweep_cmd->add_option("-o,--output", sweep.output, "output folder (OUTDIR)")->required();
+  sweep_cmd->add_option("--shard", sweep.shard, "run only shard i of N (i/N, 0 <= i < N), e.g. for SLURM job arrays");
+  sweep_cmd->add_flag("--resume", sweep.resume,
+                      "continue an interrupted sweep: skip complete variants, redo partial ones");
+  sweep_cmd->add_flag("--force", sweep.force, "redo this run's variants even if OUTDIR already holds them");
+  sweep_cmd->add_option("--threads", sweep.threads, "OpenMP threads per process (default: all cores)")
+      ->check(CLI::Range(1, 1024));
+  sweep_cmd->add_flag("--quiet", sweep.quiet, "no progress or summary");
+
+  MergeArgs merge;
+  auto* merge_cmd = app.add_subcommand("merge", "gather a finished sweep folder into one HDF5 file");
+  merge_cmd->add_option("outdir", merge.outdir, "sweep output folder")->required();
+  merge_cmd->add_option("-o,--output", merge.output, "merged HDF5 file")->required();
+  merge_cmd->add_flag("--force", merge.force, "overwrite an existing output file");
+  merge_cmd->add_flag("--quiet", merge.quiet, "no summary line");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -59,6 +78,8 @@ int main(int argc, char** argv) {
     if (*models_cmd) return models_command();
     if (*report_cmd) return report_command(report);
     if (*compare_cmd) return compare_command(compare);
+    if (*sweep_cmd) return sweep_command(sweep);
+    if (*merge_cmd) return merge_command(merge);
   } catch (const twinsim::core::ScenarioError& e) {
     print_scenario_error(e);
     return 2;

@@ -2,6 +2,8 @@
 // owned tree so that positions, duplicate keys and size limits are checked once.
 #include "twinsim/core/config.hpp"
 
+#include "config_tree.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -12,15 +14,6 @@
 #include <sstream>
 
 namespace twinsim::core {
-
-struct ConfigTreeNode {
-  ConfigNode::Kind kind = ConfigNode::Kind::Null;
-  std::string scalar;
-  bool quoted = false;
-  SourceMark mark;
-  std::vector<std::pair<ConfigTreeNode, ConfigTreeNode>> map;  // key node, value node
-  std::vector<ConfigTreeNode> seq;
-};
 
 namespace {
 

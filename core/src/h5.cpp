@@ -315,6 +315,12 @@ std::vector<std::uint64_t> H5Reader::dims(const std::string& path) const {
   return {d.dims.begin(), d.dims.end()};
 }
 
+bool H5Reader::is_integer(const std::string& path) const {
+  OpenDataset d(file_, path_, path);
+  Handle ftype(H5Dget_type(d.ds.get()), H5Tclose);
+  return H5Tget_class(ftype.get()) == H5T_INTEGER;
+}
+
 std::vector<double> H5Reader::read_doubles(const std::string& path) const {
   OpenDataset d(file_, path_, path);
   std::vector<double> out(d.count);

@@ -212,6 +212,11 @@ void design_csv(const DesignOc& d, const std::string& label, std::string& out) {
 
 }  // namespace
 
+std::string render_text_table(const std::vector<std::vector<std::string>>& rows, const std::string& indent) {
+  return render_text(rows, indent);
+}
+std::string render_markdown_table(const std::vector<std::vector<std::string>>& rows) { return render_markdown(rows); }
+
 OcFormat parse_oc_format(const std::string& name) {
   if (name == "table") return OcFormat::kTable;
   if (name == "csv") return OcFormat::kCsv;

@@ -255,6 +255,15 @@ Scenario load_scenario_text(const std::string& text, const std::string& name) {
   return s;
 }
 
+Scenario load_scenario_tree(const ConfigNode& root, const std::string& text, const std::string& name,
+                            const std::string& base_dir) {
+  Diagnostics diag;
+  Scenario s = parse(root, diag, base_dir);
+  s.source_path = name;
+  s.source_text = text;
+  return s;
+}
+
 Scenario load_scenario_file(const std::string& path) {
   std::string text;
   const ConfigNode root = ConfigNode::load_file(path, &text);

@@ -68,6 +68,22 @@ class ConfigNode {
   // "a map", "a list", "the number 3", "the string 'abc'", "null".
   std::string describe() const;
 
+  // Editing, for sweeps. Returns a copy of this whole document (call it on the
+  // root) in which the node at `path` is replaced by a copy of `value`; the
+  // copy keeps value's source marks, so errors in it point into value's file.
+  // Path syntax: "a.b[2].c" (list item by index) or "designs[boin].target"
+  // (list item whose `name` is boin). The last key of a path may be new; any
+  // other missing key, name or index is reported to diag at `where` (with a
+  // "did you mean" hint) and *this is returned unchanged.
+  ConfigNode with_override(const std::string& path, const ConfigNode& value, const SourceMark& where,
+                           const std::string& key_path, Diagnostics& diag) const;
+  // YAML text that loads back to the same tree (marks aside): block style,
+  // lists of scalars in flow style, strings quoted where plain text would
+  // change meaning.
+  std::string to_yaml() const;
+  // The same text on one line (flow style), for tables and messages.
+  std::string to_flow_yaml() const;
+
  private:
   ConfigNode(std::shared_ptr<const ConfigTreeNode> root, const ConfigTreeNode* node,
              const ConfigTreeNode* key_node, std::string path, SourceMark missing_mark);

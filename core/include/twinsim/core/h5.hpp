@@ -73,6 +73,8 @@ class H5Reader {
   bool exists(const std::string& path) const;
   std::vector<std::string> children(const std::string& group) const;
   std::vector<std::uint64_t> dims(const std::string& path) const;
+  // True for an integer dataset (copying keeps int64 as int64).
+  bool is_integer(const std::string& path) const;
   std::vector<double> read_doubles(const std::string& path) const;
   std::vector<std::int64_t> read_ints(const std::string& path) const;
   std::vector<std::string> read_strings(const std::string& path) const;

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "twinsim/trial/oc_report.hpp"
 
@@ -25,6 +26,10 @@ std::string format_comparison(const Comparison& comparison, OcFormat format);
 // "boin - 3+3 PCS: +18.2 % ± 0.5 %" (with " (unpaired)" when not paired).
 // metric: "pcs", "p_no_selection", "above_target", "mean_total_patients", "mean_total_dlts".
 std::string format_difference_line(const DesignDifference& d, const std::string& metric);
+
+// Aligned text and markdown tables; rows[0] is the header (sweep reports use them too).
+std::string render_text_table(const std::vector<std::vector<std::string>>& rows, const std::string& indent);
+std::string render_markdown_table(const std::vector<std::vector<std::string>>& rows);
 
 // Helpers, exposed for tests.
 std::string json_escape(const std::string& s);  // with the surrounding quotes

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "twinsim/core/config.hpp"
 #include "twinsim/core/error.hpp"
 #include "twinsim/pkpd/pd_model.hpp"
 #include "twinsim/pkpd/pk_model.hpp"
@@ -125,5 +126,11 @@ struct Scenario {
 // Parses and validates; collects every problem and throws core::ScenarioError.
 Scenario load_scenario_file(const std::string& path);
 Scenario load_scenario_text(const std::string& text, const std::string& name);
+// From an already parsed (possibly edited) document, e.g. a sweep variant:
+// diagnostics carry the marks of the tree's nodes; relative file names in the
+// scenario (population.csv) resolve against base_dir; text is kept as the
+// provenance (Scenario::source_text).
+Scenario load_scenario_tree(const core::ConfigNode& root, const std::string& text, const std::string& name,
+                            const std::string& base_dir);
 
 }  // namespace twinsim::trial

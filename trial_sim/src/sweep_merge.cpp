@@ -1,0 +1,133 @@
+// Merge: variants table plus each variant's dose levels, truth and stored OC
+// summaries (oc/). Per-trial and per-patient tables stay in the variant files.
+#include "twinsim/trial/sweep_merge.hpp"
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "twinsim/core/config.hpp"
+#include "twinsim/core/h5.hpp"
+#include "twinsim/core/version.hpp"
+#include "twinsim/trial/result_writer.hpp"
+#include "twinsim/trial/sweep_run.hpp"
+
+namespace twinsim::trial {
+
+namespace {
+
+bool parse_number(const std::string& s, double& out) {
+  char* end = nullptr;
+  out = std::strtod(s.c_str(), &end);
+  return !s.empty() && end == s.c_str() + s.size() && std::isfinite(out);
+}
+
+// HDF5 names cannot hold '/': key paths never do, names in [] might.
+std::string column_name(const std::string& path) {
+  std::string s = path;
+  for (auto& c : s)
+    if (c == '/') c = '_';
+  return s;
+}
+
+void write_table(core::H5Writer& w, const SweepManifest& m) {
+  std::vector<std::string> ids;
+  std::vector<std::int64_t> index;
+  for (const auto& v : m.variants) {
+    ids.push_back(v.id);
+    index.push_back(static_cast<std::int64_t>(v.index));
+  }
+  w.write("/variant_table/id", ids);
+  w.write("/variant_table/index", index);
+  for (std::size_t a = 0; a < m.axes.size(); ++a) {
+    const std::string path = "/variant_table/" + column_name(m.axes[a]);
+    std::vector<double> numbers;
+    std::vector<std::string> texts;
+    bool numeric = true;
+    for (const auto& v : m.variants) {
+      double x = 0;
+      numeric = numeric && parse_number(v.values[a], x);
+      numbers.push_back(x);
+      texts.push_back(v.values[a]);
+    }
+    if (numeric)
+      w.write(path, numbers);
+    else
+      w.write(path, texts);
+    w.attribute(path, "key_path", m.axes[a]);
+    w.attribute(path, "axis", static_cast<std::int64_t>(a));  // HDF5 lists names sorted; this keeps file order
+  }
+}
+
+void copy_dataset(const core::H5Reader& r, const std::string& from, core::H5Writer& w, const std::string& to) {
+  const auto dims = r.dims(from);
+  if (r.is_integer(from)) {
+    const auto v = r.read_ints(from);
+    if (dims.empty())
+      w.write_scalar(to, v.at(0));
+    else
+      w.write(to, v, dims);
+  } else {
+    const auto v = r.read_doubles(from);
+    if (dims.empty())
+      w.write_scalar(to, v.at(0));
+    else
+      w.write(to, v, dims);
+  }
+}
+
+void copy_variant(const std::string& file, const std::string& id, core::H5Writer& w) {
+  const core::H5Reader r(file);
+  const std::string g = "/variants/" + id;
+  w.create_group(g);
+  for (const char* a : {"scenario_name", "scenario_yaml", "mode", "twinsim_version", "created_utc"})
+    if (r.has_attribute("/", a)) w.attribute(g, a, r.attribute_string("/", a));
+  for (const char* a : {"seed", "replicates", "schema_version"})
+    if (r.has_attribute("/", a)) w.attribute(g, a, r.attribute_int("/", a));
+  copy_dataset(r, "/dose_levels", w, g + "/dose_levels");
+  for (const char* t : {"/truth/dlt_probability", "/truth/dlt_probability_se"})
+    if (r.exists(t)) copy_dataset(r, t, w, g + t);
+  if (!r.exists("/designs")) throw core::RuntimeError("'" + file + "': no /designs group");
+  for (const auto& name : r.children("/designs")) {
+    const std::string d = "/designs/" + name;
+    w.create_group(g + d);
+    if (r.has_attribute(d, "type")) w.attribute(g + d, "type", r.attribute_string(d, "type"));
+    if (r.has_attribute(d, "target")) w.attribute(g + d, "target", r.attribute_double(d, "target"));
+    for (const auto& ds : r.children(d + "/oc")) copy_dataset(r, d + "/oc/" + ds, w, g + d + "/oc/" + ds);
+  }
+}
+
+}  // namespace
+
+std::size_t merge_sweep(const std::string& outdir, const std::string& output, bool overwrite) {
+  const SweepManifest m = read_manifest(outdir);
+  std::vector<std::string> missing;
+  for (const auto& v : m.variants)
+    if (!variant_complete(outdir, v.id, v.hash)) missing.push_back(v.id);
+  if (!missing.empty()) {
+    std::string list;
+    for (std::size_t i = 0; i < missing.size() && i < 20; ++i) list += (i ? ", " : "") + missing[i];
+    if (missing.size() > 20) list += ", ...";
+    throw core::UsageError("the sweep in '" + outdir + "' is incomplete: " + std::to_string(missing.size()) +
+                           " of " + std::to_string(m.variants.size()) + " variants missing (" + list +
+                           "); finish it with `twinsim sweep SWEEP.yaml -o " + outdir + " --resume`");
+  }
+  core::H5Writer w(output, overwrite);
+  w.attribute("/", "twinsim_version", std::string(core::version()));
+  w.attribute("/", "schema_version", static_cast<std::int64_t>(core::kSchemaVersion));
+  w.attribute("/", "kind", std::string("sweep"));
+  w.attribute("/", "sweep_file", m.sweep_file);
+  w.attribute("/", "sweep_hash", m.sweep_hash);
+  w.attribute("/", "combine", m.combine);
+  w.attribute("/", "n_variants", static_cast<std::int64_t>(m.variants.size()));
+  w.attribute("/", "created_utc", utc_now_iso8601());
+  write_table(w, m);
+  for (const auto& v : m.variants)
+    copy_variant((std::filesystem::path(outdir) / (v.id + ".h5")).string(), v.id, w);
+  w.commit();
+  return m.variants.size();
+}
+
+}  // namespace twinsim::trial
