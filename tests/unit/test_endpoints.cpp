@@ -133,7 +133,7 @@ TEST_CASE("neutropenia summary: nadir, its time, worst grade, recovery to >= 1.5
 }
 
 // ---------------------------------------------------------------------------
-TEST_CASE("DLT rule: minimum duration resolved to the grid (shorter: no DLT; exactly: DLT)", "[unit]") {
+TEST_CASE("DLT rule: minimum duration resolved to the grid (shorter: no DLT, exactly: DLT)", "[unit]") {
   const auto t = hours(1000);
   const DltRule rule = grade4_rule(120.0);
   // Grade 4 on [200, 319]: 119 h between the first and last qualifying sample.
@@ -157,7 +157,7 @@ TEST_CASE("DLT rule: minimum duration resolved to the grid (shorter: no DLT; exa
   CHECK_FALSE(dlt_of(grade4_rule(0.0), t, nan_series).dlt);
 }
 
-TEST_CASE("DLT rule: episode must start in the window and may last beyond it; onset recorded", "[unit]") {
+TEST_CASE("DLT rule: episode must start in the window and may last beyond it, onset recorded", "[unit]") {
   const auto t = hours(1000);
   const DltRule rule = grade4_rule(120.0, 504.0);
   // Starts on day 21 minus 4 h, lasts 200 h: counts (onset inside the window).

@@ -272,7 +272,7 @@ TEST_CASE("direct effects: Emax, sigmoid Emax, linear, log-linear = formulas", "
 //   Ce(t) = C0 KE0/(KE0 - K) (e^{-K t} - e^{-KE0 t}),  and for KE0 = K
 //   Ce(t) = C0 K t e^{-K t} (the limit). An Emax model driven by Ce (not Cc)
 // reads the effect-site concentration: E = E0 + EMAX Ce/(EC50 + Ce).
-TEST_CASE("effect compartment: Ce(t) = Sheiner 1979 closed form; Emax driven by Ce", "[validation]") {
+TEST_CASE("effect compartment: Ce(t) = Sheiner 1979 closed form, Emax driven by Ce", "[validation]") {
   PkSimulator sim;
   const PkSystem pk = one_cmt();
   const double dose = 100.0, k = kCl / kV, c0 = dose / kV;
