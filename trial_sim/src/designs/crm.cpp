@@ -26,8 +26,8 @@
 // for a posterior of width sigma. The grid spacing h is 0.8 times the
 // narrowest posterior sd that max_patients can produce (Fisher information
 // bound). The log prior and the per-dose, per-node log p and log(1 - p) are
-// precomputed once per design; a decision adds the last cohort's terms to the
-// running log posterior (one multiply-add per node). Wide posteriors do not
+// precomputed once per design; the log posterior of a count state is their
+// weighted sum (one multiply-add per node and treated dose). Wide posteriors do not
 // need every node: the rule starts on a power-of-two sub-grid and halves its
 // stride until two successive levels agree to 1e-6 (every exp() is reused),
 // skipping nodes more than e^-40 below the maximum. Measured against adaptive
@@ -36,6 +36,14 @@
 // against Simpson's rule and Boost's sinh-sinh rule). The overdose
 // probability integrates the posterior on (lower grid end, beta*] with Boost's
 // adaptive Gauss-Kronrod rule.
+//
+// Speed: what a decision needs (recommended dose, overdose flag) depends only
+// on the counts (n_d, y_d), and simulated trials revisit the same count states
+// again and again, so each thread keeps a memo of them per design (up to 2^18
+// states, then cleared). A state is always evaluated from its counts in the
+// same order, so a memoised answer is bit-identical to a fresh one and results
+// do not depend on threads or trial order. 10^6 W2 trials: logistic 17 -> 5
+// us per trial, empiric 11.6 -> 4.8 (BOIN 4.3; bench/design_micro).
 #include <algorithm>
 #include <atomic>
 #include <cmath>
