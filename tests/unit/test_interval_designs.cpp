@@ -5,6 +5,8 @@
 //   3/3: 0.9919 (excluded); 2/3: 0.9163 (not); 4/6: 0.9712 (excluded); 3/6: 0.8740.
 #include <catch2/catch.hpp>
 
+#include <utility>
+
 #include "design_drive.hpp"
 #include "twinsim/trial/designs.hpp"
 
@@ -134,4 +136,23 @@ TEST_CASE("interval designs: isotonic MTD selection and its tie rule", "[unit][m
   // 2/2 is above the cutoff but n < 3: not excluded unless min_n allows it.
   CHECK(interval_select_mtd(0.3, {2, 0}, {2, 0}) == 0);
   CHECK(interval_select_mtd(0.3, {2, 0}, {2, 0}, 0.95, 2) == -1);
+}
+
+TEST_CASE("mTPI-2 actions are monotone in y (the design stores them as two thresholds per n)", "[unit][mtpi2]") {
+  // The design keeps, per n, the largest y that escalates and the smallest that
+  // de-escalates; that is exact only if every row reads E...E S...S D...D.
+  for (double t : {0.1, 0.167, 0.25, 0.3, 0.4, 0.5}) {
+    for (const auto& [e1, e2] : {std::pair<double, double>{0.05, 0.05}, {0.03, 0.07}, {0.1, 0.1}}) {
+      for (int n = 1; n <= 40; ++n) {
+        int last = 0;  // 0 E, 1 S, 2 D
+        for (int y = 0; y <= n; ++y) {
+          const IntervalAction a = twinsim::trial::mtpi2_action(t, e1, e2, y, n);
+          const int rank = a == E ? 0 : a == S ? 1 : 2;
+          INFO("target " << t << ", eps " << e1 << "/" << e2 << ", n " << n << ", y " << y);
+          CHECK(rank >= last);
+          last = rank;
+        }
+      }
+    }
+  }
 }
