@@ -1,4 +1,4 @@
-// [config] Bad values for every key of the three_plus_three, boin and crm
+// [config] Bad values for every key of the three_plus_three, boin, crm, mtpi2 and i3+3
 // designs: each gives its exact diagnostic with file:line:col and key path.
 // The scenario around the design is fixed; the design's keys start on line 8,
 // indented by 4, so a key's value sits at column 5 + len(key) + 2.
@@ -143,4 +143,39 @@ TEST_CASE("crm keys", "[config][crm]") {
                "test.yaml:10:20: error: designs[0].stop_overdose: expected a map of keys, got '0.9'");
   expect_error("crm", "    target: 0.25\n" + sk + "    skelton: [0.1]\n",
                "test.yaml:10:5: error: designs[0].skelton: unknown key 'skelton' (did you mean 'skeleton'?)");
+}
+
+TEST_CASE("mtpi2 and i3+3 keys", "[config][mtpi2][i3+3]") {
+  for (const char* name : {"mtpi2", "i3+3"}) {
+    const std::string type = name;
+    INFO(type);
+    expect_ok(type, "    target: 0.3\n");
+    expect_ok(type,
+              "    target: 0.25\n    epsilon1: 0.03\n    epsilon2: 0.07\n    cohort_size: 1\n    max_patients: 36\n"
+              "    start_dose: 2\n    cutoff_eli: 0.9\n    exclusion_min_n: 2\n    n_earlystop: 12\n");
+    expect_error(type, "", "test.yaml:6:5: error: designs[0].target: required key is missing");
+    expect_error(type, "    target: 1\n", "test.yaml:8:13: error: designs[0].target: must be in (0, 1) (got 1)");
+    expect_error(type, "    target: 0.3\n    epsilon1: 0\n",
+                 "test.yaml:9:15: error: designs[0].epsilon1: must be > 0 (got 0)");
+    expect_error(type, "    target: 0.3\n    epsilon1: 0.3\n",
+                 "test.yaml:9:15: error: designs[0].epsilon1: the equivalence interval must lie inside (0, 1): "
+                 "target - epsilon1 = 0");
+    expect_error(type, "    target: 0.5\n    epsilon2: 0.5\n",
+                 "test.yaml:9:15: error: designs[0].epsilon2: the equivalence interval must lie inside (0, 1): "
+                 "target + epsilon2 = 1");
+    expect_error(type, "    target: 0.3\n    cohort_size: 0\n",
+                 "test.yaml:9:18: error: designs[0].cohort_size: must be in [1, 1000] (got 0)");
+    expect_error(type, "    target: 0.3\n    max_patients: 1001\n",
+                 "test.yaml:9:19: error: designs[0].max_patients: must be in [1, 1000] (got 1001)");
+    expect_error(type, "    target: 0.3\n    start_dose: 5\n",
+                 "test.yaml:9:17: error: designs[0].start_dose: must be in [0, 4] (got 5)");
+    expect_error(type, "    target: 0.3\n    cutoff_eli: 0\n",
+                 "test.yaml:9:17: error: designs[0].cutoff_eli: must be in (0, 1) (got 0)");
+    expect_error(type, "    target: 0.3\n    exclusion_min_n: 0\n",
+                 "test.yaml:9:22: error: designs[0].exclusion_min_n: must be in [1, 1000] (got 0)");
+    expect_error(type, "    target: 0.3\n    n_earlystop: -1\n",
+                 "test.yaml:9:18: error: designs[0].n_earlystop: must be in [0, 1000] (got -1)");
+    expect_error(type, "    target: 0.3\n    cuttoff_eli: 0.9\n",
+                 "test.yaml:9:5: error: designs[0].cuttoff_eli: unknown key 'cuttoff_eli' (did you mean 'cutoff_eli'?)");
+  }
 }

@@ -105,3 +105,32 @@ TEST_CASE("CRM overdose stopping rule", "[unit][crm]") {
   CHECK_FALSE(u.decision().stop);
   CHECK(u.decision().dose == 0);
 }
+
+TEST_CASE("CRM decisions from the per-thread state memo equal a fresh posterior fit", "[unit][crm]") {
+  // Every outcome path of 4 cohorts of 3 (4^4 = 256 paths), twice: the first
+  // pass fills the memo (paths share prefixes, so most states are already
+  // hits), the second is all hits. Each decision must equal crm_fit() on the
+  // counts (no memo) limited by the no-skipping / coherence rule.
+  for (const bool logistic : {false, true}) {
+    INFO((logistic ? "logistic" : "empiric"));
+    CrmModel m = model();
+    m.logistic = logistic;
+    const auto d = make_design(std::string(kCrm) + ", max_patients: 15" + (logistic ? ", model: logistic" : ""), 5);
+    for (int pass = 0; pass < 2; ++pass) {
+      for (int code = 0; code < 256; ++code) {
+        Driver t(*d, 5);
+        int dose = 0;
+        for (int c = 0; c < 4; ++c) {
+          const int dlts = (code >> (2 * c)) & 3;
+          INFO("pass " << pass << ", path " << code << ", cohort " << c);
+          t.feed(Cohort{dose, dlts});
+          REQUIRE_FALSE(t.decision().stop);
+          const int rec = crm_fit(m, 0.25, 15, t.data().n, t.data().dlt).recommended;
+          const int cap = 3 * 0.25 <= dlts ? dose : dose + 1;
+          dose = std::min(rec, cap);
+          REQUIRE(t.decision().dose == dose);
+        }
+      }
+    }
+  }
+}

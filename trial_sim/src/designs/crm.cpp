@@ -26,8 +26,8 @@
 // for a posterior of width sigma. The grid spacing h is 0.8 times the
 // narrowest posterior sd that max_patients can produce (Fisher information
 // bound). The log prior and the per-dose, per-node log p and log(1 - p) are
-// precomputed once per design; a decision adds the last cohort's terms to the
-// running log posterior (one multiply-add per node). Wide posteriors do not
+// precomputed once per design; the log posterior of a count state is their
+// weighted sum (one multiply-add per node and treated dose). Wide posteriors do not
 // need every node: the rule starts on a power-of-two sub-grid and halves its
 // stride until two successive levels agree to 1e-6 (every exp() is reused),
 // skipping nodes more than e^-40 below the maximum. Measured against adaptive
@@ -36,10 +36,21 @@
 // against Simpson's rule and Boost's sinh-sinh rule). The overdose
 // probability integrates the posterior on (lower grid end, beta*] with Boost's
 // adaptive Gauss-Kronrod rule.
+//
+// Speed: what a decision needs (recommended dose, overdose flag) depends only
+// on the counts (n_d, y_d), and simulated trials revisit the same count states
+// again and again, so each thread keeps a memo of them per design (up to 2^18
+// states, then cleared). A state is always evaluated from its counts in the
+// same order, so a memoised answer is bit-identical to a fresh one and results
+// do not depend on threads or trial order. 10^6 W2 trials: logistic 17 -> 5
+// us per trial, empiric 11.6 -> 4.8 (BOIN 4.3; bench/design_micro).
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <string>
+#include <unordered_map>
 
 #include <boost/math/quadrature/gauss_kronrod.hpp>
 
@@ -303,38 +314,135 @@ struct CrmOptions {
   double overdose_threshold = -1.0;  // < 0: no overdose stopping
 };
 
+// What a decision needs from the posterior given the counts.
+struct CrmSummary {
+  int recommended = 0;   // dfcrm's recommended dose (before the no-skipping restriction)
+  bool overdose = false; // P(p_lowest > target | data) > overdose threshold
+};
+
+// The counts (n_d, y_d) of every dose packed into 128 bits (bits_ per count).
+struct CrmStateKey {
+  std::uint64_t lo = 0, hi = 0;
+  bool operator==(const CrmStateKey& o) const { return lo == o.lo && hi == o.hi; }
+};
+
+struct CrmStateHash {
+  std::size_t operator()(const CrmStateKey& k) const {
+    // splitmix64 finaliser of a mix of both words.
+    std::uint64_t z = k.lo ^ (k.hi * 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return static_cast<std::size_t>(z ^ (z >> 31));
+  }
+};
+
+// Per-thread memo of posterior summaries by count state, for one design at a
+// time (the runner simulates the designs of a scenario one after another).
+// Trials revisit the same states over and over (every trial starts with the
+// same few), so most decisions become a hash lookup. A summary is computed
+// from the counts alone, in a fixed order, so a cached value is bit-for-bit
+// what a fresh computation would give: results do not depend on the thread
+// count or on which trial met a state first.
+struct CrmThreadCache {
+  std::uint64_t owner = 0;  // CrmDesign id the entries belong to (0: none)
+  std::unordered_map<CrmStateKey, CrmSummary, CrmStateHash> map;
+  std::vector<double> ll;   // scratch log posterior for misses
+};
+
+constexpr std::size_t kCacheEntries = std::size_t{1} << 18;  // per thread; cleared when full (~15 MB)
+
+CrmThreadCache& thread_cache() {
+  thread_local CrmThreadCache cache;
+  return cache;
+}
+
+std::uint64_t next_design_id() {
+  static std::atomic<std::uint64_t> counter{0};
+  return ++counter;
+}
+
 class CrmDesign;
 
 class CrmRun final : public DesignRun {
  public:
-  explicit CrmRun(const CrmDesign& d);
+  explicit CrmRun(const CrmDesign& d) : design_(d) {}
   Decision first() override;
   Decision next(const TrialData& data) override;
   int select(const TrialData& data) override;
 
  private:
   const CrmDesign& design_;
-  std::vector<double> ll_;  // log posterior at the grid nodes, updated cohort by cohort
-  int seen_ = 0;            // patients already in ll_
   int selected_ = -1;
   bool done_ = false;
 };
 
 class CrmDesign final : public Design {
  public:
-  explicit CrmDesign(const CrmOptions& o) : o_(o), grid_(o.model, o.max_patients) {}
+  explicit CrmDesign(const CrmOptions& o) : o_(o), grid_(o.model, o.max_patients), id_(next_design_id()) {
+    int bits = 1;
+    while ((1 << bits) <= o.max_patients) ++bits;
+    bits_ = bits;
+    cacheable_ = 2 * o.model.skeleton.size() * static_cast<std::size_t>(bits) <= 128;
+  }
   std::unique_ptr<DesignRun> start() const override { return std::make_unique<CrmRun>(*this); }
   int max_patients() const override { return o_.max_patients; }
   double target() const override { return o_.target; }
   const CrmOptions& options() const { return o_; }
-  const CrmGrid& grid() const { return grid_; }
+
+  // The posterior summary for the counts, from the thread's memo when it has it.
+  CrmSummary summary(const std::vector<int>& n, const std::vector<int>& y) const {
+    CrmThreadCache& c = thread_cache();
+    if (!cacheable_) return compute(n, y, c.ll);
+    if (c.owner != id_ || c.map.size() >= kCacheEntries) {
+      c.map.clear();
+      c.owner = id_;
+    }
+    const CrmStateKey key = pack(n, y);
+    const auto it = c.map.find(key);
+    if (it != c.map.end()) return it->second;
+    const CrmSummary s = compute(n, y, c.ll);
+    c.map.emplace(key, s);
+    return s;
+  }
 
  private:
+  CrmSummary compute(const std::vector<int>& n, const std::vector<int>& y, std::vector<double>& ll) const {
+    grid_.reset(ll, n, y);
+    double mx = 0.0, z = 0.0;
+    const bool od = o_.overdose_threshold >= 0;
+    CrmSummary s;
+    const double beta = grid_.mean(ll, mx, z, od);
+    s.overdose = od && grid_.p_overdose(o_.target, n, y, mx, z) > o_.overdose_threshold;
+    s.recommended = grid_.recommend(beta, o_.target);
+    return s;
+  }
+
+  CrmStateKey pack(const std::vector<int>& n, const std::vector<int>& y) const {
+    CrmStateKey k;
+    int pos = 0;
+    auto put = [&](int v) {
+      const auto u = static_cast<std::uint64_t>(v);
+      if (pos < 64) {
+        k.lo |= u << pos;
+        if (pos + bits_ > 64) k.hi |= u >> (64 - pos);
+      } else {
+        k.hi |= u << (pos - 64);
+      }
+      pos += bits_;
+    };
+    for (std::size_t d = 0; d < n.size(); ++d) {
+      put(n[d]);
+      put(y[d]);
+    }
+    return k;
+  }
+
   CrmOptions o_;
   CrmGrid grid_;
+  std::uint64_t id_;
+  int bits_ = 1;
+  bool cacheable_ = false;
 };
-
-CrmRun::CrmRun(const CrmDesign& d) : design_(d), ll_(d.grid().log_prior()) {}
 
 Decision CrmRun::first() {
   const auto& o = design_.options();
@@ -343,21 +451,13 @@ Decision CrmRun::first() {
 
 Decision CrmRun::next(const TrialData& data) {
   const auto& o = design_.options();
-  const auto& g = design_.grid();
-  if (data.current >= 0 && data.total_patients == seen_ + data.last_cohort_size) {
-    g.add(ll_, static_cast<std::size_t>(data.current), data.last_cohort_size, data.last_cohort_dlts);
-  } else {
-    g.reset(ll_, data.n, data.dlt);  // not called cohort by cohort: start from the counts
-  }
-  seen_ = data.total_patients;
-  double mx = 0.0, z = 0.0;
-  const double beta = g.mean(ll_, mx, z, o.overdose_threshold >= 0);
-  if (o.overdose_threshold >= 0 && g.p_overdose(o.target, data.n, data.dlt, mx, z) > o.overdose_threshold) {
+  const CrmSummary s = design_.summary(data.n, data.dlt);
+  if (s.overdose) {
     selected_ = -1;
     done_ = true;
     return {true, -1, 0};
   }
-  int rec = g.recommend(beta, o.target);
+  int rec = s.recommended;
   const int remaining = o.max_patients - data.total_patients;
   if (remaining <= 0) {
     selected_ = rec;
@@ -374,10 +474,7 @@ Decision CrmRun::next(const TrialData& data) {
 int CrmRun::select(const TrialData& data) {
   if (done_) return selected_;
   // Stopped from outside: recommend from all data.
-  const auto& g = design_.grid();
-  g.reset(ll_, data.n, data.dlt);
-  double mx = 0.0, z = 0.0;
-  return g.recommend(g.mean(ll_, mx, z, false), design_.options().target);
+  return design_.summary(data.n, data.dlt).recommended;
 }
 
 }  // namespace

@@ -16,6 +16,8 @@ std::unique_ptr<Design> parse_fixed(core::MapReader& r, const DesignContext& ctx
 std::unique_ptr<Design> parse_three_plus_three(core::MapReader& r, const DesignContext& ctx);
 std::unique_ptr<Design> parse_boin(core::MapReader& r, const DesignContext& ctx);
 std::unique_ptr<Design> parse_crm(core::MapReader& r, const DesignContext& ctx);
+std::unique_ptr<Design> parse_mtpi2(core::MapReader& r, const DesignContext& ctx);
+std::unique_ptr<Design> parse_i3p3(core::MapReader& r, const DesignContext& ctx);
 
 // --- BOIN (Liu & Yuan 2015; R package BOIN 2.7.1, get.boundary / select.mtd) ---
 
@@ -64,5 +66,36 @@ struct CrmFit {
 // max_patients). n and y: patients and DLTs per dose.
 CrmFit crm_fit(const CrmModel& model, double target, int max_patients, const std::vector<int>& n,
                const std::vector<int>& y);
+
+// --- Interval designs: mTPI-2 (Guo et al. 2017) and i3+3 (Liu, Wang & Ji 2020) ---
+// Probabilities are DLT rates in (0, 1); the equivalence interval (EI) is
+// [target - eps1, target + eps2].
+
+enum class IntervalAction : unsigned char { escalate, stay, deescalate };
+
+// mTPI-2: the unit interval cut into sub-intervals of length eps1 + eps2 around
+// the EI (the end pieces at 0 and 1 may be shorter); the decision is the one of
+// the sub-interval with the largest unit probability mass (posterior
+// probability / length) under the beta(1 + y, 1 + n - y) posterior:
+// below the EI escalate, the EI stay, above de-escalate. Exact ties: E, then S.
+IntervalAction mtpi2_action(double target, double eps1, double eps2, int y, int n);
+
+// i3+3: y/n below the EI escalate; inside stay; above the EI stay if (y - 1)/n
+// is below the EI, else de-escalate. The EI is closed (boundaries within 1e-9
+// count as inside).
+IntervalAction i3p3_action(double target, double eps1, double eps2, int y, int n);
+
+// P(p > target | y DLTs of n) under a beta(1, 1) prior (the dose-exclusion rule
+// of both designs excludes a dose when this exceeds the cutoff, 0.95).
+double interval_prob_above(double target, int y, int n);
+
+// The MTD of both papers: isotonic regression (PAVA, weights 1/posterior
+// variance) of the beta(1, 1) posterior means over the treated doses below the
+// first excluded one (n >= min_n and P(p > target) > cutoff; excluding the
+// lowest dose means no MTD); the dose closest to the target; ties (within
+// 1e-12) go to the highest tied dose when the tied estimates' mean is below the
+// target, else to the lowest. Returns -1 for none.
+int interval_select_mtd(double target, const std::vector<int>& n, const std::vector<int>& y, double cutoff = 0.95,
+                        int min_n = 3);
 
 }  // namespace twinsim::trial
