@@ -17,6 +17,7 @@ packages=(
   libboost-math-dev      # Boost.Math (beta distribution, quadrature, erfc_inv)
   libomp-dev             # OpenMP runtime
   python3-h5py python3-numpy  # end-to-end tests open the HDF5 output in h5py
+  clang libclang-rt-14-dev libomp-14-dev  # sanitizer + libFuzzer build (make test, make fuzz)
   "$@"
 )
 

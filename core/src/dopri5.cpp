@@ -163,7 +163,7 @@ SolveStatus Dopri5Solver::advance(double tout, double tstop, double* yout) {
     f_ = k7_;
     have_step_ = true;
     ++steps_;
-    if (++steps_here > opt_.max_steps) {
+    if (++steps_here > opt_.max_steps || steps_ > opt_.max_total_steps) {
       message_ = "step limit reached at t = " + std::to_string(t_) + " h";
       return SolveStatus::kTooMuchWork;
     }

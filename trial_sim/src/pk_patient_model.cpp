@@ -37,6 +37,19 @@ std::vector<double> extra_sample_times(const RegimenSpec& g, const std::vector<d
 
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+bool finite(double x) { return std::isfinite(x); }
+
+// What a successful patient must have finite: exposure metrics, per-cycle
+// exposure and the requested time courses (NaN-as-"not reached" columns such
+// as dlt_time_h or ttp_h are not checked).
+bool results_finite(const PatientOutcome& out, const double* timecourse, std::size_t n) {
+  const auto& e = out.exposure;
+  for (double x : {e.cmax, e.tmax, e.ctrough, e.cmin_last, e.auc_first, e.auc_last, e.auc_total})
+    if (!finite(x)) return false;
+  if (!std::all_of(out.cycles.begin(), out.cycles.end(), finite)) return false;
+  return !timecourse || std::all_of(timecourse, timecourse + n, finite);
+}
+
 }  // namespace
 
 struct PkWorkspace final : PatientWorkspace {
@@ -376,20 +389,33 @@ void PkPatientModel::simulate(PatientWorkspace& base, std::uint64_t trial, std::
     e[4] = r.progressed ? 1 : 0;
     e[5] = r.ttp_h;
   }
-  if (!timecourse) return;
-  for (std::size_t v = 0; v < variables_.size(); ++v) {
-    for (std::size_t k = 0; k < T; ++k) {
-      const int j = plan_.grid_index()[k];
-      timecourse[v * T + k] = read(system, variable_readers_[v], ws.traj.states.col(j).data());
+  if (timecourse) {
+    for (std::size_t v = 0; v < variables_.size(); ++v) {
+      for (std::size_t k = 0; k < T; ++k) {
+        const int j = plan_.grid_index()[k];
+        timecourse[v * T + k] = read(system, variable_readers_[v], ws.traj.states.col(j).data());
+      }
+    }
+    // Observed copies (residual error on observations only, never on the state).
+    std::size_t o = variables_.size();
+    for (std::size_t v = 0; v < variables_.size(); ++v) {
+      if (!population_->residual_error(variables_[v])) continue;
+      const auto* re = observed_[o - variables_.size()];
+      for (std::size_t k = 0; k < T; ++k) timecourse[o * T + k] = vp::observe(*re, timecourse[v * T + k], noise);
+      ++o;
     }
   }
-  // Observed copies (residual error on observations only, never on the state).
-  std::size_t o = variables_.size();
-  for (std::size_t v = 0; v < variables_.size(); ++v) {
-    if (!population_->residual_error(variables_[v])) continue;
-    const auto* re = observed_[o - variables_.size()];
-    for (std::size_t k = 0; k < T; ++k) timecourse[o * T + k] = vp::observe(*re, timecourse[v * T + k], noise);
-    ++o;
+  // Finite states can still give a non-finite concentration, AUC or metric
+  // (amount / a tiny volume overflows): such a patient is a failure, recorded
+  // as one, never a row of NaN that looks like a valid result.
+  if (!results_finite(out, timecourse, output_names_.size() * T)) {
+    out.status = core::SolveStatus::kNonFinite;
+    out.dlt = false;
+    out.exposure = pkpd::ExposureMetrics{};
+    // Covariates, etas, dropout and missed doses stay: they describe the patient, not the solve.
+    std::fill(out.extra.begin() + static_cast<long>(dropout_column_ + 2), out.extra.end(), kNaN);
+    std::fill(out.cycles.begin(), out.cycles.end(), kNaN);
+    if (timecourse) std::fill(timecourse, timecourse + output_names_.size() * T, kNaN);
   }
 }
 

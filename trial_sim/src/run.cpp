@@ -63,6 +63,7 @@ RunSummary run_scenario(const Scenario& s, const RunOptions& opt) {
         ++ds.patients;
         if (p.outcome.status != core::SolveStatus::kOk) {
           ++ds.failed_patients;
+          ++ds.failed_by_status[core::to_string(p.outcome.status)];
           continue;
         }
         ds.mean_cmax += p.outcome.exposure.cmax;
@@ -74,6 +75,7 @@ RunSummary run_scenario(const Scenario& s, const RunOptions& opt) {
       if (opt.progress) opt.progress(done, total);
     }
     writer.end_design(oc);
+    writer.failures(ds.failed_patients, ds.failed_by_status);
     const auto ok = static_cast<double>(std::max<std::int64_t>(1, ds.patients - ds.failed_patients));
     ds.mean_cmax /= ok;
     ds.mean_auc_first /= ok;

@@ -52,6 +52,11 @@ struct OdeOptions {
   long max_steps = 500000;     // per advance() call; bounds run time on hostile input
   double max_step = 0.0;       // 0 = no limit
   int max_order = 5;
+  // Steps over all advance() calls since start(), i.e. one patient's whole
+  // integration: many outputs or doses cannot multiply max_steps into a hang.
+  // Exhausting it ends advance() with kTooMuchWork. Last member, so positional
+  // initialisers written before it keep their meaning.
+  long max_total_steps = 2'000'000;
 };
 
 // The interface both integrators implement, so engines can switch between them.
