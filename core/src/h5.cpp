@@ -20,8 +20,17 @@ namespace {
 
 // HDF5 prints an error stack to stderr by default; we turn failures into
 // exceptions with our own messages instead.
+//
+// HDF5's own exit handler (H5_term_library) closes files still open at exit.
+// For a file whose writes failed (disk full, `ulimit -f`) that close crashes
+// libhdf5 1.10 with SIGSEGV in H5F__close_cb, turning a clean "exit 1, disk
+// full" into a core dump. Every file we open is closed by its owner, so the
+// handler is not needed; H5dont_atexit() must come before any other HDF5 call.
 struct SilenceHdf5 {
-  SilenceHdf5() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+  SilenceHdf5() {
+    H5dont_atexit();
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  }
 };
 const SilenceHdf5 silence_once;
 
@@ -136,7 +145,10 @@ H5Writer::H5Writer(const std::string& final_path, bool overwrite) : final_path_(
 }
 
 H5Writer::~H5Writer() {
-  if (file_ >= 0) H5Fclose(static_cast<hid_t>(file_));
+  // A file whose writes failed cannot be closed cleanly (H5Fclose retries the
+  // failed flush); it is abandoned, unlinked below, and its memory goes with
+  // the process, which exits with an error next.
+  if (file_ >= 0 && H5Fflush(static_cast<hid_t>(file_), H5F_SCOPE_LOCAL) >= 0) H5Fclose(static_cast<hid_t>(file_));
   if (!committed_) std::remove(temp_path_.c_str());
 }
 
@@ -253,11 +265,14 @@ void H5Writer::attribute(const std::string& object, const std::string& name, std
 void H5Writer::commit() {
   errno = 0;
   if (H5Fflush(file_, H5F_SCOPE_GLOBAL) < 0)
-    throw RuntimeError("cannot write output file '" + temp_path_ + "'" + os_reason() + " (disk full?)");
+    throw RuntimeError("cannot write output file '" + final_path_ + "'" + os_reason() +
+                       " (disk full?); nothing was written under that name");
   errno = 0;
   const herr_t closed = H5Fclose(file_);
   file_ = -1;
-  if (closed < 0) throw RuntimeError("cannot close output file '" + temp_path_ + "'" + os_reason() + " (disk full?)");
+  if (closed < 0)
+    throw RuntimeError("cannot write output file '" + final_path_ + "'" + os_reason() +
+                       " (disk full?); nothing was written under that name");
   // Without overwrite, a file that appeared under the final name while we ran
   // (another run, a user) is not replaced: the result stays in the temporary
   // file and the message says where.

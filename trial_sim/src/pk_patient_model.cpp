@@ -79,6 +79,9 @@ PkPatientModel::PkPatientModel(const Scenario& s)
       pk_state_names_(pk_.model->state_names(pk_.model->compile(pk_.values).n_transit)),
       plan_(grid_, s.regimen.dose_times(), s.regimen.interval_h, s.regimen.end_time(),
             extra_sample_times(s.regimen, assessments_)) {
+  for (const auto& p : pk_.model->parameters()) param_ranges_.push_back(p.range);
+  for (const auto& d : pd_)
+    for (const auto& p : d.model->parameters()) param_ranges_.push_back(p.range);
   for (const auto& v : variables_) variable_readers_.push_back(variable(v));
   output_names_ = variables_;
   for (const auto& v : variables_) {
@@ -224,6 +227,12 @@ void PkPatientModel::dose_records(const pkpd::PkSystem& pk, double amount, const
   }
 }
 
+bool PkPatientModel::parameters_valid(const std::vector<double>& values) const {
+  for (std::size_t k = 0; k < values.size() && k < param_ranges_.size(); ++k)
+    if (!std::isfinite(values[k]) || !param_ranges_[k].contains(values[k])) return false;
+  return true;
+}
+
 void PkPatientModel::simulate_by_cycle(PkWorkspace& ws, const std::vector<core::InputAction>& actions) const {
   const auto C = static_cast<std::size_t>(regimen_.cycles);
   std::vector<double> state;
@@ -233,6 +242,10 @@ void PkPatientModel::simulate_by_cycle(PkWorkspace& ws, const std::vector<core::
     const double t0 = static_cast<double>(c) * regimen_.cycle_length_h;
     const double t1 = t0 + regimen_.cycle_length_h;
     population_->individual_parameters(ws.patient, typical_, static_cast<int>(c), ws.params);
+    if (!parameters_valid(ws.params)) {
+      ws.traj.status = core::SolveStatus::kInvalidParameter;
+      return;
+    }
     pkpd::ModelSystem m = compile(ws.params);
     m.t0 = t0;
     m.initial = state;
@@ -288,6 +301,10 @@ void PkPatientModel::simulate_dlt(PatientWorkspace& base, std::uint64_t trial, s
   out = PatientOutcome{};
   population_->generate(seed_, trial, patient, ws.patient);
   population_->individual_parameters(ws.patient, typical_, 0, ws.params);
+  if (!parameters_valid(ws.params)) {
+    out.status = core::SolveStatus::kInvalidParameter;
+    return;
+  }
   const pkpd::ModelSystem system = compile(ws.params);
   population_->missed_doses(seed_, trial, patient, regimen_.dose_times().size(), ws.missed);
   dose_records(system.pk, dose_levels_[static_cast<std::size_t>(dose)], ws.missed,
@@ -306,13 +323,18 @@ void PkPatientModel::simulate(PatientWorkspace& base, std::uint64_t trial, std::
   out = PatientOutcome{};
   population_->generate(seed_, trial, patient, ws.patient);
   population_->individual_parameters(ws.patient, typical_, 0, out.parameters);
-  pkpd::ModelSystem system = compile(out.parameters);
+  // A patient whose parameters leave the model's ranges is recorded, not
+  // simulated; the typical values stand in for the unused model below.
+  const bool valid = parameters_valid(out.parameters);
+  pkpd::ModelSystem system = compile(valid ? out.parameters : typical_);
   const double amount = dose_levels_[static_cast<std::size_t>(dose)];
   population_->missed_doses(seed_, trial, patient, regimen_.dose_times().size(), ws.missed);
   const double dropout_h = ws.patient.dropout_time_cycles * regimen_.cycle_length_h;
   dose_records(system.pk, amount, ws.missed, dropout_h, ws.doses);
   const auto actions = core::expand_doses(ws.doses);
-  if (by_cycle_) {
+  if (!valid) {
+    ws.traj.status = core::SolveStatus::kInvalidParameter;
+  } else if (by_cycle_) {
     ws.traj.states.resize(system.n_states, static_cast<Eigen::Index>(plan_.samples().size()));
     simulate_by_cycle(ws, actions);
   } else {

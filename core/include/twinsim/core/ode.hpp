@@ -41,6 +41,8 @@ enum class SolveStatus : int {
   kRhsFailure = 5,         // the right-hand side threw or failed
   kOther = 6,
   kStiff = 7,              // an explicit integrator detected stiffness (the engine falls back to CVODE)
+  kInvalidParameter = 8,   // an individual parameter left the model's declared range (e.g. CL < 0
+                           // from a normal random effect): not simulated
 };
 
 const char* to_string(SolveStatus s);

@@ -5,6 +5,7 @@
 // variability.)
 #pragma once
 
+#include "twinsim/core/config.hpp"
 #include "twinsim/core/dosing.hpp"
 #include "twinsim/pkpd/model_system.hpp"
 #include "twinsim/trial/patient_model.hpp"
@@ -49,6 +50,9 @@ class PkPatientModel final : public PatientModel {
   void apply_dlt_rule(const pkpd::ModelSystem& system, PkWorkspace& ws, PatientOutcome& out) const;
   // Simulates cycle by cycle with each cycle's parameters (inter-occasion variability).
   void simulate_by_cycle(PkWorkspace& ws, const std::vector<core::InputAction>& actions) const;
+  // Every individual parameter inside the range its model declares (random
+  // effects, e.g. a normal one on CL, can leave it).
+  bool parameters_valid(const std::vector<double>& values) const;
   double read(const pkpd::ModelSystem& m, const Variable& v, const double* y) const;
   void fill_series(const pkpd::ModelSystem& m, const pkpd::Trajectory& traj, const Variable& v,
                    std::vector<double>& out) const;
@@ -61,6 +65,7 @@ class PkPatientModel final : public PatientModel {
   std::uint64_t seed_ = 0;
   std::shared_ptr<const vp::Population> population_;
   std::vector<double> typical_;
+  std::vector<core::Range> param_ranges_;      // declared range of each parameter, in parameter_names() order
   bool by_cycle_ = false;                       // inter-occasion variability present
   std::vector<std::vector<pkpd::Sample>> cycle_samples_;  // per cycle, + the next cycle's start
   std::vector<std::vector<int>> cycle_index_;   // plan index of each cycle sample (-1: boundary extra)
