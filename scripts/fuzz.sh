@@ -25,19 +25,32 @@ mkdir -p "$work/seeds/scenario" "$work/seeds/result_file" "$work/corpus/scenario
 # Scenario seeds: every example and every malformed case we know of.
 cp configs/*.yaml tests/config/cases/*.yaml "$work/seeds/scenario/"
 cp tests/reliability/cases/*.yaml "$work/seeds/scenario/" 2>/dev/null || true
-cp tests/reliability/fuzz_regressions/scenario/* "$work/seeds/scenario/" 2>/dev/null || true
+find tests/reliability/fuzz_regressions/scenario -type f ! -name README.md -exec cp {} "$work/seeds/scenario/" \;
 
 # Result-file seeds: small runs of a design-only and a PK/PD scenario.
 seed_run() {  # name scenario replicates
   "$cli" run "$2" -o "$work/seeds/result_file/$1.h5" --replicates "$3" --threads 1 --quiet --force \
     > "$work/logs/seed-$1.log" 2>&1 || { echo "fuzz: seed run $1 failed:" >&2; cat "$work/logs/seed-$1.log" >&2; exit 1; }
 }
-seed_run design_only configs/design_only_3p3_boin_crm.yaml 3
-seed_run pk_fixed configs/oral_pk_fixed_arms.yaml 1
-cp tests/reliability/fuzz_regressions/result_file/* "$work/seeds/result_file/" 2>/dev/null || true
+# Small files fuzz faster: two designs, two doses, two trials; and a PK run.
+cat > "$work/seeds/tiny.yaml" <<'YAML'
+name: tiny
+seed: 1
+replicates: 2
+dose_levels: [1, 2]
+toxicity: {true_dlt_probabilities: [0.1, 0.3]}
+designs:
+  - {name: 3+3, type: three_plus_three}
+  - {name: arm, type: fixed, dose: 2, patients: 2}
+YAML
+seed_run tiny "$work/seeds/tiny.yaml" 2
+rm "$work/seeds/tiny.yaml"
+seed_run design_only configs/design_only_3p3_boin_crm.yaml 2
+find tests/reliability/fuzz_regressions/result_file -type f ! -name README.md -exec cp {} "$work/seeds/result_file/" \;
 
 # Sanitizer reports end the run (libFuzzer turns them into a crash artifact).
 export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1"
+export LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 
 run_target() {  # target

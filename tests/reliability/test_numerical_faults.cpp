@@ -133,3 +133,39 @@ TEST_CASE("NaN, Inf and overflowing numbers in a scenario are validation errors"
     CHECK(o.output.find("expected a finite number") != std::string::npos);
   }
 }
+
+TEST_CASE("individual parameters outside the model's range are recorded as invalid_parameter", "[reliability]") {
+  // A normal random effect with variance 4 on CL makes about 30 % of the
+  // patients' clearance negative: they must not be simulated (a negative CL
+  // grows the drug amount exponentially and would give "valid" Cmax of 1e100).
+  std::string text = test::read_all(test::source_dir() + "/configs/oral_pk_fixed_arms.yaml");
+  text.replace(text.find("regimen:"), 8,
+               "population:\n  iiv:\n    parameters: [CL]\n    variances: [4.0]\n    distribution: normal\nregimen:");
+  text.replace(text.find("patients: 3"), 11, "patients: 60");
+  test::TempDir dir("invalid-param");
+  const std::string yaml = dir.file("s.yaml"), out = dir.file("out.h5"), log = dir.file("log");
+  test::write_file(yaml, text);
+  const auto r = test::run_child({test::cli_path(), "run", yaml, "-o", out, "--quiet"}, log);
+  INFO(test::read_all(log));
+  REQUIRE(r.exit_code == 0);
+  core::H5Reader h5(out);
+  const std::string p = "/designs/arm-50/patients/";
+  const auto cl = h5.read_doubles(p + "CL");
+  const auto status = h5.read_ints(p + "solve_status");
+  const auto cmax = h5.read_doubles(p + "cmax");
+  int negative = 0;
+  for (std::size_t i = 0; i < cl.size(); ++i) {
+    INFO("patient " << i << " CL " << cl[i]);
+    if (cl[i] <= 0) {
+      ++negative;
+      CHECK(status[i] == 8);  // SolveStatus::kInvalidParameter
+      CHECK(std::isnan(cmax[i]));
+    } else {
+      CHECK(status[i] == 0);
+      CHECK(std::isfinite(cmax[i]));
+    }
+  }
+  CHECK(negative > 5);  // the case is exercised
+  CHECK(h5.attribute_int("/designs/arm-50", "failed_invalid_parameter") == negative);
+  CHECK(test::read_all(log).find("invalid_parameter " + std::to_string(negative)) != std::string::npos);
+}

@@ -14,7 +14,7 @@ using namespace twinsim::core;
 namespace {
 // A fast harmonic oscillator: every unit of time costs many steps.
 struct Oscillator : OdeSystem {
-  double w = 2000.0;
+  double w = 200.0;
   int size() const override { return 2; }
   void rhs(double, const double* y, double* d) const override {
     d[0] = w * y[1];
