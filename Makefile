@@ -27,9 +27,11 @@ run: build
 
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+	@$(MAKE) --no-print-directory sanitize-test
+	@$(MAKE) --no-print-directory fuzz
 
 clean:
-	@rm -rf $(BUILD_DIR) out
+	@rm -rf $(BUILD_DIR) $(SAN_BUILD_DIR) out
 
 # Benchmarks of issue 8 (bench/: W1-W3 on 1 and 2 threads, the W1 peers, the
 # table in docs/performance.md). Not part of `make test`; about 10 minutes.
@@ -44,3 +46,26 @@ bench: deps bench-deps
 	@cmake -S . -B $(BENCH_BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DTWINSIM_BUILD_BENCH=ON $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BENCH_BUILD_DIR) -j $(JOBS) --target twinsim w1_cvode_loop
 	@/usr/bin/python3 bench/run_bench.py --build $(BENCH_BUILD_DIR) $(BENCH_ARGS)
+
+# Reliability (issue 7, docs/reliability.md): one clang build with AddressSanitizer
+# + UndefinedBehaviorSanitizer and libFuzzer coverage serves both the sanitizer
+# test pass and the fuzz targets. `make test` runs both after the Release tests.
+SAN_BUILD_DIR ?= build-asan
+FUZZ_SECONDS  ?= 60
+# -O1 as the sanitizer manuals advise; at -O1 clang does not vectorize, so the
+# `omp simd` hints would warn (-Wpass-failed) and break -Werror.
+SAN_CXX_FLAGS := -O1 -gline-tables-only -Wno-pass-failed
+SAN_TARGETS   := twinsim twinsim_unit_tests twinsim_e2e_tests twinsim_reliability_tests fuzz_scenario fuzz_result_file
+.PHONY: sanitize-build sanitize-test fuzz
+
+sanitize-build: deps
+	@cmake -S . -B $(SAN_BUILD_DIR) -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=$(SAN_CXX_FLAGS)" \
+	  -DTWINSIM_SANITIZE=ON -DTWINSIM_FUZZ=ON $(WERROR) >/dev/null
+	@cmake --build $(SAN_BUILD_DIR) -j $(JOBS) --target $(SAN_TARGETS)
+
+sanitize-test: sanitize-build
+	@JOBS=$(JOBS) bash scripts/sanitize-test.sh $(SAN_BUILD_DIR)
+
+fuzz: sanitize-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh $(SAN_BUILD_DIR)

@@ -34,9 +34,6 @@ void print_summary(const trial::Scenario& s, const trial::RunSummary& r, int thr
       std::printf("%s exposure (mean over patients): Cmax %.4g mg/L, AUC first interval %.4g mg*h/L, "
                   "trough before last dose %.4g mg/L\n",
                   d.name.c_str(), d.mean_cmax, d.mean_auc_first, d.mean_ctrough);
-      if (d.failed_patients > 0)
-        std::printf("  WARNING: %lld of %lld patients failed to solve (see patients/solve_status)\n",
-                    static_cast<long long>(d.failed_patients), static_cast<long long>(d.patients));
     }
   }
   const bool dose_finding = std::count_if(s.designs.begin(), s.designs.end(),
@@ -47,6 +44,27 @@ void print_summary(const trial::Scenario& s, const trial::RunSummary& r, int thr
     std::printf("\n");
     std::fwrite(cmp.data(), 1, cmp.size(), stdout);
   }
+}
+
+// Failed patients are recorded, not fatal (a bad patient must not sink the
+// batch), so they are announced on stderr even with --quiet.
+void print_failures(const trial::RunSummary& r) {
+  for (const auto& d : r.designs) {
+    if (d.failed_patients == 0) continue;
+    std::string why;
+    for (const auto& [status, n] : d.failed_by_status)
+      why += (why.empty() ? "" : ", ") + std::string(status) + " " + std::to_string(n);
+    std::fprintf(stderr,
+                 "twinsim: warning: design '%s': %lld of %lld patients failed to solve (%s); they are "
+                 "recorded with patients/solve_status != 0, NaN exposures and dlt = 0\n",
+                 d.name.c_str(), static_cast<long long>(d.failed_patients), static_cast<long long>(d.patients),
+                 why.c_str());
+  }
+  if (r.truth_failed > 0)
+    std::fprintf(stderr,
+                 "twinsim: warning: %lld patients of the reference cohorts for /truth/dlt_probability failed to "
+                 "solve and were left out\n",
+                 static_cast<long long>(r.truth_failed));
 }
 
 }  // namespace
@@ -66,6 +84,7 @@ int run_command(const RunArgs& a) {
   ProgressBar bar(!a.quiet);
   opt.progress = [&bar](std::int64_t done, std::int64_t total) { bar.update(done, total); };
   const trial::RunSummary r = trial::run_scenario(s, opt);
+  print_failures(r);
   if (!a.quiet) {
     std::fflush(stderr);
     print_summary(s, r, trial::effective_threads(a.threads), a.output);

@@ -1,6 +1,7 @@
 // twinsim command line. Exit codes: 0 success, 1 runtime failure, 2 bad input or usage.
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 
@@ -9,6 +10,10 @@
 
 int main(int argc, char** argv) {
   using namespace twinsim::cli;
+  // Past a file-size limit (ulimit -f) the kernel sends SIGXFSZ, whose default
+  // action kills us before the temporary output can be removed. Ignored, the
+  // write fails with EFBIG instead and is reported like a full disk (exit 1).
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"twinsim: digital-twin patient simulator for in-silico Phase I/II oncology trials"};
   app.set_version_flag("--version", std::string("twinsim ") + TWINSIM_VERSION_STRING);
   app.require_subcommand(1);

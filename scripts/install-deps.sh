@@ -18,6 +18,7 @@ packages=(
   libomp-dev             # OpenMP runtime
   python3-h5py python3-numpy  # end-to-end tests open the HDF5 output in h5py
   libopenmpi-dev openmpi-bin  # MPI sweeps (TWINSIM_MPI=ON; the MPI test runs mpirun)
+  clang libclang-rt-14-dev libomp-14-dev  # sanitizer + libFuzzer build (make test, make fuzz)
   "$@"
 )
 

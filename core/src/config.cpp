@@ -4,6 +4,7 @@
 
 #include "config_tree.hpp"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <unordered_map>
 
 namespace twinsim::core {
 
@@ -65,6 +67,9 @@ struct Converter {
       }
       case YAML::NodeType::Map: {
         out.kind = ConfigNode::Kind::Map;
+        // Keys seen so far -> line: a linear scan per key made a map of n keys
+        // cost O(n^2) (80 000 keys took minutes).
+        std::unordered_map<std::string, int> seen;
         for (const auto& kv : in) {
           ConfigTreeNode key;
           key.mark = to_mark(kv.first.Mark(), file);
@@ -75,12 +80,10 @@ struct Converter {
           key.kind = ConfigNode::Kind::Scalar;
           key.scalar = kv.first.Scalar();
           const std::string child_path = path.empty() ? key.scalar : path + "." + key.scalar;
-          for (const auto& existing : out.map) {
-            if (existing.first.scalar == key.scalar) {
-              diag.error(key.mark, child_path,
-                         "duplicate key (first given at line " +
-                             std::to_string(existing.first.mark.line) + ")");
-            }
+          const auto [first, inserted] = seen.emplace(key.scalar, key.mark.line);
+          if (!inserted) {
+            diag.error(key.mark, child_path,
+                       "duplicate key (first given at line " + std::to_string(first->second) + ")");
           }
           ConfigTreeNode value;
           if (!convert(kv.second, value, depth + 1, child_path)) return false;
@@ -93,6 +96,75 @@ struct Converter {
   }
 };
 
+// Counts the nodes of the first document as if every alias were expanded,
+// from the parser's events alone, and stops at the first alias that takes the
+// count past the limit. A few hundred bytes of nested aliases ("billion
+// laughs") expand to billions of nodes; without this the tree conversion
+// would build max_nodes nodes (seconds, hundreds of MB) before refusing.
+class AliasExpansionCounter final : public YAML::EventHandler {
+ public:
+  AliasExpansionCounter(std::size_t limit, const std::string& file) : limit_(limit), file_(file) {}
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t anchor) override { leaf(anchor); }
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t anchor, const std::string&) override {
+    leaf(anchor);
+  }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    const auto it = size_.find(anchor);
+    // An alias to a node still open (recursive) is left to yaml-cpp to reject.
+    count_ += it == size_.end() ? 1 : it->second;
+    if (count_ > limit_) {
+      throw ScenarioError(to_mark(mark, file_), "",
+                          "document too large: more than " + std::to_string(limit_) +
+                              " nodes after alias expansion");
+    }
+  }
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+    open(anchor);
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+    open(anchor);
+  }
+  void OnMapEnd() override { close(); }
+
+ private:
+  void leaf(YAML::anchor_t anchor) {
+    ++count_;
+    if (anchor != YAML::NullAnchor) size_[anchor] = 1;
+  }
+  void open(YAML::anchor_t anchor) {
+    open_.push_back({anchor, count_});
+    ++count_;
+  }
+  void close() {
+    if (open_.empty()) return;
+    const auto [anchor, start] = open_.back();
+    open_.pop_back();
+    if (anchor != YAML::NullAnchor) size_[anchor] = count_ - start;
+  }
+
+  std::size_t limit_;
+  const std::string& file_;
+  std::size_t count_ = 0;  // never exceeds limit_ + the largest anchor size: no overflow
+  std::unordered_map<YAML::anchor_t, std::size_t> size_;
+  std::vector<std::pair<YAML::anchor_t, std::size_t>> open_;
+};
+
+void check_alias_expansion(const std::string& text, const std::string& name, const ConfigLimits& limits) {
+  if (text.find('*') == std::string::npos) return;  // no alias can occur
+  std::istringstream in(text);
+  AliasExpansionCounter counter(limits.max_nodes, name);
+  try {
+    YAML::Parser parser(in);
+    parser.HandleNextDocument(counter);
+  } catch (const YAML::Exception&) {
+    // Syntax errors are reported, with their position, by YAML::Load below.
+  }
+}
+
 std::shared_ptr<const ConfigTreeNode> parse(const std::string& text, const std::string& name,
                                             const ConfigLimits& limits) {
   if (text.size() > limits.max_bytes) {
@@ -103,6 +175,7 @@ std::shared_ptr<const ConfigTreeNode> parse(const std::string& text, const std::
   if (text.find('\0') != std::string::npos) {
     throw ScenarioError(SourceMark{name, 0, 0}, "", "file contains NUL bytes: not a YAML text file");
   }
+  check_alias_expansion(text, name, limits);
   YAML::Node doc;
   try {
     doc = YAML::Load(text);
@@ -186,6 +259,12 @@ ConfigNode ConfigNode::get(const std::string& key) const {
     }
   }
   return ConfigNode(root_, nullptr, nullptr, child_path, mark());
+}
+
+ConfigNode ConfigNode::value_at(std::size_t i) const {
+  if (!is_map() || i >= node_->map.size()) return ConfigNode(root_, nullptr, nullptr, path_, mark());
+  const auto& kv = node_->map[i];
+  return ConfigNode(root_, &kv.second, &kv.first, path_.empty() ? kv.first.scalar : path_ + "." + kv.first.scalar, {});
 }
 
 std::size_t ConfigNode::size() const {
@@ -303,8 +382,18 @@ std::optional<std::int64_t> read_int(const ConfigNode& n, Diagnostics& diag, con
     ok = errno != ERANGE && end == s.c_str() + s.size();
   }
   if (!ok) {
-    diag.error(n.mark(), n.path(), "expected an integer, got " + n.describe());
-    return std::nullopt;
+    // Whole numbers in exponent notation ("1e4", "1e12") are integers too, so
+    // an absurd size is answered with the limit it breaks, not a type error.
+    double d = 0.0;
+    if (n.is_quoted() || !parse_strict_double(s, d) || d != std::floor(d)) {
+      diag.error(n.mark(), n.path(), "expected an integer, got " + n.describe());
+      return std::nullopt;
+    }
+    if (!range.contains(d) || std::abs(d) >= 9.2e18) {
+      diag.error(n.mark(), n.path(), "must be " + range.describe() + " (got " + s + ")");
+      return std::nullopt;
+    }
+    v = static_cast<long long>(d);
   }
   if (!range.contains(static_cast<double>(v))) {
     diag.error(n.mark(), n.path(), "must be " + range.describe() + " (got " + s + ")");
@@ -484,15 +573,18 @@ std::string MapReader::optional_choice(const std::string& key,
 
 void MapReader::finish() {
   if (!valid_) return;
-  for (const auto& key : node_.keys()) {
-    if (std::find(known_.begin(), known_.end(), key) != known_.end()) continue;
-    std::vector<std::string> unique = known_;
-    std::sort(unique.begin(), unique.end());
-    unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
+  std::vector<std::string> unique = known_;
+  std::sort(unique.begin(), unique.end());
+  unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
+  const auto keys = node_.keys();
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const std::string& key = keys[i];
+    if (std::binary_search(unique.begin(), unique.end(), key)) continue;
     std::string msg = "unknown key '" + key + "'";
     const std::string hint = closest_match(key, unique);
     if (!hint.empty()) msg += " (did you mean '" + hint + "'?)";
-    const ConfigNode child = node_.get(key);
+    // By position: get(key) is a linear search, which made n unknown keys O(n^2).
+    const ConfigNode child = node_.value_at(i);
     diag_.error(child.key_mark(), child.path(), msg);
   }
 }

@@ -50,25 +50,26 @@ void Dopri5Solver::restart(double t, const double* y) {
 
 double Dopri5Solver::initial_step(double tstop) {
   // Hairer, Norsett & Wanner I, II.4: make the first step's local error about tolerance.
-  double d0 = 0, d1 = 0;
+  // (Hairer's d0, d1, d2; renamed so they do not shadow the tableau's d1.)
+  double norm_y = 0, norm_f = 0;
   for (int i = 0; i < n_; ++i) {
     const double sc = atol_[i] + opt_.rtol * std::abs(y_[i]);
-    d0 += (y_[i] / sc) * (y_[i] / sc);
-    d1 += (f_[i] / sc) * (f_[i] / sc);
+    norm_y += (y_[i] / sc) * (y_[i] / sc);
+    norm_f += (f_[i] / sc) * (f_[i] / sc);
   }
-  d0 = std::sqrt(d0 / n_);
-  d1 = std::sqrt(d1 / n_);
-  double h0 = (d0 < 1e-5 || d1 < 1e-5) ? 1e-6 : 0.01 * d0 / d1;
+  norm_y = std::sqrt(norm_y / n_);
+  norm_f = std::sqrt(norm_f / n_);
+  double h0 = (norm_y < 1e-5 || norm_f < 1e-5) ? 1e-6 : 0.01 * norm_y / norm_f;
   h0 = std::min(h0, tstop - t_);
   for (int i = 0; i < n_; ++i) y1_[i] = y_[i] + h0 * f_[i];
   sys_->rhs(t_ + h0, y1_.data(), k2_.data());
-  double d2 = 0;
+  double norm_df = 0;
   for (int i = 0; i < n_; ++i) {
     const double sc = atol_[i] + opt_.rtol * std::abs(y_[i]);
-    d2 += ((k2_[i] - f_[i]) / sc) * ((k2_[i] - f_[i]) / sc);
+    norm_df += ((k2_[i] - f_[i]) / sc) * ((k2_[i] - f_[i]) / sc);
   }
-  d2 = std::sqrt(d2 / n_) / h0;
-  const double dmax = std::max(d1, d2);
+  norm_df = std::sqrt(norm_df / n_) / h0;
+  const double dmax = std::max(norm_f, norm_df);
   const double h1 = dmax <= 1e-15 ? std::max(1e-6, h0 * 1e-3) : std::pow(0.01 / dmax, 1.0 / 5.0);
   return std::min({100 * h0, h1, tstop - t_});
 }
@@ -163,7 +164,7 @@ SolveStatus Dopri5Solver::advance(double tout, double tstop, double* yout) {
     f_ = k7_;
     have_step_ = true;
     ++steps_;
-    if (++steps_here > opt_.max_steps) {
+    if (++steps_here > opt_.max_steps || steps_ > opt_.max_total_steps) {
       message_ = "step limit reached at t = " + std::to_string(t_) + " h";
       return SolveStatus::kTooMuchWork;
     }

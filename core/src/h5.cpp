@@ -5,6 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <random>
@@ -18,8 +21,17 @@ namespace {
 
 // HDF5 prints an error stack to stderr by default; we turn failures into
 // exceptions with our own messages instead.
+//
+// HDF5's own exit handler (H5_term_library) closes files still open at exit.
+// For a file whose writes failed (disk full, `ulimit -f`) that close crashes
+// libhdf5 1.10 with SIGSEGV in H5F__close_cb, turning a clean "exit 1, disk
+// full" into a core dump. Every file we open is closed by its owner, so the
+// handler is not needed; H5dont_atexit() must come before any other HDF5 call.
 struct SilenceHdf5 {
-  SilenceHdf5() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+  SilenceHdf5() {
+    H5dont_atexit();
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  }
 };
 const SilenceHdf5 silence_once;
 
@@ -51,8 +63,16 @@ hid_t link_create_plist() {
   return lcpl;
 }
 
+// The operating system's reason for the last failed call, e.g. ": File too
+// large" under `ulimit -f` or ": No space left on device"; empty when HDF5
+// failed for a reason of its own. Callers clear errno before the HDF5 call,
+// so a stale value from an unrelated call is never reported.
+std::string os_reason() {
+  return errno != 0 ? std::string(": ") + std::strerror(errno) : std::string();
+}
+
 [[noreturn]] void fail(const std::string& what, const std::string& path) {
-  throw RuntimeError("HDF5: cannot " + what + " '" + path + "'");
+  throw RuntimeError("HDF5: cannot " + what + " '" + path + "'" + os_reason());
 }
 
 void set_filters(hid_t dcpl, int level) {
@@ -63,6 +83,7 @@ void set_filters(hid_t dcpl, int level) {
 
 void write_dataset(hid_t file, const std::string& path, hid_t mem_type, const void* data,
                    const std::vector<std::uint64_t>& dims_in, std::size_t n, int compression) {
+  errno = 0;
   std::vector<hsize_t> dims(dims_in.begin(), dims_in.end());
   if (dims.empty()) dims.push_back(static_cast<hsize_t>(n));
   Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
@@ -93,6 +114,7 @@ hid_t open_object(hid_t file, const std::string& object) {
 
 void write_attribute(hid_t file, const std::string& object, const std::string& name, hid_t type,
                      const void* value) {
+  errno = 0;
   Handle obj(open_object(file, object), H5Oclose);
   if (!obj.ok()) fail("open object for attribute", object);
   Handle space(H5Screate(H5S_SCALAR), H5Sclose);
@@ -112,7 +134,7 @@ hid_t string_type(std::size_t len) {
 
 }  // namespace
 
-H5Writer::H5Writer(const std::string& final_path, bool overwrite) : final_path_(final_path) {
+H5Writer::H5Writer(const std::string& final_path, bool overwrite) : final_path_(final_path), overwrite_(overwrite) {
   if (!overwrite && file_exists(final_path)) {
     throw UsageError("output file '" + final_path + "' exists; pass --force to overwrite it");
   }
@@ -122,12 +144,17 @@ H5Writer::H5Writer(const std::string& final_path, bool overwrite) : final_path_(
   // Format 1.8+ stores large attributes (the full scenario text) densely.
   Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
   H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_LATEST);
+  errno = 0;
   file_ = H5Fcreate(temp_path_.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl.get());
-  if (file_ < 0) throw RuntimeError("cannot create output file '" + temp_path_ + "' (is the folder writable?)");
+  if (file_ < 0)
+    throw RuntimeError("cannot create output file '" + temp_path_ + "'" + os_reason() + " (is the folder writable?)");
 }
 
 H5Writer::~H5Writer() {
-  if (file_ >= 0) H5Fclose(static_cast<hid_t>(file_));
+  // A file whose writes failed cannot be closed cleanly (H5Fclose retries the
+  // failed flush); it is abandoned, unlinked below, and its memory goes with
+  // the process, which exits with an error next.
+  if (file_ >= 0 && H5Fflush(static_cast<hid_t>(file_), H5F_SCOPE_LOCAL) >= 0) H5Fclose(static_cast<hid_t>(file_));
   if (!committed_) std::remove(temp_path_.c_str());
 }
 
@@ -151,6 +178,7 @@ void H5Writer::write(const std::string& path, const std::vector<std::string>& da
 }
 
 void H5Writer::write_scalar(const std::string& path, double value) {
+  errno = 0;
   Handle space(H5Screate(H5S_SCALAR), H5Sclose);
   Handle lcpl(link_create_plist(), H5Pclose);
   Handle ds(H5Dcreate2(file_, path.c_str(), H5T_NATIVE_DOUBLE, space.get(), lcpl.get(), H5P_DEFAULT,
@@ -161,6 +189,7 @@ void H5Writer::write_scalar(const std::string& path, double value) {
 }
 
 void H5Writer::write_scalar(const std::string& path, std::int64_t value) {
+  errno = 0;
   Handle space(H5Screate(H5S_SCALAR), H5Sclose);
   Handle lcpl(link_create_plist(), H5Pclose);
   Handle ds(H5Dcreate2(file_, path.c_str(), H5T_NATIVE_INT64, space.get(), lcpl.get(), H5P_DEFAULT,
@@ -171,6 +200,7 @@ void H5Writer::write_scalar(const std::string& path, std::int64_t value) {
 }
 
 void H5Writer::create_group(const std::string& path) {
+  errno = 0;
   Handle lcpl(link_create_plist(), H5Pclose);
   Handle g(H5Gcreate2(file_, path.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
   if (!g.ok()) fail("create group", path);
@@ -183,6 +213,7 @@ void H5Writer::set_compression(int level) {
 
 void H5Writer::create_table(const std::string& path, Type type, std::uint64_t width,
                             std::uint64_t chunk_rows) {
+  errno = 0;
   const int rank = width == 0 ? 1 : 2;
   hsize_t dims[2] = {0, width};
   hsize_t maxdims[2] = {H5S_UNLIMITED, width};
@@ -200,6 +231,7 @@ void H5Writer::create_table(const std::string& path, Type type, std::uint64_t wi
 namespace {
 void append_rows(hid_t file, const std::string& path, hid_t mem_type, const void* data, std::uint64_t rows) {
   if (rows == 0) return;
+  errno = 0;
   Handle ds(H5Dopen2(file, path.c_str(), H5P_DEFAULT), H5Dclose);
   if (!ds.ok()) fail("open dataset", path);
   Handle old_space(H5Dget_space(ds.get()), H5Sclose);
@@ -241,12 +273,35 @@ void H5Writer::attribute(const std::string& object, const std::string& name, std
 }
 
 void H5Writer::commit() {
-  if (H5Fflush(file_, H5F_SCOPE_GLOBAL) < 0) throw RuntimeError("cannot flush output file '" + temp_path_ + "' (disk full?)");
+  errno = 0;
+  if (H5Fflush(file_, H5F_SCOPE_GLOBAL) < 0)
+    throw RuntimeError("cannot write output file '" + final_path_ + "'" + os_reason() +
+                       " (disk full?); nothing was written under that name");
+  errno = 0;
   const herr_t closed = H5Fclose(file_);
   file_ = -1;
-  if (closed < 0) throw RuntimeError("cannot close output file '" + temp_path_ + "' (disk full?)");
+  if (closed < 0)
+    throw RuntimeError("cannot write output file '" + final_path_ + "'" + os_reason() +
+                       " (disk full?); nothing was written under that name");
+  // Without overwrite, a file that appeared under the final name while we ran
+  // (another run, a user) is not replaced: the result stays in the temporary
+  // file and the message says where.
+  if (!overwrite_) {
+    errno = 0;
+    if (::renameat2(AT_FDCWD, temp_path_.c_str(), AT_FDCWD, final_path_.c_str(), RENAME_NOREPLACE) == 0) {
+      committed_ = true;
+      return;
+    }
+    if (errno == EEXIST) {
+      committed_ = true;  // keep the temporary file: it holds the only copy of the results
+      throw RuntimeError("output file '" + final_path_ + "' was created by something else during the run; "
+                         "not overwritten (no --force). The results are in '" + temp_path_ + "'");
+    }
+    // EINVAL/ENOSYS: the file system cannot refuse to replace; fall through.
+  }
+  errno = 0;
   if (std::rename(temp_path_.c_str(), final_path_.c_str()) != 0) {
-    throw RuntimeError("cannot rename '" + temp_path_ + "' to '" + final_path_ + "'");
+    throw RuntimeError("cannot rename '" + temp_path_ + "' to '" + final_path_ + "'" + os_reason());
   }
   committed_ = true;
 }

@@ -4,6 +4,7 @@
 #include <sunlinsol/sunlinsol_dense.h>
 #include <sunmatrix/sunmatrix_dense.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <exception>
@@ -23,6 +24,7 @@ const char* to_string(SolveStatus s) {
     case SolveStatus::kRhsFailure: return "rhs_failure";
     case SolveStatus::kOther: return "solver_failure";
     case SolveStatus::kStiff: return "stiff";
+    case SolveStatus::kInvalidParameter: return "invalid_parameter";
   }
   return "unknown";
 }
@@ -38,6 +40,9 @@ struct CvodeSolver::Impl {
   std::exception_ptr pending;  // exception thrown inside a callback
   bool nonfinite = false;
   bool initialised = false;
+  long max_steps = 0;    // per advance() (OdeOptions::max_steps)
+  long budget_left = 0;  // steps left until OdeOptions::max_total_steps
+  long budget = 0;       // OdeOptions::max_total_steps
 };
 
 namespace {
@@ -124,6 +129,9 @@ void CvodeSolver::start(const OdeSystem& system, double t0, const double* y0,
   check_flag(CVodeReInit(impl_->mem, t0, impl_->y), "CVodeReInit");
   check_flag(CVodeSVtolerances(impl_->mem, options.rtol, impl_->atol), "CVodeSVtolerances");
   check_flag(CVodeSetMaxNumSteps(impl_->mem, options.max_steps), "CVodeSetMaxNumSteps");
+  impl_->max_steps = options.max_steps;
+  impl_->budget_left = options.max_total_steps;
+  impl_->budget = options.max_total_steps;
   check_flag(CVodeSetMaxStep(impl_->mem, options.max_step), "CVodeSetMaxStep");
   check_flag(CVodeSetMaxOrd(impl_->mem, options.max_order), "CVodeSetMaxOrd");
   check_flag(CVodeSetJacFn(impl_->mem, system.has_jacobian() ? jac_callback : nullptr),
@@ -147,11 +155,25 @@ SolveStatus CvodeSolver::advance(double tout, double tstop, double* yout) {
     for (int i = 0; i < n_; ++i) yout[i] = y[i];
     return SolveStatus::kOk;
   }
+  auto budget_message = [&](double t) {
+    return "CVODE step budget of one integration (" + std::to_string(impl_->budget) + " steps) used up at t = " +
+           std::to_string(t) + " h";
+  };
+  if (impl_->budget_left <= 0) {
+    message_ = budget_message(t_);
+    return SolveStatus::kTooMuchWork;
+  }
+  const bool budget_binds = impl_->budget_left < impl_->max_steps;
   CVodeSetStopTime(impl_->mem, tstop);
+  CVodeSetMaxNumSteps(impl_->mem, std::min(impl_->max_steps, impl_->budget_left));
   impl_->pending = nullptr;
   impl_->nonfinite = false;
   realtype tret = t_;
+  long steps_before = 0, steps_after = 0;
+  CVodeGetNumSteps(impl_->mem, &steps_before);
   const int flag = CVode(impl_->mem, tout, impl_->y, &tret, CV_NORMAL);
+  CVodeGetNumSteps(impl_->mem, &steps_after);
+  impl_->budget_left -= steps_after - steps_before;
   if (impl_->pending) {
     auto e = impl_->pending;
     impl_->pending = nullptr;
@@ -167,6 +189,10 @@ SolveStatus CvodeSolver::advance(double tout, double tstop, double* yout) {
       }
     }
     return SolveStatus::kOk;
+  }
+  if (flag == CV_TOO_MUCH_WORK && budget_binds) {
+    message_ = budget_message(tret);
+    return SolveStatus::kTooMuchWork;
   }
   char* name = CVodeGetReturnFlagName(flag);  // malloc'd by SUNDIALS
   message_ = std::string("CVODE ") + (name ? name : "error") + " at t = " + std::to_string(tret) + " h";

@@ -118,6 +118,16 @@ class OdePropagator {
   bool started_ = false;
 };
 
+// A solver can report success on a trajectory that is not finite (the matrix
+// exponential of an extreme system overflows without any step failing): such a
+// patient is a failure, never a result that looks valid.
+void reject_non_finite(Trajectory& out, const char* what) {
+  if (out.status == core::SolveStatus::kOk && !out.states.allFinite()) {
+    out.status = core::SolveStatus::kNonFinite;
+    out.message = what;
+  }
+}
+
 }  // namespace
 
 struct PkSimulator::Impl {
@@ -162,6 +172,7 @@ void PkSimulator::simulate(const ModelSystem& model, const std::vector<core::Inp
     Trajectory pk;
     pk.states.resize(system.n_states, static_cast<Eigen::Index>(samples.size()));
     detail::run(impl_->analytic, pk_only, actions, samples, impl_->rate, pk);
+    reject_non_finite(pk, "analytic PK solution is not finite");
     if (pk.status != core::SolveStatus::kOk) {
       out.status = pk.status;
       out.message = "analytic PK solution is not finite";
@@ -187,6 +198,7 @@ void PkSimulator::simulate(const ModelSystem& model, const std::vector<core::Inp
       impl_->hybrid.run_pd(model, actions, samples, *slot, hybrid_options_, impl_->analytic, out);
       out.steps += slot->total_steps() - before;
     }
+    reject_non_finite(out, "PD solution is not finite");
     return;
   }
   if (engine == Engine::kAnalytic) {
@@ -207,6 +219,7 @@ void PkSimulator::simulate(const ModelSystem& model, const std::vector<core::Inp
   detail::run(prop, model, actions, samples, impl_->rate, out);
   out.steps = slot->total_steps() - steps_before;
   if (out.status != core::SolveStatus::kOk) out.message = slot->last_message();
+  reject_non_finite(out, "ODE solution is not finite");
 }
 
 }  // namespace twinsim::pkpd

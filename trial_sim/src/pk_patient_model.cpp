@@ -38,6 +38,21 @@ std::vector<double> extra_sample_times(const RegimenSpec& g, const std::vector<d
 
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+bool finite(double x) { return std::isfinite(x); }
+
+// What a successful patient must have finite: exposure metrics and the
+// requested time courses (NaN-as-"not reached" columns such as dlt_time_h or
+// ttp_h are not checked). Per-cycle values may be NaN, a cycle not given under
+// dose modification, but never infinite; a blow-up in a later cycle also
+// shows in the overall exposure (auc_total).
+bool results_finite(const PatientOutcome& out, const double* timecourse, std::size_t n) {
+  const auto& e = out.exposure;
+  for (double x : {e.cmax, e.tmax, e.ctrough, e.cmin_last, e.auc_first, e.auc_last, e.auc_total})
+    if (!finite(x)) return false;
+  if (std::any_of(out.cycles.begin(), out.cycles.end(), [](double x) { return std::isinf(x); })) return false;
+  return !timecourse || std::all_of(timecourse, timecourse + n, finite);
+}
+
 }  // namespace
 
 PkPatientModel::PkPatientModel(const Scenario& s)
@@ -55,6 +70,9 @@ PkPatientModel::PkPatientModel(const Scenario& s)
       pk_state_names_(pk_.model->state_names(pk_.model->compile(pk_.values).n_transit)),
       plan_(grid_, s.regimen.dose_times(), s.regimen.interval_h, s.regimen.end_time(),
             extra_sample_times(s.regimen, assessments_)) {
+  for (const auto& p : pk_.model->parameters()) param_ranges_.push_back(p.range);
+  for (const auto& d : pd_)
+    for (const auto& p : d.model->parameters()) param_ranges_.push_back(p.range);
   for (const auto& v : variables_) variable_readers_.push_back(variable(v));
   output_names_ = variables_;
   for (const auto& v : variables_) {
@@ -214,6 +232,12 @@ void PkPatientModel::dose_records(const pkpd::PkSystem& pk, double amount, const
   }
 }
 
+bool PkPatientModel::parameters_valid(const std::vector<double>& values) const {
+  for (std::size_t k = 0; k < values.size() && k < param_ranges_.size(); ++k)
+    if (!std::isfinite(values[k]) || !param_ranges_[k].contains(values[k])) return false;
+  return true;
+}
+
 void PkPatientModel::simulate_by_cycle(PkWorkspace& ws, const std::vector<core::InputAction>& actions) const {
   const auto C = static_cast<std::size_t>(regimen_.cycles);
   std::vector<double> state;
@@ -223,6 +247,10 @@ void PkPatientModel::simulate_by_cycle(PkWorkspace& ws, const std::vector<core::
     const double t0 = static_cast<double>(c) * regimen_.cycle_length_h;
     const double t1 = t0 + regimen_.cycle_length_h;
     population_->individual_parameters(ws.patient, typical_, static_cast<int>(c), ws.params);
+    if (!parameters_valid(ws.params)) {
+      ws.traj.status = core::SolveStatus::kInvalidParameter;
+      return;
+    }
     pkpd::ModelSystem m = compile(ws.params);
     m.t0 = t0;
     m.initial = state;
@@ -278,6 +306,10 @@ void PkPatientModel::simulate_dlt(PatientWorkspace& base, std::uint64_t trial, s
   out = PatientOutcome{};
   population_->generate(seed_, trial, patient, ws.patient);
   population_->individual_parameters(ws.patient, typical_, 0, ws.params);
+  if (!parameters_valid(ws.params)) {
+    out.status = core::SolveStatus::kInvalidParameter;
+    return;
+  }
   const pkpd::ModelSystem system = compile(ws.params);
   population_->missed_doses(seed_, trial, patient, regimen_.dose_times().size(), ws.missed);
   if (modifies_doses_) {
@@ -303,11 +335,16 @@ void PkPatientModel::simulate(PatientWorkspace& base, std::uint64_t trial, std::
   out = PatientOutcome{};
   population_->generate(seed_, trial, patient, ws.patient);
   population_->individual_parameters(ws.patient, typical_, 0, out.parameters);
-  pkpd::ModelSystem system = compile(out.parameters);
+  // A patient whose parameters leave the model's ranges is recorded, not
+  // simulated; the typical values stand in for the unused model below.
+  const bool valid = parameters_valid(out.parameters);
+  pkpd::ModelSystem system = compile(valid ? out.parameters : typical_);
   const double amount = dose_levels_[static_cast<std::size_t>(dose)];
   population_->missed_doses(seed_, trial, patient, regimen_.dose_times().size(), ws.missed);
   const double dropout_h = ws.patient.dropout_time_cycles * regimen_.cycle_length_h;
-  if (modifies_doses_) {
+  if (!valid) {
+    ws.traj.status = core::SolveStatus::kInvalidParameter;
+  } else if (modifies_doses_) {
     ws.traj.states.resize(system.n_states, static_cast<Eigen::Index>(plan_.samples().size()));
     simulate_modified(ws, dose, plan_.samples().back().time, plan_.samples().size());
   } else if (by_cycle_) {
@@ -411,20 +448,33 @@ void PkPatientModel::simulate(PatientWorkspace& base, std::uint64_t trial, std::
     e[4] = r.progressed ? 1 : 0;
     e[5] = r.ttp_h;
   }
-  if (!timecourse) return;
-  for (std::size_t v = 0; v < variables_.size(); ++v) {
-    for (std::size_t k = 0; k < T; ++k) {
-      const int j = plan_.grid_index()[k];
-      timecourse[v * T + k] = read(system, variable_readers_[v], ws.traj.states.col(j).data());
+  if (timecourse) {
+    for (std::size_t v = 0; v < variables_.size(); ++v) {
+      for (std::size_t k = 0; k < T; ++k) {
+        const int j = plan_.grid_index()[k];
+        timecourse[v * T + k] = read(system, variable_readers_[v], ws.traj.states.col(j).data());
+      }
+    }
+    // Observed copies (residual error on observations only, never on the state).
+    std::size_t o = variables_.size();
+    for (std::size_t v = 0; v < variables_.size(); ++v) {
+      if (!population_->residual_error(variables_[v])) continue;
+      const auto* re = observed_[o - variables_.size()];
+      for (std::size_t k = 0; k < T; ++k) timecourse[o * T + k] = vp::observe(*re, timecourse[v * T + k], noise);
+      ++o;
     }
   }
-  // Observed copies (residual error on observations only, never on the state).
-  std::size_t o = variables_.size();
-  for (std::size_t v = 0; v < variables_.size(); ++v) {
-    if (!population_->residual_error(variables_[v])) continue;
-    const auto* re = observed_[o - variables_.size()];
-    for (std::size_t k = 0; k < T; ++k) timecourse[o * T + k] = vp::observe(*re, timecourse[v * T + k], noise);
-    ++o;
+  // Finite states can still give a non-finite concentration, AUC or metric
+  // (amount / a tiny volume overflows): such a patient is a failure, recorded
+  // as one, never a row of NaN that looks like a valid result.
+  if (!results_finite(out, timecourse, output_names_.size() * T)) {
+    out.status = core::SolveStatus::kNonFinite;
+    out.dlt = false;
+    out.exposure = pkpd::ExposureMetrics{};
+    // Covariates, etas, dropout and missed doses stay: they describe the patient, not the solve.
+    std::fill(out.extra.begin() + static_cast<long>(dropout_column_ + 2), out.extra.end(), kNaN);
+    std::fill(out.cycles.begin(), out.cycles.end(), kNaN);
+    if (timecourse) std::fill(timecourse, timecourse + output_names_.size() * T, kNaN);
   }
 }
 

@@ -213,6 +213,11 @@ void ResultWriter::end_design(const OcAccumulator& oc) {
   }
 }
 
+void ResultWriter::failures(std::int64_t total, const std::map<std::string, std::int64_t>& by_status) {
+  h5_.attribute(group_, "failed_patients", total);
+  for (const auto& [status, n] : by_status) h5_.attribute(group_, "failed_" + status, n);
+}
+
 void ResultWriter::commit() { h5_.commit(); }
 
 }  // namespace twinsim::trial

@@ -60,6 +60,7 @@ RunSummary run_scenario(const Scenario& s, const RunOptions& opt) {
     const int target_dose = (target >= 0 && !truth.empty()) ? true_target_dose(truth, target) : -1;
     OcAccumulator oc(s.dose_levels.size(), target_dose, gap_days, window_days);
     DesignSummary ds;
+    std::array<std::int64_t, core::kSolveStatusCount> failed_by_status{};
     ds.name = spec.name;
     ds.type = spec.type;
     const std::int64_t step = block_trials(s, *spec.design, *model, opt.block_bytes / blocks.size());
@@ -72,6 +73,7 @@ RunSummary run_scenario(const Scenario& s, const RunOptions& opt) {
         oc.add(t);
         ds.patients += t.n_patients;
         ds.failed_patients += t.n_failed;
+        for (std::size_t k = 0; k < t.failed_by_status.size(); ++k) failed_by_status[k] += t.failed_by_status[k];
         ds.mean_cmax += t.sum_cmax;
         ds.mean_auc_first += t.sum_auc_first;
         ds.mean_ctrough += t.sum_ctrough;
@@ -82,6 +84,10 @@ RunSummary run_scenario(const Scenario& s, const RunOptions& opt) {
       if (opt.progress) opt.progress(done, total);
     }
     output.submit([&writer, oc] { writer.end_design(oc); });
+    for (std::size_t k = 0; k < failed_by_status.size(); ++k)
+      if (failed_by_status[k] > 0)
+        ds.failed_by_status[core::to_string(static_cast<core::SolveStatus>(k))] = failed_by_status[k];
+    output.submit([&writer, n = ds.failed_patients, by = ds.failed_by_status] { writer.failures(n, by); });
     const auto ok = static_cast<double>(std::max<std::int64_t>(1, ds.patients - ds.failed_patients));
     ds.mean_cmax /= ok;
     ds.mean_auc_first /= ok;

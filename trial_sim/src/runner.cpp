@@ -66,6 +66,8 @@ void DesignRunner::run_trial(std::int64_t trial, PatientWorkspace& ws, TrialRow&
       cohort_dlts += p.outcome.dlt ? 1 : 0;
       if (p.outcome.status != core::SolveStatus::kOk) {
         ++row.n_failed;
+        const auto k = static_cast<std::size_t>(p.outcome.status);
+        if (k < row.failed_by_status.size()) ++row.failed_by_status[k];
       } else {
         row.sum_cmax += p.outcome.exposure.cmax;
         row.sum_auc_first += p.outcome.exposure.auc_first;

@@ -58,6 +58,7 @@ class H5Writer {
   std::int64_t file_ = -1;
   std::string final_path_;
   std::string temp_path_;
+  bool overwrite_ = false;
   bool committed_ = false;
   int compression_ = 1;
 };

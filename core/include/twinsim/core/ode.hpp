@@ -41,7 +41,12 @@ enum class SolveStatus : int {
   kRhsFailure = 5,         // the right-hand side threw or failed
   kOther = 6,
   kStiff = 7,              // an explicit integrator detected stiffness (the engine falls back to CVODE)
+  kInvalidParameter = 8,   // an individual parameter left the model's declared range (e.g. CL < 0
+                           // from a normal random effect): not simulated
 };
+
+// Number of SolveStatus values (for per-status counters indexed by the value).
+constexpr int kSolveStatusCount = 9;
 
 const char* to_string(SolveStatus s);
 
@@ -52,6 +57,11 @@ struct OdeOptions {
   long max_steps = 500000;     // per advance() call; bounds run time on hostile input
   double max_step = 0.0;       // 0 = no limit
   int max_order = 5;
+  // Steps over all advance() calls since start(), i.e. one patient's whole
+  // integration: many outputs or doses cannot multiply max_steps into a hang.
+  // Exhausting it ends advance() with kTooMuchWork. Last member, so positional
+  // initialisers written before it keep their meaning.
+  long max_total_steps = 2'000'000;
 };
 
 // The interface both integrators implement, so engines can switch between them.

@@ -76,7 +76,7 @@ class PkSimulator {
   struct Impl;
   std::unique_ptr<Impl> impl_;
   core::OdeOptions ode_options_;
-  core::OdeOptions hybrid_options_ = {1e-7, {1e-9}, 500000, 0.0, 5};
+  core::OdeOptions hybrid_options_ = {1e-7, {1e-9}, 500000, 0.0, 5, 2'000'000};
 };
 
 }  // namespace twinsim::pkpd

@@ -6,6 +6,7 @@
 // other and delayed, reduced or stopped (pk_dose_modification.cpp).
 #pragma once
 
+#include "twinsim/core/config.hpp"
 #include "twinsim/core/dosing.hpp"
 #include "twinsim/pkpd/model_system.hpp"
 #include "twinsim/trial/patient_model.hpp"
@@ -66,6 +67,9 @@ class PkPatientModel final : public PatientModel {
   // Whether a DLT episode starts in [start_h, end_h], judged on ws.traj samples [first, last).
   bool dlt_in(const pkpd::ModelSystem& m, PkWorkspace& ws, double start_h, double end_h, std::size_t first,
               std::size_t last) const;
+  // Every individual parameter inside the range its model declares (random
+  // effects, e.g. a normal one on CL, can leave it).
+  bool parameters_valid(const std::vector<double>& values) const;
   double read(const pkpd::ModelSystem& m, const Variable& v, const double* y) const;
   void fill_series(const pkpd::ModelSystem& m, const pkpd::Trajectory& traj, const Variable& v,
                    std::vector<double>& out) const;
@@ -78,6 +82,7 @@ class PkPatientModel final : public PatientModel {
   std::uint64_t seed_ = 0;
   std::shared_ptr<const vp::Population> population_;
   std::vector<double> typical_;
+  std::vector<core::Range> param_ranges_;      // declared range of each parameter, in parameter_names() order
   bool by_cycle_ = false;                       // inter-occasion variability present
   bool modifies_doses_ = false;                 // population.dose_modification applies
   int modification_column_ = -1;

@@ -2,6 +2,8 @@
 // code that knows the file layout; all calls happen on the main thread.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +25,9 @@ class ResultWriter {
   void begin_design(const DesignSpec& design, bool with_timecourses);
   void append(const ResultBlock& block);
   void end_design(const OcAccumulator& oc);
+  // Attributes on the current design group: failed_patients (all failures)
+  // and failed_<status> per SolveStatus name, e.g. failed_too_much_work.
+  void failures(std::int64_t total, const std::map<std::string, std::int64_t>& by_status);
   void commit();
 
  private:

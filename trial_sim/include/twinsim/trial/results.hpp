@@ -2,6 +2,7 @@
 // nothing of HDF5 (the result writer does).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -27,6 +28,7 @@ struct TrialRow {
   std::vector<int> dlt_per_dose;
   // Over the trial's patients, so a run can summarise without keeping them:
   std::int64_t n_failed = 0;                // patients whose solve failed
+  std::array<std::int32_t, core::kSolveStatusCount> failed_by_status{};  // indexed by SolveStatus value
   double sum_cmax = 0.0, sum_auc_first = 0.0, sum_ctrough = 0.0;  // over successful solves
 };
 

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,8 @@ struct DesignSummary {
   double mean_cmax = 0.0, mean_auc_first = 0.0, mean_ctrough = 0.0;
   std::int64_t patients = 0;
   std::int64_t failed_patients = 0;
+  // Failed patients by reason (core::to_string of their SolveStatus).
+  std::map<std::string, std::int64_t> failed_by_status;
 };
 
 struct RunSummary {

@@ -1,0 +1,77 @@
+// [reliability] Absurd sizes are refused by validation with the limit named,
+// quickly and without attempting them. The small cases live in
+// tests/config/cases (19-25); these need inputs too large to commit.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+
+#include "reliability_support.hpp"
+#include "twinsim/core/error.hpp"
+#include "twinsim/trial/scenario.hpp"
+
+using namespace twinsim;
+
+namespace {
+
+// The diagnostics of a refused scenario, formatted; empty if it was accepted.
+std::vector<std::string> diagnostics(const std::string& text, double& seconds) {
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<std::string> out;
+  try {
+    (void)trial::load_scenario_text(text, "big.yaml");
+  } catch (const core::ScenarioError& e) {
+    for (const auto& d : e.diagnostics()) out.push_back(d.format());
+  }
+  seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return out;
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& text) {
+  return std::any_of(v.begin(), v.end(), [&](const std::string& s) { return s.find(text) != std::string::npos; });
+}
+
+}  // namespace
+
+TEST_CASE("a 10-million-element dose list is refused by the file-size limit", "[reliability]") {
+  std::string text = "name: x\ndose_levels: [1";
+  text.reserve(20'000'100);
+  for (int i = 1; i < 10'000'000; ++i) text += ",1";
+  text += "]\n";
+  double seconds = 0;
+  const auto d = diagnostics(text, seconds);
+  INFO((d.empty() ? std::string("accepted") : d.front()));
+  CHECK(d.size() == 1);
+  CHECK(contains(d, "big.yaml: error: file is " + std::to_string(text.size()) + " bytes; the limit is 16777216"));
+  CHECK(seconds < 5);
+}
+
+TEST_CASE("a billion-laughs alias bomb is refused before it is expanded", "[reliability]") {
+  std::string text = "name: x\na: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+  std::string prev = "a";
+  for (const char* n : {"b", "c", "d", "e", "f", "g", "h", "i", "j"}) {  // 10^10 nodes expanded
+    text += std::string(n) + ": &" + n + " [";
+    for (int k = 0; k < 10; ++k) text += (k ? ", *" : "*") + prev;
+    text += "]\n";
+    prev = n;
+  }
+  double seconds = 0;
+  const auto d = diagnostics(text, seconds);
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].find("document too large: more than 2000000 nodes after alias expansion") != std::string::npos);
+  CHECK(seconds < 1);  // counted from parser events, never built
+}
+
+TEST_CASE("a map with 100 000 keys is checked in linear time", "[reliability]") {
+  // Duplicate and unknown keys used to be found by a linear scan per key:
+  // 80 000 keys took minutes.
+  std::string text = "name: x\n";
+  for (int i = 0; i < 100'000; ++i) text += "k" + std::to_string(i) + ": 1\n";
+  double seconds = 0;
+  const auto unknown = diagnostics(text, seconds);
+  CHECK(unknown.size() > 100'000);
+  CHECK(contains(unknown, "big.yaml:100001:1: error: k99999: unknown key 'k99999'"));
+  CHECK(seconds < 20);
+  const auto duplicate = diagnostics(text + "k77: 2\n", seconds);
+  CHECK(contains(duplicate, "big.yaml:100002:1: error: k77: duplicate key (first given at line 79)"));
+  CHECK(seconds < 20);
+}

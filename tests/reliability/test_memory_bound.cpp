@@ -1,0 +1,50 @@
+// [reliability] Memory stays bounded as replicates grow: results are streamed
+// to HDF5 block by block (RunOptions::block_bytes), so a run with 10x the
+// replicates (and 10x the patients) has about the same peak RSS. The bound is
+// stated in docs/performance.md ("Memory").
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "reliability_support.hpp"
+
+using namespace twinsim;
+
+namespace {
+// 2000 patients per trial: each block of results holds about 128 trials, so
+// even the smaller run streams more than one block.
+const char* kWide = R"(name: memory-bound
+seed: 3
+replicates: 1
+dose_levels: [1, 2]
+toxicity: {true_dlt_probabilities: [0.2, 0.3]}
+designs:
+  - {name: wide-arm, type: fixed, dose: 1, patients: 2000}
+)";
+}  // namespace
+
+TEST_CASE("10x the replicates does not use anywhere near 10x the peak memory", "[reliability]") {
+  if (test::kAddressSanitizer) {
+    WARN("skipped under AddressSanitizer: its shadow memory and quarantine dominate RSS");
+    return;
+  }
+  test::TempDir dir("memory");
+  const std::string yaml = dir.file("s.yaml");
+  test::write_file(yaml, kWide);
+  auto run = [&](int replicates) {
+    const std::string out = dir.file("r" + std::to_string(replicates) + ".h5");
+    const auto r = test::run_child({test::cli_path(), "run", yaml, "-o", out, "--quiet", "--threads", "2",
+                                    "--replicates", std::to_string(replicates)},
+                                   dir.file("log"));
+    INFO(test::read_all(dir.file("log")));
+    REQUIRE(r.exit_code == 0);
+    return r;
+  };
+  const auto small = run(200);   //   400 000 patients
+  const auto large = run(2000);  // 4 000 000 patients
+  INFO("peak RSS: " << small.max_rss_kib << " KiB for 200 replicates, " << large.max_rss_kib
+                    << " KiB for 2000 replicates");
+  // Holding the results whole would need more than 4e6 patients x 100 bytes = 400 MB.
+  CHECK(large.max_rss_kib < small.max_rss_kib * 3 / 2);
+  CHECK(large.max_rss_kib < 400 * 1024);
+}
