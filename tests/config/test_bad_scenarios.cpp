@@ -7,45 +7,19 @@
 #include <algorithm>
 #include <fstream>
 
+#include "expect_case.hpp"
 #include "test_support.hpp"
 #include "twinsim/core/error.hpp"
 #include "twinsim/trial/scenario.hpp"
 
 using namespace twinsim;
 
-namespace {
-std::string expected_line(const std::string& path) {
-  std::ifstream in(path);
-  std::string first;
-  std::getline(in, first);
-  const std::string tag = "# expect: ";
-  REQUIRE(first.rfind(tag, 0) == 0);
-  // "LINE:COL: TEXT" -> "path:LINE:COL: error: TEXT"
-  const std::string rest = first.substr(tag.size());
-  const auto second_colon = rest.find(':', rest.find(':') + 1);
-  return path + ":" + rest.substr(0, second_colon) + ": error:" + rest.substr(second_colon + 1);
-}
-}  // namespace
-
 TEST_CASE("every malformed scenario gives its exact diagnostic", "[config]") {
   const auto cases = test::files_in(test::source_dir() + "/tests/config/cases", ".yaml");
   REQUIRE(cases.size() >= 15);
   for (const auto& path : cases) {
     INFO(path);
-    const std::string want = expected_line(path);
-    std::vector<std::string> got;
-    try {
-      (void)trial::load_scenario_file(path);
-      FAIL("scenario was accepted");
-    } catch (const core::ScenarioError& e) {
-      for (const auto& d : e.diagnostics()) got.push_back(d.format());
-    }
-    INFO("diagnostics:\n" << [&] {
-      std::string s;
-      for (const auto& g : got) s += g + "\n";
-      return s;
-    }());
-    CHECK(std::find(got.begin(), got.end(), want) != got.end());
+    test::check_rejected_with(path, [&] { (void)trial::load_scenario_file(path); });
   }
 }
 
@@ -55,7 +29,7 @@ TEST_CASE("twinsim validate exits 2 and prints file:line:col for every malformed
     const auto r = test::run_cli("validate " + test::quote(path));
     INFO(r.output);
     CHECK(r.exit_code == 2);
-    CHECK(r.output.find(expected_line(path)) != std::string::npos);
+    CHECK(r.output.find(test::expected_diagnostic(path)) != std::string::npos);
   }
 }
 

@@ -8,47 +8,21 @@
 #include <filesystem>
 #include <fstream>
 
+#include "expect_case.hpp"
 #include "test_support.hpp"
 #include "twinsim/core/error.hpp"
 #include "twinsim/trial/sweep.hpp"
 
 using namespace twinsim;
 
-namespace {
-std::string expected_line(const std::string& path) {
-  std::ifstream in(path);
-  std::string first;
-  std::getline(in, first);
-  const std::string tag = "# expect: ";
-  REQUIRE(first.rfind(tag, 0) == 0);
-  std::string rest = first.substr(tag.size());
-  const std::string dir = std::filesystem::path(path).parent_path().string();
-  const auto at = rest.find("{dir}");
-  if (at != std::string::npos) rest.replace(at, 5, dir);
-  const auto second_colon = rest.find(':', rest.find(':') + 1);
-  return path + ":" + rest.substr(0, second_colon) + ": error:" + rest.substr(second_colon + 1);
-}
-}  // namespace
 
 TEST_CASE("every bad sweep file gives its exact diagnostic and runs nothing", "[config]") {
   const auto cases = test::files_in(test::source_dir() + "/tests/config/sweep_cases", ".yaml");
   REQUIRE(cases.size() >= 8);
   for (const auto& path : cases) {
     INFO(path);
-    const std::string want = expected_line(path);
-    std::vector<std::string> got;
-    try {
-      (void)trial::load_sweep_file(path);
-      FAIL("sweep was accepted");
-    } catch (const core::ScenarioError& e) {
-      for (const auto& d : e.diagnostics()) got.push_back(d.format());
-    }
-    INFO("diagnostics:\n" << [&] {
-      std::string s;
-      for (const auto& g : got) s += g + "\n";
-      return s;
-    }());
-    CHECK(std::find(got.begin(), got.end(), want) != got.end());
+    test::check_rejected_with(path, [&] { (void)trial::load_sweep_file(path); });
+    const std::string want = test::expected_diagnostic(path);
 
     test::TempDir dir("bad-sweep");
     const std::string out = dir.file("out");
