@@ -75,3 +75,12 @@ TEST_CASE("a map with 100 000 keys is checked in linear time", "[reliability]") 
   CHECK(contains(duplicate, "big.yaml:100002:1: error: k77: duplicate key (first given at line 79)"));
   CHECK(seconds < 20);
 }
+
+TEST_CASE("binary input with NUL bytes or invalid UTF-8 is refused as text, not parsed", "[reliability]") {
+  double seconds = 0;
+  const auto nul = diagnostics(std::string("name: x\0\x01\x02garbage\n", 18), seconds);
+  CHECK(contains(nul, "big.yaml: error: file contains NUL bytes: not a YAML text file"));
+  // Bytes that are not UTF-8 and not YAML: a typed diagnostic, nothing else.
+  const auto junk = diagnostics("\xff\xfe\x80\x81 \x9c: [\xc3\x28", seconds);
+  CHECK_FALSE(junk.empty());
+}
