@@ -48,8 +48,6 @@ std::string fixed(double v, int decimals, bool sign = false) {
 }
 
 // Shortest round-trip text for machine formats; "" for n/a.
-std::string num(double v) { return std::isfinite(v) ? core::format_number(v) : std::string(); }
-std::string jnum(double v) { return std::isfinite(v) ? core::format_number(v) : std::string("null"); }
 
 // Display width of UTF-8 text ("±" is one column, two bytes).
 std::size_t width(const std::string& s) {
@@ -155,28 +153,24 @@ std::vector<Row> summary_rows(const DesignOc& d) {
   return rows;
 }
 
-std::string est_json(const Estimate& e) {
-  if (!e.available()) return "null";
-  return "{\"value\": " + jnum(e.value) + ", \"se\": " + jnum(e.se) + "}";
-}
 
 std::string design_json(const DesignOc& d, const std::string& label, const std::string& file) {
   std::ostringstream o;
   o << "{\"label\": " << json_escape(label) << ", \"name\": " << json_escape(d.name)
     << ", \"file\": " << json_escape(file) << ", \"type\": " << json_escape(d.type)
-    << ", \"target\": " << (d.target ? jnum(*d.target) : "null")
+    << ", \"target\": " << (d.target ? json_number(*d.target) : "null")
     << ", \"target_assumed\": " << (d.target_assumed ? "true" : "false") << ", \"trials\": " << d.trials
     << ", \"target_dose_index\": " << (d.target_dose >= 0 ? std::to_string(d.target_dose) : "null")
     << ",\n     \"doses\": [";
   for (std::size_t i = 0; i < d.doses.size(); ++i) {
     const DoseOc& x = d.doses[i];
-    o << (i ? ",\n       " : "\n       ") << "{\"index\": " << i << ", \"dose\": " << jnum(x.dose)
-      << ", \"true_dlt_probability\": " << (x.true_dlt_probability ? jnum(*x.true_dlt_probability) : "null")
-      << ", \"p_select\": " << est_json(x.p_select) << ", \"mean_patients\": " << est_json(x.mean_patients)
-      << ", \"mean_dlts\": " << est_json(x.mean_dlts) << "}";
+    o << (i ? ",\n       " : "\n       ") << "{\"index\": " << i << ", \"dose\": " << json_number(x.dose)
+      << ", \"true_dlt_probability\": " << (x.true_dlt_probability ? json_number(*x.true_dlt_probability) : "null")
+      << ", \"p_select\": " << json_estimate(x.p_select) << ", \"mean_patients\": " << json_estimate(x.mean_patients)
+      << ", \"mean_dlts\": " << json_estimate(x.mean_dlts) << "}";
   }
   o << "]";
-  for (const auto& m : kMetrics) o << ",\n     \"" << m.key << "\": " << est_json(d.*m.oc);
+  for (const auto& m : kMetrics) o << ",\n     \"" << m.key << "\": " << json_estimate(d.*m.oc);
   o << ",\n     \"warnings\": [";
   for (std::size_t i = 0; i < d.warnings.size(); ++i) o << (i ? ", " : "") << json_escape(d.warnings[i]);
   o << "]}";
@@ -187,26 +181,26 @@ const char* kCsvHeader = "design,type,target,metric,dose_index,dose,true_dlt_pro
 
 void design_csv(const DesignOc& d, const std::string& label, std::string& out) {
   const std::string lead =
-      csv_field(label) + ',' + csv_field(d.type) + ',' + (d.target ? num(*d.target) : std::string()) + ',';
+      csv_field(label) + ',' + csv_field(d.type) + ',' + (d.target ? csv_number(*d.target) : std::string()) + ',';
   for (std::size_t i = 0; i < d.doses.size(); ++i) {
     const DoseOc& x = d.doses[i];
-    const std::string mid = std::to_string(i) + ',' + num(x.dose) + ',' +
-                            (x.true_dlt_probability ? num(*x.true_dlt_probability) : std::string()) + ',';
-    out += lead + "p_select," + mid + num(x.p_select.value) + ',' + num(x.p_select.se) + '\n';
-    out += lead + "mean_patients," + mid + num(x.mean_patients.value) + ',' + num(x.mean_patients.se) + '\n';
-    out += lead + "mean_dlts," + mid + num(x.mean_dlts.value) + ',' + num(x.mean_dlts.se) + '\n';
+    const std::string mid = std::to_string(i) + ',' + csv_number(x.dose) + ',' +
+                            (x.true_dlt_probability ? csv_number(*x.true_dlt_probability) : std::string()) + ',';
+    out += lead + "p_select," + mid + csv_number(x.p_select.value) + ',' + csv_number(x.p_select.se) + '\n';
+    out += lead + "mean_patients," + mid + csv_number(x.mean_patients.value) + ',' + csv_number(x.mean_patients.se) + '\n';
+    out += lead + "mean_dlts," + mid + csv_number(x.mean_dlts.value) + ',' + csv_number(x.mean_dlts.se) + '\n';
   }
   if (d.target) {
     const bool td = d.target_dose >= 0;
     const auto k = static_cast<std::size_t>(std::max(0, d.target_dose));
     out += lead + (d.target_assumed ? "assumed_target," : "target,");
-    out += td ? std::to_string(k) + ',' + num(d.doses[k].dose) + ',' : std::string(",,");
-    out += (td && d.doses[k].true_dlt_probability ? num(*d.doses[k].true_dlt_probability) : std::string()) + ',' +
-           num(*d.target) + ",\n";
+    out += td ? std::to_string(k) + ',' + csv_number(d.doses[k].dose) + ',' : std::string(",,");
+    out += (td && d.doses[k].true_dlt_probability ? csv_number(*d.doses[k].true_dlt_probability) : std::string()) + ',' +
+           csv_number(*d.target) + ",\n";
   }
   for (const auto& m : kMetrics) {
     const Estimate& e = d.*m.oc;
-    out += lead + m.key + ",,,," + num(e.value) + ',' + num(e.se) + '\n';
+    out += lead + m.key + ",,,," + csv_number(e.value) + ',' + csv_number(e.se) + '\n';
   }
 }
 
@@ -240,6 +234,14 @@ std::string json_escape(const std::string& s) {
     }
   }
   return o + '"';
+}
+
+std::string csv_number(double v) { return std::isfinite(v) ? core::format_number(v) : std::string(); }
+std::string json_number(double v) { return std::isfinite(v) ? core::format_number(v) : std::string("null"); }
+
+std::string json_estimate(const Estimate& e) {
+  if (!e.available()) return "null";
+  return "{\"value\": " + json_number(e.value) + ", \"se\": " + json_number(e.se) + "}";
 }
 
 std::string csv_field(const std::string& s) {
@@ -294,7 +296,7 @@ std::string format_report(const OcReport& rep, OcFormat format) {
       o << "{\"file\": " << json_escape(rep.path) << ", \"scenario\": " << json_escape(rep.scenario_name)
         << ", \"mode\": " << json_escape(rep.mode) << ", \"schema_version\": " << rep.schema_version
         << ", \"seed\": " << rep.seed << ", \"replicates\": " << rep.replicates << ",\n \"dose_levels\": [";
-      for (std::size_t i = 0; i < rep.dose_levels.size(); ++i) o << (i ? ", " : "") << jnum(rep.dose_levels[i]);
+      for (std::size_t i = 0; i < rep.dose_levels.size(); ++i) o << (i ? ", " : "") << json_number(rep.dose_levels[i]);
       o << "],\n \"designs\": [";
       for (std::size_t i = 0; i < rep.designs.size(); ++i)
         o << (i ? ",\n    " : "\n    ") << design_json(rep.designs[i], rep.designs[i].name, rep.path);
@@ -372,23 +374,23 @@ std::string format_comparison(const Comparison& c, OcFormat format) {
         if (d.target)
           o << lead << (d.target_assumed ? "assumed_target," : "target,")
             << (d.target_dose >= 0 ? std::to_string(d.target_dose) + ',' + target_dose_cell(d) : std::string(","))
-            << ',' << num(*d.target) << ",,,,\n";
+            << ',' << csv_number(*d.target) << ",,,,\n";
         for (std::size_t k = 0; k < d.doses.size(); ++k) {
-          const std::string mid = std::to_string(k) + ',' + num(d.doses[k].dose) + ',';
-          o << lead << "p_select," << mid << num(d.doses[k].p_select.value) << ',' << num(d.doses[k].p_select.se)
+          const std::string mid = std::to_string(k) + ',' + csv_number(d.doses[k].dose) + ',';
+          o << lead << "p_select," << mid << csv_number(d.doses[k].p_select.value) << ',' << csv_number(d.doses[k].p_select.se)
             << ",,,\n";
-          o << lead << "mean_patients," << mid << num(d.doses[k].mean_patients.value) << ','
-            << num(d.doses[k].mean_patients.se) << ",,,\n";
+          o << lead << "mean_patients," << mid << csv_number(d.doses[k].mean_patients.value) << ','
+            << csv_number(d.doses[k].mean_patients.se) << ",,,\n";
         }
         for (const auto& m : kMetrics) {
           const Estimate& e = d.*m.oc;
-          o << lead << m.key << ",,," << num(e.value) << ',' << num(e.se) << ',';
+          o << lead << m.key << ",,," << csv_number(e.value) << ',' << csv_number(e.se) << ',';
           if (i == 0) {
             o << ",,reference\n";
           } else {
             const DesignDifference& diff = c.differences[i - 1];
             const Estimate& de = diff.*m.diff;
-            o << num(de.value) << ',' << num(de.se) << ',' << (diff.paired ? "paired" : "unpaired") << '\n';
+            o << csv_number(de.value) << ',' << csv_number(de.se) << ',' << (diff.paired ? "paired" : "unpaired") << '\n';
           }
         }
       }
@@ -413,7 +415,7 @@ std::string format_comparison(const Comparison& c, OcFormat format) {
         o << (i ? ",\n    " : "\n    ") << "{\"design\": " << json_escape(d.label)
           << ", \"reference\": " << json_escape(d.reference) << ", \"paired\": " << (d.paired ? "true" : "false")
           << ", \"unpaired_reason\": " << (d.paired ? "null" : json_escape(d.unpaired_reason));
-        for (const auto& m : kMetrics) o << ", \"" << m.key << "\": " << est_json(d.*m.diff);
+        for (const auto& m : kMetrics) o << ", \"" << m.key << "\": " << json_estimate(d.*m.diff);
         o << "}";
       }
       o << "]}\n";

@@ -30,8 +30,6 @@ const Metric kMetrics[] = {
     {"mean_total_dlts", "mean total DLTs", 1.0, 2, "", &SweepDesignOc::mean_total_dlts},
 };
 
-std::string num(double v) { return std::isfinite(v) ? core::format_number(v) : std::string(); }
-std::string jnum(double v) { return std::isfinite(v) ? core::format_number(v) : std::string("null"); }
 
 std::string target_cell(const SweepDesignOc& d) {
   if (!d.target) return "-";
@@ -74,10 +72,6 @@ std::string json_axes(const SweepReport& r, const SweepVariantOc& v) {
   return o + "}";
 }
 
-std::string est_json(const Estimate& e) {
-  if (!e.available()) return "null";
-  return "{\"value\": " + jnum(e.value) + ", \"se\": " + jnum(e.se) + "}";
-}
 
 // The names of all designs, in order of first appearance.
 std::vector<std::string> design_names(const SweepReport& r) {
@@ -115,9 +109,9 @@ std::string format_sweep_report(const SweepReport& r, OcFormat format) {
       for (const auto& d : v.designs) {
         o << (first ? "\n    " : ",\n    ") << "{\"variant\": " << json_escape(v.id)
           << ", \"axes\": " << json_axes(r, v) << ", \"design\": " << json_escape(d.name)
-          << ", \"type\": " << json_escape(d.type) << ", \"target\": " << (d.target ? jnum(*d.target) : "null")
+          << ", \"type\": " << json_escape(d.type) << ", \"target\": " << (d.target ? json_number(*d.target) : "null")
           << ", \"target_assumed\": " << (d.target_assumed ? "true" : "false") << ", \"trials\": " << d.trials;
-        for (const auto& m : kMetrics) o << ", \"" << m.key << "\": " << est_json(d.*m.oc);
+        for (const auto& m : kMetrics) o << ", \"" << m.key << "\": " << json_estimate(d.*m.oc);
         o << "}";
         first = false;
       }
@@ -135,14 +129,14 @@ std::string format_sweep_report(const SweepReport& r, OcFormat format) {
       Row row = axis_cells(v);
       row.push_back(d.name);
       row.push_back(d.type);
-      row.push_back(human ? target_cell(d) : (d.target ? num(*d.target) : std::string()));
+      row.push_back(human ? target_cell(d) : (d.target ? csv_number(*d.target) : std::string()));
       for (const auto& m : kMetrics) {
         const Estimate& e = d.*m.oc;
         if (human) {
           row.push_back(format_estimate(e, m.scale, m.decimals, m.unit));
         } else {
-          row.push_back(num(e.value));
-          row.push_back(num(e.se));
+          row.push_back(csv_number(e.value));
+          row.push_back(csv_number(e.se));
         }
       }
       rows.push_back(row);
@@ -162,7 +156,7 @@ std::string format_sweep_comparison(const SweepReport& r, OcFormat format) {
         << ", \"pcs\": {";
       for (std::size_t k = 0; k < names.size(); ++k) {
         const SweepDesignOc* d = find_design(v, names[k]);
-        o << (k ? ", " : "") << json_escape(names[k]) << ": " << (d ? est_json(d->pcs) : "null");
+        o << (k ? ", " : "") << json_escape(names[k]) << ": " << (d ? json_estimate(d->pcs) : "null");
       }
       const std::string best = best_design(v);
       o << "}, \"best\": " << (best.empty() ? "null" : json_escape(best)) << "}";
@@ -184,8 +178,8 @@ std::string format_sweep_comparison(const SweepReport& r, OcFormat format) {
       if (human) {
         row.push_back(format_estimate(e, 100.0, 1, " %"));
       } else {
-        row.push_back(num(e.value));
-        row.push_back(num(e.se));
+        row.push_back(csv_number(e.value));
+        row.push_back(csv_number(e.se));
       }
     }
     const std::string best = best_design(v);

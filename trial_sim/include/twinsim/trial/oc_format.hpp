@@ -34,6 +34,9 @@ std::string render_markdown_table(const std::vector<std::vector<std::string>>& r
 // Helpers, exposed for tests.
 std::string json_escape(const std::string& s);  // with the surrounding quotes
 std::string csv_field(const std::string& s);      // quoted when needed
+std::string csv_number(double v);                 // empty when not finite
+std::string json_number(double v);                // null when not finite
+std::string json_estimate(const Estimate& e);     // {"value": v, "se": s} or null
 // value ± se with enough decimals to show the SE (at least `decimals`).
 std::string format_estimate(const Estimate& e, double scale, int decimals, const std::string& unit,
                             bool sign = false);
