@@ -372,6 +372,43 @@ struct OpenDataset {
     for (auto d : dims) count *= d;
   }
 };
+
+// A corrupt chunk index can claim a chunk of gigabytes, which HDF5 allocates
+// before it notices (a fuzz finding). Chunks are checked against what their
+// shape allows before any read: twinsim writes chunks of at most 512 KiB, and
+// deflate never grows data by more than a few bytes per 16 KiB block.
+void check_chunks(hid_t ds, const std::string& file_path, const std::string& path) {
+  const auto corrupt = [&](const std::string& why) {
+    return RuntimeError("'" + file_path + "': '" + path + "' is corrupt (" + why + ")");
+  };
+  Handle dcpl(H5Dget_create_plist(ds), H5Pclose);
+  if (!dcpl.ok()) throw corrupt("no creation properties");
+  if (H5Pget_layout(dcpl.get()) != H5D_CHUNKED) return;
+  const int rank = H5Pget_chunk(dcpl.get(), 0, nullptr);
+  if (rank <= 0 || rank > 32) throw corrupt("chunk rank");
+  std::vector<hsize_t> chunk(static_cast<std::size_t>(rank));
+  H5Pget_chunk(dcpl.get(), rank, chunk.data());
+  Handle type(H5Dget_type(ds), H5Tclose);
+  constexpr std::uint64_t kMaxChunkBytes = 64u << 20;
+  std::uint64_t bytes = type.ok() ? H5Tget_size(type.get()) : 0;
+  for (auto c : chunk) {
+    if (c == 0 || bytes > kMaxChunkBytes / c) throw corrupt("chunk shape");
+    bytes *= c;
+  }
+  const std::uint64_t limit = bytes + bytes / 8 + 4096;
+  // HDF5 1.10 wants the file dataspace itself here, not H5S_ALL.
+  Handle space(H5Dget_space(ds), H5Sclose);
+  hsize_t n = 0;
+  if (!space.ok() || H5Dget_num_chunks(ds, space.get(), &n) < 0) throw corrupt("chunk index");
+  std::vector<hsize_t> offset(chunk.size());
+  for (hsize_t i = 0; i < n; ++i) {
+    unsigned mask = 0;
+    haddr_t addr = 0;
+    hsize_t size = 0;
+    if (H5Dget_chunk_info(ds, space.get(), i, offset.data(), &mask, &addr, &size) < 0) throw corrupt("chunk index");
+    if (size > limit) throw corrupt("a chunk of " + std::to_string(size) + " bytes");
+  }
+}
 }  // namespace
 
 std::vector<std::uint64_t> H5Reader::dims(const std::string& path) const {
@@ -387,6 +424,7 @@ bool H5Reader::is_integer(const std::string& path) const {
 
 std::vector<double> H5Reader::read_doubles(const std::string& path) const {
   OpenDataset d(file_, path_, path);
+  check_chunks(d.ds.get(), path_, path);
   std::vector<double> out(d.count);
   if (d.count && H5Dread(d.ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0)
     throw RuntimeError("'" + path_ + "': cannot read '" + path + "' as numbers (corrupt file?)");
@@ -395,6 +433,7 @@ std::vector<double> H5Reader::read_doubles(const std::string& path) const {
 
 std::vector<std::int64_t> H5Reader::read_ints(const std::string& path) const {
   OpenDataset d(file_, path_, path);
+  check_chunks(d.ds.get(), path_, path);
   std::vector<std::int64_t> out(d.count);
   if (d.count && H5Dread(d.ds.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0)
     throw RuntimeError("'" + path_ + "': cannot read '" + path + "' as integers (corrupt file?)");
@@ -403,6 +442,7 @@ std::vector<std::int64_t> H5Reader::read_ints(const std::string& path) const {
 
 std::vector<std::string> H5Reader::read_strings(const std::string& path) const {
   OpenDataset d(file_, path_, path);
+  check_chunks(d.ds.get(), path_, path);
   Handle ftype(H5Dget_type(d.ds.get()), H5Tclose);
   if (H5Tget_class(ftype.get()) != H5T_STRING || H5Tis_variable_str(ftype.get()) > 0)
     throw RuntimeError("'" + path_ + "': '" + path + "' is not a fixed-length string dataset");
