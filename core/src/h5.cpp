@@ -37,6 +37,31 @@ struct SilenceHdf5 {
 };
 const SilenceHdf5 silence_once;
 
+// libhdf5 from Debian is a thread-safe build, whose error stacks are per
+// thread: the call above silences only the thread that ran static
+// initialisation, and a run's output is written on its writer thread. Every
+// entry point below therefore silences its own thread once.
+// Data and name durable before a caller (e.g. a sweep's completion marker)
+// relies on the file: rename alone does not order the data writes before it.
+void sync_path(const std::string& path, int flags) {
+  const int fd = ::open(path.c_str(), flags);
+  if (fd < 0) return;  // best effort: a failure to sync is not a failure to write
+  (void)::fsync(fd);
+  ::close(fd);
+}
+std::string folder_of(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? std::string(".") : (slash == 0 ? std::string("/") : path.substr(0, slash));
+}
+
+void quiet_hdf5_errors() {
+  thread_local bool quiet = false;
+  if (!quiet) {
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    quiet = true;
+  }
+}
+
 // RAII for HDF5 identifiers.
 class Handle {
  public:
@@ -67,6 +92,7 @@ bool file_exists(const std::string& p) {
 }
 
 hid_t link_create_plist() {
+  quiet_hdf5_errors();
   hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
   H5Pset_create_intermediate_group(lcpl, 1);
   return lcpl;
@@ -92,6 +118,7 @@ void set_filters(hid_t dcpl, int level) {
 
 void write_dataset(hid_t file, const std::string& path, hid_t mem_type, const void* data,
                    const std::vector<std::uint64_t>& dims_in, std::size_t n, int compression) {
+  quiet_hdf5_errors();
   errno = 0;
   std::vector<hsize_t> dims(dims_in.begin(), dims_in.end());
   if (dims.empty()) dims.push_back(static_cast<hsize_t>(n));
@@ -119,11 +146,13 @@ void write_dataset(hid_t file, const std::string& path, hid_t mem_type, const vo
 }
 
 hid_t open_object(hid_t file, const std::string& object) {
+  quiet_hdf5_errors();
   return H5Oopen(file, object.c_str(), H5P_DEFAULT);
 }
 
 void write_attribute(hid_t file, const std::string& object, const std::string& name, hid_t type,
                      const void* value) {
+  quiet_hdf5_errors();
   errno = 0;
   Handle obj(open_object(file, object), H5Oclose);
   if (!obj.ok()) fail("open object for attribute", object);
@@ -135,6 +164,7 @@ void write_attribute(hid_t file, const std::string& object, const std::string& n
 }
 
 hid_t string_type(std::size_t len) {
+  quiet_hdf5_errors();
   hid_t t = H5Tcopy(H5T_C_S1);
   H5Tset_size(t, len == 0 ? 1 : len);
   H5Tset_cset(t, H5T_CSET_UTF8);
@@ -145,6 +175,7 @@ hid_t string_type(std::size_t len) {
 }  // namespace
 
 H5Writer::H5Writer(const std::string& final_path, bool overwrite) : final_path_(final_path), overwrite_(overwrite) {
+  quiet_hdf5_errors();
   if (!overwrite && file_exists(final_path)) {
     throw UsageError("output file '" + final_path + "' exists; pass --force to overwrite it");
   }
@@ -161,6 +192,7 @@ H5Writer::H5Writer(const std::string& final_path, bool overwrite) : final_path_(
 }
 
 H5Writer::~H5Writer() {
+  quiet_hdf5_errors();
   // A file whose writes failed cannot be closed cleanly (H5Fclose retries the
   // failed flush); it is abandoned, unlinked below, and its memory goes with
   // the process, which exits with an error next.
@@ -170,15 +202,18 @@ H5Writer::~H5Writer() {
 
 void H5Writer::write(const std::string& path, const std::vector<double>& data,
                      const std::vector<std::uint64_t>& dims) {
+  quiet_hdf5_errors();
   write_dataset(file_, path, H5T_NATIVE_DOUBLE, data.data(), dims, data.size(), compression_);
 }
 
 void H5Writer::write(const std::string& path, const std::vector<std::int64_t>& data,
                      const std::vector<std::uint64_t>& dims) {
+  quiet_hdf5_errors();
   write_dataset(file_, path, H5T_NATIVE_INT64, data.data(), dims, data.size(), compression_);
 }
 
 void H5Writer::write(const std::string& path, const std::vector<std::string>& data) {
+  quiet_hdf5_errors();
   std::size_t width = 1;
   for (const auto& s : data) width = std::max(width, s.size() + 1);
   std::vector<char> buf(width * data.size(), '\0');
@@ -188,6 +223,7 @@ void H5Writer::write(const std::string& path, const std::vector<std::string>& da
 }
 
 void H5Writer::write_scalar(const std::string& path, double value) {
+  quiet_hdf5_errors();
   errno = 0;
   Handle space(H5Screate(H5S_SCALAR), H5Sclose);
   Handle lcpl(link_create_plist(), H5Pclose);
@@ -199,6 +235,7 @@ void H5Writer::write_scalar(const std::string& path, double value) {
 }
 
 void H5Writer::write_scalar(const std::string& path, std::int64_t value) {
+  quiet_hdf5_errors();
   errno = 0;
   Handle space(H5Screate(H5S_SCALAR), H5Sclose);
   Handle lcpl(link_create_plist(), H5Pclose);
@@ -210,6 +247,7 @@ void H5Writer::write_scalar(const std::string& path, std::int64_t value) {
 }
 
 void H5Writer::create_group(const std::string& path) {
+  quiet_hdf5_errors();
   errno = 0;
   Handle lcpl(link_create_plist(), H5Pclose);
   Handle g(H5Gcreate2(file_, path.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
@@ -217,12 +255,14 @@ void H5Writer::create_group(const std::string& path) {
 }
 
 void H5Writer::set_compression(int level) {
+  quiet_hdf5_errors();
   if (level < 0 || level > 9) throw std::invalid_argument("deflate level must be 0-9");
   compression_ = level;
 }
 
 void H5Writer::create_table(const std::string& path, Type type, std::uint64_t width,
                             std::uint64_t chunk_rows) {
+  quiet_hdf5_errors();
   errno = 0;
   const int rank = width == 0 ? 1 : 2;
   hsize_t dims[2] = {0, width};
@@ -240,6 +280,7 @@ void H5Writer::create_table(const std::string& path, Type type, std::uint64_t wi
 
 namespace {
 void append_rows(hid_t file, const std::string& path, hid_t mem_type, const void* data, std::uint64_t rows) {
+  quiet_hdf5_errors();
   if (rows == 0) return;
   errno = 0;
   Handle ds(H5Dopen2(file, path.c_str(), H5P_DEFAULT), H5Dclose);
@@ -263,27 +304,33 @@ void append_rows(hid_t file, const std::string& path, hid_t mem_type, const void
 }  // namespace
 
 void H5Writer::append(const std::string& path, const double* data, std::uint64_t rows) {
+  quiet_hdf5_errors();
   append_rows(file_, path, H5T_NATIVE_DOUBLE, data, rows);
 }
 
 void H5Writer::append(const std::string& path, const std::int64_t* data, std::uint64_t rows) {
+  quiet_hdf5_errors();
   append_rows(file_, path, H5T_NATIVE_INT64, data, rows);
 }
 
 void H5Writer::attribute(const std::string& object, const std::string& name, const std::string& value) {
+  quiet_hdf5_errors();
   Handle type(string_type(value.size() + 1), H5Tclose);
   write_attribute(file_, object, name, type.get(), value.c_str());
 }
 
 void H5Writer::attribute(const std::string& object, const std::string& name, double value) {
+  quiet_hdf5_errors();
   write_attribute(file_, object, name, H5T_NATIVE_DOUBLE, &value);
 }
 
 void H5Writer::attribute(const std::string& object, const std::string& name, std::int64_t value) {
+  quiet_hdf5_errors();
   write_attribute(file_, object, name, H5T_NATIVE_INT64, &value);
 }
 
 void H5Writer::commit() {
+  quiet_hdf5_errors();
   errno = 0;
   if (H5Fflush(file_, H5F_SCOPE_GLOBAL) < 0)
     throw RuntimeError("cannot write output file '" + final_path_ + "'" + os_reason() +
@@ -294,6 +341,7 @@ void H5Writer::commit() {
   if (closed < 0)
     throw RuntimeError("cannot write output file '" + final_path_ + "'" + os_reason() +
                        " (disk full?); nothing was written under that name");
+  sync_path(temp_path_, O_RDONLY);
   // Without overwrite, a file that appeared under the final name while we ran
   // (another run, a user) is not replaced: the result stays in the temporary
   // file and the message says where.
@@ -301,6 +349,7 @@ void H5Writer::commit() {
     errno = 0;
     if (::renameat2(AT_FDCWD, temp_path_.c_str(), AT_FDCWD, final_path_.c_str(), RENAME_NOREPLACE) == 0) {
       committed_ = true;
+      sync_path(folder_of(final_path_), O_RDONLY | O_DIRECTORY);
       return;
     }
     if (errno == EEXIST) {
@@ -315,11 +364,13 @@ void H5Writer::commit() {
     throw RuntimeError("cannot rename '" + temp_path_ + "' to '" + final_path_ + "'" + os_reason());
   }
   committed_ = true;
+  sync_path(folder_of(final_path_), O_RDONLY | O_DIRECTORY);
 }
 
 // ---------------------------------------------------------------------------
 
 H5Reader::H5Reader(const std::string& path) : path_(path) {
+  quiet_hdf5_errors();
   if (!file_exists(path)) throw RuntimeError("cannot open '" + path + "': no such file");
   if (H5Fis_hdf5(path.c_str()) <= 0) throw RuntimeError("'" + path + "' is not an HDF5 file");
   file_ = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
@@ -327,10 +378,12 @@ H5Reader::H5Reader(const std::string& path) : path_(path) {
 }
 
 H5Reader::~H5Reader() {
+  quiet_hdf5_errors();
   if (file_ >= 0) H5Fclose(file_);
 }
 
 bool H5Reader::exists(const std::string& path) const {
+  quiet_hdf5_errors();
   if (path == "/") return true;
   // Check each prefix: H5Lexists fails on a missing intermediate group.
   std::size_t pos = 0;
@@ -341,6 +394,7 @@ bool H5Reader::exists(const std::string& path) const {
 }
 
 std::vector<std::string> H5Reader::children(const std::string& group) const {
+  quiet_hdf5_errors();
   std::vector<std::string> out;
   Handle g(H5Gopen2(file_, group.c_str(), H5P_DEFAULT), H5Gclose);
   if (!g.ok()) throw RuntimeError("'" + path_ + "': no group '" + group + "'");
@@ -410,23 +464,32 @@ void check_chunks(hid_t ds, const std::string& file_path, const std::string& pat
   double chunks = 1;
   for (std::size_t i = 0; i < dims.size(); ++i) chunks *= std::ceil(static_cast<double>(dims[i]) / static_cast<double>(chunk[i]));
   const double stored = static_cast<double>(H5Dget_storage_size(ds));
+  // Whatever the shape claims, chunks cannot hold more than the file has.
+  Handle file(H5Iget_file_id(ds), H5Fclose);
+  hsize_t file_bytes = 0;
+  if (!file.ok() || H5Fget_filesize(file.get(), &file_bytes) < 0) throw corrupt("file size");
+  if (stored > static_cast<double>(file_bytes))
+    throw corrupt(format_number(stored) + " bytes stored in a file of " + format_number(static_cast<double>(file_bytes)));
   if (stored > chunks * static_cast<double>(per_chunk))
     throw corrupt(format_number(stored) + " bytes stored for " + format_number(chunks) + " chunks");
 }
 }  // namespace
 
 std::vector<std::uint64_t> H5Reader::dims(const std::string& path) const {
+  quiet_hdf5_errors();
   OpenDataset d(file_, path_, path);
   return {d.dims.begin(), d.dims.end()};
 }
 
 bool H5Reader::is_integer(const std::string& path) const {
+  quiet_hdf5_errors();
   OpenDataset d(file_, path_, path);
   Handle ftype(H5Dget_type(d.ds.get()), H5Tclose);
   return H5Tget_class(ftype.get()) == H5T_INTEGER;
 }
 
 std::vector<double> H5Reader::read_doubles(const std::string& path) const {
+  quiet_hdf5_errors();
   OpenDataset d(file_, path_, path);
   check_chunks(d.ds.get(), path_, path);
   std::vector<double> out(d.count);
@@ -436,6 +499,7 @@ std::vector<double> H5Reader::read_doubles(const std::string& path) const {
 }
 
 std::vector<std::int64_t> H5Reader::read_ints(const std::string& path) const {
+  quiet_hdf5_errors();
   OpenDataset d(file_, path_, path);
   check_chunks(d.ds.get(), path_, path);
   std::vector<std::int64_t> out(d.count);
@@ -445,6 +509,7 @@ std::vector<std::int64_t> H5Reader::read_ints(const std::string& path) const {
 }
 
 std::vector<std::string> H5Reader::read_strings(const std::string& path) const {
+  quiet_hdf5_errors();
   OpenDataset d(file_, path_, path);
   check_chunks(d.ds.get(), path_, path);
   Handle ftype(H5Dget_type(d.ds.get()), H5Tclose);
@@ -464,6 +529,7 @@ std::vector<std::string> H5Reader::read_strings(const std::string& path) const {
 }
 
 bool H5Reader::has_attribute(const std::string& object, const std::string& name) const {
+  quiet_hdf5_errors();
   Handle obj(open_object(file_, object), H5Oclose);
   return obj.ok() && H5Aexists(obj.get(), name.c_str()) > 0;
 }
@@ -480,6 +546,7 @@ Handle open_attribute(hid_t file, const std::string& file_path, const std::strin
 }  // namespace
 
 std::string H5Reader::attribute_string(const std::string& object, const std::string& name) const {
+  quiet_hdf5_errors();
   Handle a = open_attribute(file_, path_, object, name);
   Handle ftype(H5Aget_type(a.get()), H5Tclose);
   if (H5Tget_class(ftype.get()) != H5T_STRING || H5Tis_variable_str(ftype.get()) > 0)
@@ -493,6 +560,7 @@ std::string H5Reader::attribute_string(const std::string& object, const std::str
 }
 
 double H5Reader::attribute_double(const std::string& object, const std::string& name) const {
+  quiet_hdf5_errors();
   Handle a = open_attribute(file_, path_, object, name);
   double v = 0;
   if (H5Aread(a.get(), H5T_NATIVE_DOUBLE, &v) < 0) throw RuntimeError("'" + path_ + "': cannot read attribute '" + name + "'");
@@ -500,6 +568,7 @@ double H5Reader::attribute_double(const std::string& object, const std::string& 
 }
 
 std::int64_t H5Reader::attribute_int(const std::string& object, const std::string& name) const {
+  quiet_hdf5_errors();
   Handle a = open_attribute(file_, path_, object, name);
   std::int64_t v = 0;
   if (H5Aread(a.get(), H5T_NATIVE_INT64, &v) < 0) throw RuntimeError("'" + path_ + "': cannot read attribute '" + name + "'");

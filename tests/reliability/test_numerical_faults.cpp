@@ -169,3 +169,41 @@ TEST_CASE("individual parameters outside the model's range are recorded as inval
   CHECK(h5.attribute_int("/designs/arm-50", "failed_invalid_parameter") == negative);
   CHECK(test::read_all(log).find("invalid_parameter " + std::to_string(negative)) != std::string::npos);
 }
+
+TEST_CASE("dose modification with occasion effects records a later cycle's invalid parameters", "[reliability]") {
+  // A normal occasion effect with variance 4 on CL: cycle 1 can be valid and a
+  // later cycle's CL negative. That patient is invalid_parameter, never solved
+  // with CL < 0, which reported "solved" exposures growing without bound.
+  // (A valid but tiny CL may still overflow the PD model: non_finite, allowed.)
+  std::string text = test::read_all(test::source_dir() + "/configs/oral_cytotoxic_pkpd.yaml");
+  const std::string rule = "  dose_modification:";
+  REQUIRE(text.find(rule) != std::string::npos);
+  text.replace(text.find(rule), rule.size(),
+               "  iov:\n    parameters: [CL]\n    variances: [4.0]\n    distribution: normal\n" + rule);
+  for (const char* arm : {"arm-100", "arm-200", "arm-400"}) {
+    const std::string from = std::string("name: ") + arm + ", type: fixed, dose: ";
+    const auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    const auto p = text.find("patients: 1}", at);
+    text.replace(p, 12, "patients: 20}");
+  }
+  test::TempDir dir("iov-dosemod");
+  const std::string yaml = dir.file("s.yaml"), out = dir.file("out.h5"), log = dir.file("log");
+  test::write_file(yaml, text);
+  const auto r = test::run_child({test::cli_path(), "run", yaml, "-o", out, "--quiet"}, log);
+  INFO(test::read_all(log));
+  REQUIRE(r.exit_code == 0);
+  core::H5Reader h5(out);
+  int invalid = 0;
+  for (const char* arm : {"arm-100", "arm-200", "arm-400"}) {
+    const std::string p = std::string("/designs/") + arm + "/patients/";
+    const auto status = h5.read_ints(p + "solve_status");
+    const auto auc = h5.read_doubles(p + "auc_total");
+    for (std::size_t i = 0; i < status.size(); ++i) {
+      INFO(arm << " patient " << i);
+      if (status[i] == 8) ++invalid;
+      if (status[i] == 0) CHECK((std::isfinite(auc[i]) && auc[i] >= 0 && auc[i] < 1e6));
+    }
+  }
+  CHECK(invalid > 5);  // the case is exercised
+}

@@ -113,6 +113,12 @@ void PkPatientModel::simulate_modified(PkWorkspace& ws, int dose, double horizon
   int level = dose;
   for (int c = 0; c < regimen_.cycles; ++c) {
     population_->individual_parameters(ws.patient, typical_, std::min(c, last_occasion), ws.params);
+    // Occasion effects can take a later cycle's parameters out of range even
+    // when cycle 1's were valid (as in simulate_by_cycle).
+    if (!parameters_valid(ws.params)) {
+      ws.traj.status = core::SolveStatus::kInvalidParameter;
+      return;
+    }
     pkpd::ModelSystem m = compile(ws.params);
     const bool off_study = start >= dropout_h;
     if (!off_study) {

@@ -1,5 +1,6 @@
 // Writes a run to the HDF5 layout of docs/hdf5-schema.md. The only trial_sim
-// code that knows the file layout; all calls happen on the main thread.
+// code that knows the file layout. Calls come from one thread at a time (the
+// run's writer thread, core::SerialExecutor), never concurrently.
 #pragma once
 
 #include <cstdint>
