@@ -62,6 +62,15 @@ std::vector<std::string> split(const std::string& line, char sep) {
   }
 }
 
+// The manifest without its sweep_file line: the same sweep named by another
+// path (./s.yaml, an absolute path from a SLURM script) is the same sweep.
+std::string manifest_identity(const std::string& text) {
+  std::string out;
+  for (const auto& line : split(text, '\n'))
+    if (line.rfind("# sweep_file\t", 0) != 0) out += line + "\n";
+  return out;
+}
+
 std::string manifest_text(const Sweep& s) {
   std::string t =
       "# twinsim sweep manifest (docs/sweeps.md). Variant <id> is complete when <id>.done exists\n"
@@ -126,7 +135,8 @@ void SweepOutput::prepare(const std::vector<std::size_t>& units, bool resume, bo
   const std::string manifest = (fs::path(dir_) / kManifest).string();
   const std::string old = read_text(manifest);
   const std::string wanted = manifest_text(sweep_);
-  if (!old.empty() && old != wanted && !force) {
+  const bool same_sweep = manifest_identity(old) == manifest_identity(wanted);
+  if (!old.empty() && !same_sweep && !force) {
     std::string old_hash = "?";
     for (const auto& line : split(old, '\n'))
       if (line.rfind("# sweep_hash\t", 0) == 0) old_hash = line.substr(13);
@@ -155,7 +165,7 @@ void SweepOutput::prepare(const std::vector<std::size_t>& units, bool resume, bo
   }
   // Other files are fine in this sweep's own folder (logs, the merged file),
   // not in a folder that is not yet one.
-  if (!foreign.empty() && !force && old != wanted)
+  if (!foreign.empty() && !force && !same_sweep)
     throw core::UsageError("output folder '" + dir_ + "' holds files that are not part of this sweep (" +
                            list_some(foreign) + "); use another folder, or --force");
   if (!own.empty() && !resume && !force)
