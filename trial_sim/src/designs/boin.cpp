@@ -30,7 +30,6 @@
 #include <array>
 #include <cmath>
 
-#include <boost/math/distributions/beta.hpp>
 
 #include <stdexcept>
 
@@ -41,12 +40,6 @@ namespace twinsim::trial {
 
 namespace {
 
-// P(p > target | y DLTs of n) under a beta(1, 1) prior: posterior beta(y+1, n-y+1).
-double prob_above(double target, int y, int n) {
-  const boost::math::beta_distribution<double> post(y + 1.0, n - y + 1.0);
-  return boost::math::cdf(boost::math::complement(post, target));
-}
-
 // Smallest y in 1..n with P(p > target | y, n) > cutoff, per n = 0..max_n (none below
 // n = 3). The threshold is non-decreasing in n and grows by at most one per
 // patient, so a single walk finds all of them.
@@ -55,7 +48,7 @@ std::vector<int> posterior_thresholds(double target, double cutoff, int max_n) {
   int y = 1;
   for (int n = 3; n <= max_n; ++n) {
     y = std::max(1, std::min(y, n) - 1);  // step back one for safety against rounding
-    while (y <= n && !(prob_above(target, y, n) > cutoff)) ++y;
+    while (y <= n && !(interval_prob_above(target, y, n) > cutoff)) ++y;
     out[static_cast<std::size_t>(n)] = y <= n ? y : kNoBoundary;
     if (y > n) y = n;
   }
@@ -263,9 +256,9 @@ int BoinRun::select(const TrialData& data) {
 int boin_select_mtd(double target, const std::vector<int>& n, const std::vector<int>& y, double cutoff_eli,
                     bool extrasafe, double offset, bool bound_mtd, double p_tox) {
   if (p_tox < 0) p_tox = 1.4 * target;
-  auto eliminated = [&](std::size_t i) { return prob_above(target, y[i], n[i]) > cutoff_eli; };
+  auto eliminated = [&](std::size_t i) { return interval_prob_above(target, y[i], n[i]) > cutoff_eli; };
   const bool lowest_unsafe =
-      extrasafe && !n.empty() && n[0] >= 3 && prob_above(target, y[0], n[0]) > cutoff_eli - offset;
+      extrasafe && !n.empty() && n[0] >= 3 && interval_prob_above(target, y[0], n[0]) > cutoff_eli - offset;
   const double lambda_d =
       std::log((1 - target) / (1 - p_tox)) / std::log(p_tox * (1 - target) / (target * (1 - p_tox)));
   return select_mtd_impl(target, n, y, eliminated, lowest_unsafe, bound_mtd, lambda_d);

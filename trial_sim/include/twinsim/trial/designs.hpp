@@ -86,7 +86,8 @@ IntervalAction mtpi2_action(double target, double eps1, double eps2, int y, int 
 IntervalAction i3p3_action(double target, double eps1, double eps2, int y, int n);
 
 // P(p > target | y DLTs of n) under a beta(1, 1) prior (the dose-exclusion rule
-// of both designs excludes a dose when this exceeds the cutoff, 0.95).
+// of mTPI-2 and i3+3 excludes a dose when this exceeds the cutoff, 0.95; BOIN's
+// elimination and extrasafe rules use it too).
 double interval_prob_above(double target, int y, int n);
 
 // The MTD of both papers: isotonic regression (PAVA, weights 1/posterior
