@@ -29,6 +29,7 @@
 #include <cstdlib>
 #include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "twinsim/core/dosing.hpp"
@@ -292,6 +293,40 @@ TEST_CASE("Friberg: with feedback a perturbed system returns to CIRC0", "[valida
   }
 }
 
+namespace {
+// Friberg 2002 docetaxel: 3-compartment PK, 180 mg as a 1-h infusion, with the
+// linear and the Emax fits as two PD blocks; ANC sampled every 0.5 h for 21 days.
+struct Docetaxel {
+  ModelSystem sys;
+  int lin = -1, emx = -1;
+  DoseEvent dose;
+  std::vector<double> times = uniform(0, 21 * 24, 0.5);
+};
+
+Docetaxel docetaxel_friberg_2002() {
+  constexpr double kMw = 0.808;  // mg/L per uM
+  const double v1 = 7.4, k10 = 5.2, k12 = 1.06, k21 = 1.51, k13 = 1.26, k31 = 0.084;
+  const Params pkp = {{"CL", k10 * v1}, {"V1", v1}, {"Q", k12 * v1}, {"V2", k12 * v1 / k21}, {"Q3", k13 * v1}, {"V3", k13 * v1 / k31}};
+  const PkSystem pk = compile_pk(3, Absorption::kNone, pkp);
+  Docetaxel d;
+  d.sys = ModelSystem(pk);
+  d.dose = twinsim::pkpd::make_dose(pk, Route::kIvInfusion, 0.0, 180.0, 1.0);
+  d.lin = d.sys.add_pd(pd("friberg"), values_of(pd("friberg")->parameters(), {{"CIRC0", 5.05}, {"MTT", 88.7}, {"GAMMA", 0.161}, {"SLOPE", 8.58 / kMw}}), -1);
+  d.emx = d.sys.add_pd(pd("friberg_emax"), values_of(pd("friberg_emax")->parameters(), {{"CIRC0", 5.05}, {"MTT", 89.3}, {"GAMMA", 0.163}, {"EMAX", 83.9}, {"EC50", 7.17 * kMw}}), -1);
+  return d;
+}
+
+// (nadir ANC, time of the nadir in h) of one PD block over the sampled trajectory.
+std::pair<double, double> nadir_of(const Docetaxel& d, const Trajectory& tr, int block) {
+  double nadir = 1e9, nadir_t = 0;
+  for (Eigen::Index j = 0; j < tr.states.cols(); ++j) {
+    const double anc = d.sys.output(block, tr.states.col(j).data());
+    if (anc < nadir) nadir = anc, nadir_t = d.times[static_cast<std::size_t>(j)];
+  }
+  return {nadir, nadir_t};
+}
+}  // namespace
+
 // ---------------------------------------------------------------------------
 // Docetaxel with published typical parameters.
 //
@@ -324,26 +359,13 @@ TEST_CASE("Friberg: with feedback a perturbed system returns to CIRC0", "[valida
 // Emax 0.885 x10^9/L on day 7.65 (printed with TWINSIM_VALIDATION_REPORT=1).
 TEST_CASE("Friberg: docetaxel typical parameters (Friberg 2002): linear and Emax fits agree on the nadir",
           "[validation]") {
-  constexpr double kMw = 0.808;  // mg/L per uM
-  const double v1 = 7.4, k10 = 5.2, k12 = 1.06, k21 = 1.51, k13 = 1.26, k31 = 0.084;
-  const Params pkp = {{"CL", k10 * v1}, {"V1", v1}, {"Q", k12 * v1}, {"V2", k12 * v1 / k21}, {"Q3", k13 * v1}, {"V3", k13 * v1 / k31}};
-  const PkSystem pk = compile_pk(3, Absorption::kNone, pkp);
-  const DoseEvent dose = twinsim::pkpd::make_dose(pk, Route::kIvInfusion, 0.0, 180.0, 1.0);
-  ModelSystem sys(pk);
-  const int lin = sys.add_pd(pd("friberg"), values_of(pd("friberg")->parameters(), {{"CIRC0", 5.05}, {"MTT", 88.7}, {"GAMMA", 0.161}, {"SLOPE", 8.58 / kMw}}), -1);
-  const int emx = sys.add_pd(pd("friberg_emax"), values_of(pd("friberg_emax")->parameters(), {{"CIRC0", 5.05}, {"MTT", 89.3}, {"GAMMA", 0.163}, {"EMAX", 83.9}, {"EC50", 7.17 * kMw}}), -1);
-  const std::vector<double> times = uniform(0, 21 * 24, 0.5);
+  const Docetaxel d = docetaxel_friberg_2002();
   PkSimulator sim;
   for (Engine e : kPdEngines) {
-    const Trajectory tr = simulate(sim, sys, {dose}, samples_at(times), e);
+    const Trajectory tr = simulate(sim, d.sys, {d.dose}, samples_at(d.times), e);
     double nadir_t[2] = {0, 0}, nadir[2] = {1e9, 1e9};
-    const int blocks[2] = {lin, emx};
-    for (int k = 0; k < 2; ++k) {
-      for (Eigen::Index j = 0; j < tr.states.cols(); ++j) {
-        const double anc = sys.output(blocks[k], tr.states.col(j).data());
-        if (anc < nadir[k]) nadir[k] = anc, nadir_t[k] = times[static_cast<std::size_t>(j)];
-      }
-    }
+    const int blocks[2] = {d.lin, d.emx};
+    for (int k = 0; k < 2; ++k) std::tie(nadir[k], nadir_t[k]) = nadir_of(d, tr, blocks[k]);
     const std::string tag = std::string(" (") + twinsim::pkpd::to_string(e) + ")";
     report("docetaxel linear: nadir ANC (10^9/L)" + tag, nadir[0]);
     report("docetaxel linear: time to nadir (day)" + tag, nadir_t[0] / 24);
@@ -374,25 +396,13 @@ TEST_CASE("Friberg: docetaxel typical parameters (Friberg 2002): linear and Emax
 // day 7.56 for the published values).
 TEST_CASE("Friberg: docetaxel typical patient reaches the nadir on the labelled day 7 (+-1 day)",
           "[validation]") {
-  constexpr double kMw = 0.808;  // mg/L per uM
   constexpr double kLabelNadirDay = 7.0, kToleranceDays = 1.0;
-  const double v1 = 7.4, k10 = 5.2, k12 = 1.06, k21 = 1.51, k13 = 1.26, k31 = 0.084;
-  const Params pkp = {{"CL", k10 * v1}, {"V1", v1}, {"Q", k12 * v1}, {"V2", k12 * v1 / k21}, {"Q3", k13 * v1}, {"V3", k13 * v1 / k31}};
-  const PkSystem pk = compile_pk(3, Absorption::kNone, pkp);
-  const DoseEvent dose = twinsim::pkpd::make_dose(pk, Route::kIvInfusion, 0.0, 180.0, 1.0);
-  ModelSystem sys(pk);
-  const int lin = sys.add_pd(pd("friberg"), values_of(pd("friberg")->parameters(), {{"CIRC0", 5.05}, {"MTT", 88.7}, {"GAMMA", 0.161}, {"SLOPE", 8.58 / kMw}}), -1);
-  const int emx = sys.add_pd(pd("friberg_emax"), values_of(pd("friberg_emax")->parameters(), {{"CIRC0", 5.05}, {"MTT", 89.3}, {"GAMMA", 0.163}, {"EMAX", 83.9}, {"EC50", 7.17 * kMw}}), -1);
-  const std::vector<double> times = uniform(0, 21 * 24, 0.5);
+  const Docetaxel d = docetaxel_friberg_2002();
   PkSimulator sim;
-  const Trajectory tr = simulate(sim, sys, {dose}, samples_at(times), Engine::kOde);
-  for (int block : {lin, emx}) {
-    double nadir_t = 0, nadir = 1e9;
-    for (Eigen::Index j = 0; j < tr.states.cols(); ++j) {
-      const double anc = sys.output(block, tr.states.col(j).data());
-      if (anc < nadir) nadir = anc, nadir_t = times[static_cast<std::size_t>(j)];
-    }
-    INFO((block == lin ? "linear" : "Emax") << " fit: nadir on day " << nadir_t / 24);
+  const Trajectory tr = simulate(sim, d.sys, {d.dose}, samples_at(d.times), Engine::kOde);
+  for (int block : {d.lin, d.emx}) {
+    const double nadir_t = nadir_of(d, tr, block).second;
+    INFO((block == d.lin ? "linear" : "Emax") << " fit: nadir on day " << nadir_t / 24);
     CHECK(std::abs(nadir_t / 24 - kLabelNadirDay) <= kToleranceDays);
   }
 }
