@@ -10,6 +10,7 @@ packages=(
   libeigen3-dev          # Eigen
   libsundials-dev        # CVODE (SUNDIALS 6)
   libhdf5-dev hdf5-tools # HDF5 C library, h5dump/h5ls
+  zlib1g-dev             # deflate of output chunks in simulation threads
   libyaml-cpp-dev        # YAML
   catch2                 # Catch2 v2 tests
   libcli11-dev           # CLI11

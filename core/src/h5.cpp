@@ -313,6 +313,33 @@ void H5Writer::append(const std::string& path, const std::int64_t* data, std::ui
   append_rows(file_, path, H5T_NATIVE_INT64, data, rows);
 }
 
+void H5Writer::append_chunks(const std::string& path, std::uint64_t chunk_rows,
+                             const std::vector<CompressedChunk>& chunks) {
+  quiet_hdf5_errors();
+  if (chunks.empty()) return;
+  errno = 0;
+  Handle ds(H5Dopen2(file_, path.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!ds.ok()) fail("open dataset", path);
+  Handle space(H5Dget_space(ds.get()), H5Sclose);
+  hsize_t dims[2] = {0, 0};
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  H5Sget_simple_extent_dims(space.get(), dims, nullptr);
+  // Chunks that do not continue the table would overwrite or leave holes:
+  // a caller bug, caught here rather than as a silently wrong file.
+  if (rank != 2 || compression_ <= 0 || dims[0] % chunk_rows != 0 || chunks.front().first_row != dims[0])
+    throw RuntimeError("HDF5: chunks do not continue the table '" + path + "'");
+  dims[0] += chunks.size() * chunk_rows;
+  if (H5Dset_extent(ds.get(), dims) < 0) fail("extend dataset", path);
+  for (std::size_t i = 0; i < chunks.size(); ++i) {
+    const hsize_t offset[2] = {chunks[i].first_row, 0};
+    if (chunks[i].first_row != chunks.front().first_row + i * chunk_rows)
+      throw RuntimeError("HDF5: chunks do not continue the table '" + path + "'");
+    if (H5Dwrite_chunk(ds.get(), H5P_DEFAULT, 0, offset, chunks[i].bytes.size(), chunks[i].bytes.data()) < 0)
+      fail("write dataset (disk full?)", path);
+  }
+  if (!ds.close_now()) fail("write dataset (disk full?)", path);
+}
+
 void H5Writer::attribute(const std::string& object, const std::string& name, const std::string& value) {
   quiet_hdf5_errors();
   Handle type(string_type(value.size() + 1), H5Tclose);
@@ -532,6 +559,23 @@ bool H5Reader::has_attribute(const std::string& object, const std::string& name)
   quiet_hdf5_errors();
   Handle obj(open_object(file_, object), H5Oclose);
   return obj.ok() && H5Aexists(obj.get(), name.c_str()) > 0;
+}
+
+std::vector<unsigned char> H5Reader::raw_chunk(const std::string& path, std::uint64_t first_row) const {
+  quiet_hdf5_errors();
+  OpenDataset d(file_, path_, path);
+  check_chunks(d.ds.get(), path_, path);
+  std::vector<hsize_t> offset(d.dims.size(), 0);
+  if (offset.empty()) throw RuntimeError("'" + path_ + "': '" + path + "' is not a table");
+  offset[0] = first_row;
+  hsize_t bytes = 0;
+  if (H5Dget_chunk_storage_size(d.ds.get(), offset.data(), &bytes) < 0)
+    throw RuntimeError("'" + path_ + "': no chunk at row " + std::to_string(first_row) + " of '" + path + "'");
+  std::vector<unsigned char> out(bytes);
+  std::uint32_t mask = 0;
+  if (H5Dread_chunk(d.ds.get(), H5P_DEFAULT, offset.data(), &mask, out.data()) < 0)
+    throw RuntimeError("'" + path_ + "': cannot read the chunk at row " + std::to_string(first_row) + " of '" + path + "'");
+  return out;
 }
 
 namespace {

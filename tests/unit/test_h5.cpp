@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <filesystem>
 
 #include "test_support.hpp"
@@ -63,4 +64,73 @@ TEST_CASE("the reader refuses files that are not HDF5", "[unit]") {
   test::write_file(dir.file("junk.h5"), "this is not hdf5");
   CHECK_THROWS_AS(core::H5Reader(dir.file("junk.h5")), core::RuntimeError);
   CHECK_THROWS_AS(core::H5Reader(dir.file("missing.h5")), core::RuntimeError);
+}
+
+namespace {
+// Values like simulation output: smooth, varied exponents, a NaN (failed solve).
+std::vector<double> smooth_rows(std::size_t rows, std::size_t width, double phase) {
+  std::vector<double> v(rows * width);
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = 5.0 * std::exp(-0.01 * static_cast<double>(i)) + std::sin(phase + static_cast<double>(i));
+  v[rows * width / 2] = std::nan("");
+  return v;
+}
+}  // namespace
+
+TEST_CASE("chunks compressed outside libhdf5 are byte-identical to libhdf5's own", "[unit]") {
+  test::TempDir dir("h5chunk");
+  constexpr std::size_t kWidth = 7, kRows = 5;
+  for (int level : {1, 4, 9}) {
+    const std::string path = dir.file("lib" + std::to_string(level) + ".h5");
+    const auto data = smooth_rows(2 * kRows, kWidth, level);
+    {
+      core::H5Writer w(path, false);
+      w.set_compression(level);
+      w.create_table("/t", core::H5Writer::Type::kFloat64, kWidth, kRows);
+      w.append("/t", data.data(), 2 * kRows);
+      w.commit();
+    }
+    core::H5Reader r(path);
+    std::vector<unsigned char> scratch, ours;
+    for (std::size_t c = 0; c < 2; ++c) {
+      core::compress_chunk(data.data() + c * kRows * kWidth, kRows * kWidth, level, scratch, ours);
+      CHECK(r.raw_chunk("/t", c * kRows) == ours);
+    }
+  }
+}
+
+TEST_CASE("append_chunks stores whole chunks that read back as the values, then plain rows", "[unit]") {
+  test::TempDir dir("h5chunk2");
+  const std::string path = dir.file("out.h5");
+  constexpr std::size_t kWidth = 11, kRows = 4;
+  const auto data = smooth_rows(3 * kRows + 3, kWidth, 0.5);  // three whole chunks and a partial one
+  {
+    core::H5Writer w(path, false);
+    w.set_compression(1);
+    w.create_table("/t", core::H5Writer::Type::kFloat64, kWidth, kRows);
+    std::vector<core::CompressedChunk> chunks(3);
+    std::vector<unsigned char> scratch;
+    for (std::size_t c = 0; c < 3; ++c) {
+      chunks[c].first_row = c * kRows;
+      core::compress_chunk(data.data() + c * kRows * kWidth, kRows * kWidth, 1, scratch, chunks[c].bytes);
+    }
+    w.append_chunks("/t", kRows, {chunks[0]});
+    // A chunk that does not continue the table is refused, not written over.
+    CHECK_THROWS_AS(w.append_chunks("/t", kRows, {chunks[0]}), core::RuntimeError);
+    CHECK_THROWS_AS(w.append_chunks("/t", kRows, {chunks[2]}), core::RuntimeError);
+    w.append_chunks("/t", kRows, {chunks[1], chunks[2]});
+    w.append("/t", data.data() + 3 * kRows * kWidth, 3);
+    // After a partial chunk, whole chunks no longer line up.
+    CHECK_THROWS_AS(w.append_chunks("/t", kRows, {chunks[0]}), core::RuntimeError);
+    w.commit();
+  }
+  core::H5Reader r(path);
+  CHECK(r.dims("/t") == std::vector<std::uint64_t>{3 * kRows + 3, kWidth});
+  const auto back = r.read_doubles("/t");
+  REQUIRE(back.size() == data.size());
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    if (std::isnan(data[i]))
+      CHECK(std::isnan(back[i]));
+    else
+      CHECK(back[i] == data[i]);
+  }
 }

@@ -93,9 +93,8 @@ void ResultWriter::begin_design(const DesignSpec& d, bool with_timecourses) {
     const auto& grid = model_.time_grid();
     h5_.write(group_ + "/timecourses/time", grid);
     h5_.attribute(group_ + "/timecourses/time", "unit", std::string("h"));
-    const std::uint64_t rows = std::max<std::uint64_t>(1, 65536 / std::max<std::size_t>(1, grid.size()));
     for (const auto& v : model_.timecourse_variables())
-      h5_.create_table(group_ + "/timecourses/" + v, Type::kFloat64, grid.size(), rows);
+      h5_.create_table(group_ + "/timecourses/" + v, Type::kFloat64, grid.size(), timecourse_chunk_rows(grid.size()));
   }
 }
 
@@ -111,7 +110,11 @@ void ResultWriter::append(const ResultBlock& b) {
   ints(t + "n_cohorts", [](const TrialRow& r) { return r.n_cohorts; }, b.trials);
 
   if (scenario_.output.patients) append_patients(b);
-  if (timecourses_) {
+  if (timecourses_ && !b.tc_chunks.empty()) {
+    const auto& vars = model_.timecourse_variables();
+    const std::uint64_t rows = timecourse_chunk_rows(model_.time_grid().size());
+    for (std::size_t v = 0; v < vars.size(); ++v) h5_.append_chunks(group_ + "/timecourses/" + vars[v], rows, b.tc_chunks[v]);
+  } else if (timecourses_) {
     const std::size_t T = model_.time_grid().size();
     const auto& vars = model_.timecourse_variables();
     const std::size_t P = b.patients.size();
@@ -122,6 +125,18 @@ void ResultWriter::append(const ResultBlock& b) {
       h5_.append(group_ + "/timecourses/" + vars[v], rows.data(), P);
     }
   }
+}
+
+void ResultWriter::append_timecourse_rows(const std::vector<std::vector<double>>& rows) {
+  if (!timecourses_) return;
+  const std::size_t T = model_.time_grid().size();
+  const auto& vars = model_.timecourse_variables();
+  for (std::size_t v = 0; v < vars.size() && v < rows.size(); ++v)
+    h5_.append(group_ + "/timecourses/" + vars[v], rows[v].data(), T ? rows[v].size() / T : 0);
+}
+
+std::uint64_t ResultWriter::timecourse_chunk_rows(std::size_t T) {
+  return std::max<std::uint64_t>(1, 65536 / std::max<std::size_t>(1, T));
 }
 
 void ResultWriter::append_patients(const ResultBlock& b) {

@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <optional>
 
 #include "twinsim/core/serial_executor.hpp"
 #include "twinsim/trial/oc_report.hpp"
 #include "twinsim/trial/result_writer.hpp"
 #include "twinsim/trial/truth.hpp"
 #include "twinsim/trial/runner.hpp"
+#include "twinsim/trial/timecourse_packer.hpp"
 
 namespace twinsim::trial {
 
@@ -55,6 +57,14 @@ RunSummary run_scenario(const Scenario& s, const RunOptions& opt) {
   for (const auto& spec : s.designs) {
     const bool timecourses = !model->timecourse_variables().empty();
     DesignRunner runner(*spec.design, *model, s.dose_levels.size(), opt.threads, timecourses, s.output.patients);
+    // Compressed output: the simulation threads compress the time-course
+    // chunks, which would otherwise make the writer thread the bottleneck.
+    std::optional<TimecoursePacker> packer;
+    if (timecourses && s.output.compression > 0) {
+      const std::size_t T = model->time_grid().size();
+      packer.emplace(model->timecourse_variables().size(), T, ResultWriter::timecourse_chunk_rows(T),
+                     s.output.compression, opt.threads);
+    }
     output.submit([&writer, &spec, timecourses] { writer.begin_design(spec, timecourses); });
     const double target = spec.design->target();
     const int target_dose = (target >= 0 && !truth.empty()) ? true_target_dose(truth, target) : -1;
@@ -69,6 +79,7 @@ RunSummary run_scenario(const Scenario& s, const RunOptions& opt) {
       output.wait(written[cur]);
       ResultBlock& block = blocks[cur];
       runner.run_block(first, count, block);
+      if (packer) packer->pack(block);
       for (const auto& t : block.trials) {
         oc.add(t);
         ds.patients += t.n_patients;
@@ -83,6 +94,7 @@ RunSummary run_scenario(const Scenario& s, const RunOptions& opt) {
       done += count;
       if (opt.progress) opt.progress(done, total);
     }
+    if (packer) output.submit([&writer, rows = packer->finish()] { writer.append_timecourse_rows(rows); });
     output.submit([&writer, oc] { writer.end_design(oc); });
     for (std::size_t k = 0; k < failed_by_status.size(); ++k)
       if (failed_by_status[k] > 0)

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "twinsim/core/h5_chunk.hpp"
+
 namespace twinsim::core {
 
 class H5Writer {
@@ -43,6 +45,13 @@ class H5Writer {
   void create_table(const std::string& path, Type type, std::uint64_t width, std::uint64_t chunk_rows);
   void append(const std::string& path, const double* data, std::uint64_t rows);
   void append(const std::string& path, const std::int64_t* data, std::uint64_t rows);
+  // Appends whole chunks compressed by compress_chunk() at compression() to a
+  // float64 table of chunk_rows-row chunks, extending it by chunk_rows rows per
+  // chunk. The table must end on a chunk boundary and chunks[0].first_row
+  // must be its current row count, so a partial chunk can only come last
+  // (through append()).
+  void append_chunks(const std::string& path, std::uint64_t chunk_rows, const std::vector<CompressedChunk>& chunks);
+  int compression() const { return compression_; }
 
   // Attributes on an existing object ("/" for the root).
   void attribute(const std::string& object, const std::string& name, const std::string& value);
@@ -83,6 +92,9 @@ class H5Reader {
   double attribute_double(const std::string& object, const std::string& name) const;
   std::int64_t attribute_int(const std::string& object, const std::string& name) const;
   bool has_attribute(const std::string& object, const std::string& name) const;
+  // The stored (filtered) bytes of the chunk that starts at row `first_row`
+  // of a chunked table, as in the file; for tests of H5Writer::append_chunks.
+  std::vector<unsigned char> raw_chunk(const std::string& path, std::uint64_t first_row) const;
 
  private:
   std::int64_t file_ = -1;

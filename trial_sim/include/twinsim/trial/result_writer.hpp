@@ -25,11 +25,17 @@ class ResultWriter {
   void write_truth(const TruthCurve& truth);
   void begin_design(const DesignSpec& design, bool with_timecourses);
   void append(const ResultBlock& block);
+  // The last rows of each time-course table, [rows, T] per variable, after
+  // the blocks' whole chunks (TimecoursePacker::finish()).
+  void append_timecourse_rows(const std::vector<std::vector<double>>& rows);
   void end_design(const OcAccumulator& oc);
   // Attributes on the current design group: failed_patients (all failures)
   // and failed_<status> per SolveStatus name, e.g. failed_too_much_work.
   void failures(std::int64_t total, const std::map<std::string, std::int64_t>& by_status);
   void commit();
+
+  // Patients per chunk of a time-course table with T grid times (~512 KiB).
+  static std::uint64_t timecourse_chunk_rows(std::size_t T);
 
  private:
   void create_patient_tables();            // patients/ and cycles/ (output.patients)

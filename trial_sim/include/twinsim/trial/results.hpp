@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "twinsim/core/h5_chunk.hpp"
 #include "twinsim/trial/patient_model.hpp"
 
 namespace twinsim::trial {
@@ -37,10 +38,14 @@ struct ResultBlock {
   std::vector<TrialRow> trials;
   std::vector<PatientRow> patients;
   std::vector<double> timecourses;  // per patient: PatientModel::n_timecourse_values() doubles
+  // Or, once a TimecoursePacker has moved them: per variable, whole chunks of
+  // its time-course table, compressed (then `timecourses` is empty).
+  std::vector<std::vector<core::CompressedChunk>> tc_chunks;
   void clear() {
     trials.clear();
     patients.clear();
     timecourses.clear();
+    tc_chunks.clear();
   }
 };
 
