@@ -170,3 +170,33 @@ TEST_CASE("shards partition the variants round robin", "[unit]") {
   for (int c : seen) CHECK(c == 1);
   CHECK(trial::shard_units(2, 2, 3).empty());
 }
+
+TEST_CASE("a variant's hash covers the files its scenario reads, its id does not", "[unit]") {
+  test::TempDir dir("sweep-csv");
+  test::write_file(dir.file("cov.csv"), "WT\n70\n80\n");
+  test::write_file(dir.file("base.yaml"), R"(name: t
+seed: 1
+replicates: 2
+dose_levels: [100]
+model:
+  pk: {compartments: 1, absorption: none, elimination: linear, parameters: {CL: 10, V: 50}}
+population:
+  csv: {file: cov.csv}
+regimen: {route: iv_bolus, interval_h: 24, doses_per_cycle: 1, cycle_length_h: 24, cycles: 1}
+designs:
+  - {name: arm, type: fixed, dose: 100, patients: 2}
+)");
+  test::write_file(dir.file("sweep.yaml"), "base: base.yaml\naxes:\n  seed: [1, 2]\n");
+  const trial::Sweep before = trial::load_sweep_file(dir.file("sweep.yaml"));
+  test::write_file(dir.file("cov.csv"), "WT\n70\n81\n");
+  const trial::Sweep after = trial::load_sweep_file(dir.file("sweep.yaml"));
+  REQUIRE(after.variants.size() == 2);
+  for (std::size_t i = 0; i < 2; ++i) {
+    CHECK(after.variants[i].id == before.variants[i].id);
+    CHECK(after.variants[i].scenario_yaml == before.variants[i].scenario_yaml);
+    CHECK(after.variants[i].hash != before.variants[i].hash);
+  }
+  CHECK(after.hash != before.hash);
+  // Unchanged inputs: the same hashes.
+  CHECK(trial::load_sweep_file(dir.file("sweep.yaml")).hash == after.hash);
+}

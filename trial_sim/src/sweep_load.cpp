@@ -4,11 +4,14 @@
 // and from its emitted text (what `twinsim run` would read back).
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <map>
 #include <optional>
 #include <tuple>
 
 #include "twinsim/core/config.hpp"
+#include "twinsim/core/version.hpp"
 #include "twinsim/trial/sweep.hpp"
 
 namespace twinsim::trial {
@@ -153,6 +156,21 @@ std::string padded(std::size_t i, std::size_t n) {
   return std::string(width > s.size() ? width - s.size() : 0, '0') + s;
 }
 
+// What besides its text decides a variant's results: the program and the
+// files its scenario reads. A resumed sweep must not keep results made by
+// another twinsim version or from another covariates file under the same name.
+std::string inputs_fingerprint(const Scenario& s) {
+  std::string f = std::string("twinsim ") + core::version() + "\n";
+  const auto& csv = s.population->spec().csv;
+  if (csv) {
+    std::ifstream in(csv->path, std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    f += "population.csv " + csv->path + " " + hash_hex(bytes.str()) + "\n";
+  }
+  return f;
+}
+
 // Builds one variant's tree and text, and validates it. Problems go to errors.
 void build_variant(const Sweep& sweep, const ConfigNode& base, const std::vector<AxisInput>& axes,
                    const std::vector<std::size_t>& pick, SweepVariant& v, VariantErrors& errors) {
@@ -169,9 +187,9 @@ void build_variant(const Sweep& sweep, const ConfigNode& base, const std::vector
     return;
   }
   v.scenario_yaml = doc.to_yaml();
-  v.hash = hash_hex(v.scenario_yaml);
   try {
-    load_scenario_tree(doc, v.scenario_yaml, sweep.path, sweep.base_dir);
+    const Scenario s = load_scenario_tree(doc, v.scenario_yaml, sweep.path, sweep.base_dir);
+    v.hash = hash_hex(v.scenario_yaml + inputs_fingerprint(s));
   } catch (const core::ScenarioError& e) {
     for (const auto& d : e.diagnostics()) errors.add(v, label, d);
     return;

@@ -142,7 +142,7 @@ void SweepOutput::prepare(const std::vector<std::size_t>& units, bool resume, bo
       if (line.rfind("# sweep_hash\t", 0) == 0) old_hash = line.substr(13);
     throw core::UsageError("output folder '" + dir_ + "' holds another sweep (its manifest has sweep_hash " +
                            old_hash + ", this sweep is " + sweep_.hash +
-                           "); use another folder, or --force to replace it");
+                           "; a changed base scenario, axis, population.csv file or twinsim version makes another sweep); use another folder, or --force to replace it");
   }
   std::set<std::string> mine, all;
   for (std::size_t u : units) mine.insert(sweep_.variants[u].id);

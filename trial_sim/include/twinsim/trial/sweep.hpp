@@ -26,7 +26,9 @@ struct SweepVariant {
   std::string id;                   // "v003-1a2b3c4d": padded index + hash of the overrides
   std::vector<std::string> values;  // one per axis (SweepAxis::values entry)
   std::string scenario_yaml;        // the full effective scenario text
-  std::string hash;                 // 16 hex digits of scenario_yaml: the completion markers check it
+  // 16 hex digits of scenario_yaml, the twinsim version and the content of
+  // files the scenario reads (population.csv): the completion markers check it.
+  std::string hash;
 };
 
 struct Sweep {
