@@ -91,12 +91,7 @@ class PdOde final : public core::OdeSystem {
  public:
   PdOde(const ModelSystem& m, const ConcentrationCurve& cc) : m_(m), cc_(cc), off_(m.pk.n_states) {}
   int size() const override { return m_.n_states - off_; }
-  void rhs(double t, const double* y, double* dy) const override {
-    double full[kMaxStates], dfull[kMaxStates];
-    std::copy(y, y + size(), full + off_);
-    m_.pd_rhs(t, cc_(t), full, dfull);
-    std::copy(dfull + off_, dfull + m_.n_states, dy);
-  }
+  void rhs(double t, const double* y, double* dy) const override { m_.pd_rhs_pd_only(t, cc_(t), y, dy); }
   bool has_jacobian() const override { return true; }
   bool jacobian(double t, const double* y, double* jac) const override {
     const int N = m_.n_states, n = size();

@@ -33,11 +33,11 @@ void ModelSystem::initial_state(double* y) const {
   for (const auto& b : pd) b.model->initial(b.params.data(), y + b.first_state);
 }
 
-void ModelSystem::pd_rhs(double t, double cc, const double* y, double* dy) const {
+void ModelSystem::pd_rhs_from(double t, double cc, const double* y, double* dy, int offset) const {
   for (const auto& b : pd) {
     if (b.n_states == 0) continue;
-    const double c = b.input_block < 0 ? cc : y[pd[static_cast<std::size_t>(b.input_block)].first_state];
-    b.model->rhs(b.params.data(), t, c, y + b.first_state, dy + b.first_state);
+    const double c = b.input_block < 0 ? cc : y[pd[static_cast<std::size_t>(b.input_block)].first_state - offset];
+    b.model->rhs(b.params.data(), t, c, y + (b.first_state - offset), dy + (b.first_state - offset));
   }
 }
 

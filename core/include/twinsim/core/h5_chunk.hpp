@@ -4,10 +4,11 @@
 // courses is most of the output work: left to the writer it becomes the
 // critical path once two simulation threads feed it. Simulation threads
 // therefore compress their own chunks with compress_chunk() and the writer
-// only stores the bytes (H5Writer::append_chunks). The bytes are exactly what
-// HDF5's own pipeline (shuffle, then deflate) produces for a float64 table made
-// by H5Writer::create_table at the same level, so every HDF5 reader decodes
-// them; a unit test compares them with chunks written by libhdf5.
+// only stores the bytes (H5Writer::append_chunks). The bytes are a chunk of
+// HDF5's shuffle + deflate pipeline, as declared by H5Writer::create_table at
+// the same level, so every HDF5 reader decodes them (tested through libhdf5).
+// Unlike libhdf5, byte planes that deflate cannot shrink are stored, not
+// deflated: the same values in about the same space for much less CPU.
 #pragma once
 
 #include <cstddef>

@@ -46,11 +46,19 @@ struct ModelSystem {
   }
   // dy/dt of every PD state at time t with central concentration cc; y and dy
   // use the full layout (PD states at their first_state offsets).
-  void pd_rhs(double t, double cc, const double* y, double* dy) const;
+  void pd_rhs(double t, double cc, const double* y, double* dy) const { pd_rhs_from(t, cc, y, dy, 0); }
+  // The same on the PD states alone: y[0] and dy[0] are state pk.n_states
+  // (the hybrid engine integrates only those; no copy into the full layout).
+  void pd_rhs_pd_only(double t, double cc, const double* y, double* dy) const {
+    pd_rhs_from(t, cc, y, dy, pk.n_states);
+  }
   // PD part of the Jacobian, column-major with leading dimension ld, into the
   // full layout; dfdcc[i] receives d(dy_i)/d(cc) for PD states driven by Cc.
   void pd_jacobian(double t, double cc, const double* y, double* jac, int ld, double* dfdcc) const;
   // Output value of block b at state y.
+  // (pd_rhs with y and dy starting at state `offset`.)
+  void pd_rhs_from(double t, double cc, const double* y, double* dy, int offset) const;
+
   double output(int b, const double* y) const {
     const PdBlock& blk = pd[static_cast<std::size_t>(b)];
     return blk.model->value(blk.params.data(), input(b, y), y + blk.first_state);
