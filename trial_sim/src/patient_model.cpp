@@ -5,6 +5,26 @@
 
 namespace twinsim::trial {
 
+namespace {
+std::string solve_error_message(const std::string& design, std::int64_t trial, std::int64_t patient, int dose_index,
+                                core::SolveStatus status) {
+  const std::string who = design.empty() ? "reference cohort of /truth/dlt_probability: patient " + std::to_string(patient)
+                                         : "design '" + design + "': trial " + std::to_string(trial) + ", patient " +
+                                               std::to_string(patient);
+  return who + " at dose index " + std::to_string(dose_index) + " failed to solve (" + core::to_string(status) +
+         ") and endpoints.dlt.on_solve_failure is 'error'";
+}
+}  // namespace
+
+PatientSolveError::PatientSolveError(std::string design, std::int64_t trial, std::int64_t patient, int dose_index,
+                                     core::SolveStatus status)
+    : core::RuntimeError(solve_error_message(design, trial, patient, dose_index, status)),
+      design_(std::move(design)),
+      trial_(trial),
+      patient_(patient),
+      dose_index_(dose_index),
+      status_(status) {}
+
 const std::vector<std::string>& PatientModel::timecourse_variables() const {
   static const std::vector<std::string> none;
   return none;

@@ -230,6 +230,9 @@ void ResultWriter::end_design(const OcAccumulator& oc) {
 
 void ResultWriter::failures(std::int64_t total, const std::map<std::string, std::int64_t>& by_status) {
   h5_.attribute(group_, "failed_patients", total);
+  // How to read patients/dlt of the failed rows (the scenario text may rely on the default).
+  if (scenario_.endpoints.dlt)
+    h5_.attribute(group_, "on_solve_failure", std::string(to_string(scenario_.endpoints.on_solve_failure)));
   for (const auto& [status, n] : by_status) h5_.attribute(group_, "failed_" + status, n);
 }
 

@@ -38,7 +38,8 @@ RunSummary run_scenario(const Scenario& s, const RunOptions& opt) {
   } else if (s.endpoints.dlt && s.endpoints.truth_cohort_size > 0 &&
              std::any_of(s.designs.begin(), s.designs.end(), [](const DesignSpec& d) { return d.design->target() >= 0; })) {
     // Only dose-finding designs are scored against the truth; fixed arms need none.
-    const TruthCurve t = estimate_truth(*model, s.dose_levels.size(), s.endpoints.truth_cohort_size, opt.threads);
+    const TruthCurve t = estimate_truth(*model, s.dose_levels.size(), s.endpoints.truth_cohort_size, opt.threads,
+                                        s.endpoints.failure_policy());
     writer.write_truth(t);
     truth = t.p;
     summary.truth_failed = t.failed;
@@ -56,7 +57,8 @@ RunSummary run_scenario(const Scenario& s, const RunOptions& opt) {
   std::size_t cur = 0;
   for (const auto& spec : s.designs) {
     const bool timecourses = !model->timecourse_variables().empty();
-    DesignRunner runner(*spec.design, *model, s.dose_levels.size(), opt.threads, timecourses, s.output.patients);
+    DesignRunner runner(*spec.design, *model, s.dose_levels.size(), opt.threads, timecourses, s.output.patients,
+                        s.endpoints.failure_policy(), spec.name);
     // Compressed output: the simulation threads compress the time-course
     // chunks, which would otherwise make the writer thread the bottleneck.
     std::optional<TimecoursePacker> packer;

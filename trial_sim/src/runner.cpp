@@ -1,7 +1,9 @@
 #include "twinsim/trial/runner.hpp"
 
+#include <atomic>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -21,13 +23,16 @@ int effective_threads(int requested) {
 }
 
 DesignRunner::DesignRunner(const Design& design, const PatientModel& model, std::size_t n_doses, int threads,
-                           bool keep_timecourses, bool keep_patients)
+                           bool keep_timecourses, bool keep_patients, SolveFailurePolicy on_failure,
+                           std::string name)
     : design_(design),
       model_(model),
       n_doses_(n_doses),
       threads_(effective_threads(threads)),
       keep_timecourses_(keep_timecourses),
-      keep_patients_(keep_patients || keep_timecourses) {
+      keep_patients_(keep_patients || keep_timecourses),
+      on_failure_(on_failure),
+      name_(std::move(name)) {
   for (int i = 0; i < threads_; ++i) workspaces_.push_back(model_.workspace());
 }
 
@@ -63,8 +68,12 @@ void DesignRunner::run_trial(std::int64_t trial, PatientWorkspace& ws, TrialRow&
       }
       model_.simulate(ws, static_cast<std::uint64_t>(trial), static_cast<std::uint64_t>(p.patient), dec.dose,
                       p.outcome, tc);
-      cohort_dlts += p.outcome.dlt ? 1 : 0;
       if (p.outcome.status != core::SolveStatus::kOk) {
+        // No DLT assessment exists for this patient: the scenario decides what
+        // the design counts, and the row records what the design counted.
+        if (on_failure_ == SolveFailurePolicy::kError)
+          throw PatientSolveError(name_, trial, p.patient, dec.dose, p.outcome.status);
+        p.outcome.dlt = on_failure_ == SolveFailurePolicy::kDlt;
         ++row.n_failed;
         const auto k = static_cast<std::size_t>(p.outcome.status);
         if (k < row.failed_by_status.size()) ++row.failed_by_status[k];
@@ -73,6 +82,7 @@ void DesignRunner::run_trial(std::int64_t trial, PatientWorkspace& ws, TrialRow&
         row.sum_auc_first += p.outcome.exposure.auc_first;
         row.sum_ctrough += p.outcome.exposure.ctrough;
       }
+      cohort_dlts += p.outcome.dlt ? 1 : 0;
       if (keep_patients_) patients.push_back(p);
     }
     const auto d = static_cast<std::size_t>(dec.dose);
@@ -101,10 +111,15 @@ void DesignRunner::run_block(std::int64_t first, std::int64_t count, ResultBlock
   out.trials.resize(n);
   if (block_patients_.size() < n) block_patients_.resize(n);
   if (block_timecourses_.size() < n) block_timecourses_.resize(n);
-  // No exception may cross the OpenMP region: catch, keep the first, rethrow after.
+  // No exception may cross the OpenMP region: catch, keep the lowest trial's
+  // (the one a 1-thread run meets first), rethrow after. Trials after it are
+  // skipped (a block can hold minutes of work); those before it still run,
+  // as one of them may fail too.
   std::exception_ptr error;
+  std::atomic<std::int64_t> error_trial{count};
 #pragma omp parallel for schedule(dynamic, 16) num_threads(threads_)
   for (std::int64_t i = 0; i < count; ++i) {
+    if (i > error_trial.load(std::memory_order_relaxed)) continue;
 #ifdef _OPENMP
     const int tid = omp_get_thread_num();
 #else
@@ -116,7 +131,10 @@ void DesignRunner::run_block(std::int64_t first, std::int64_t count, ResultBlock
                 block_timecourses_[k]);
     } catch (...) {
 #pragma omp critical(twinsim_runner_error)
-      if (!error) error = std::current_exception();
+      if (i < error_trial) {
+        error_trial = i;
+        error = std::current_exception();
+      }
     }
   }
   if (error) std::rethrow_exception(error);

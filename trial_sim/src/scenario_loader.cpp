@@ -17,6 +17,15 @@ using core::Diagnostics;
 using core::MapReader;
 using core::Range;
 
+const char* to_string(SolveFailurePolicy p) {
+  switch (p) {
+    case SolveFailurePolicy::kDlt: return "dlt";
+    case SolveFailurePolicy::kNoDlt: return "no_dlt";
+    case SolveFailurePolicy::kError: return "error";
+  }
+  return "?";
+}
+
 std::vector<std::string> Scenario::variables() const {
   std::vector<std::string> v;
   if (!pk) return v;

@@ -1,5 +1,6 @@
 #include "twinsim/trial/truth.hpp"
 
+#include <atomic>
 #include <cmath>
 #include <exception>
 
@@ -11,7 +12,8 @@
 
 namespace twinsim::trial {
 
-TruthCurve estimate_truth(const PatientModel& model, std::size_t n_doses, std::int64_t cohort_size, int threads) {
+TruthCurve estimate_truth(const PatientModel& model, std::size_t n_doses, std::int64_t cohort_size, int threads,
+                          SolveFailurePolicy on_failure) {
   TruthCurve t;
   t.cohort_size = cohort_size;
   t.p.assign(n_doses, 0.0);
@@ -22,9 +24,13 @@ TruthCurve estimate_truth(const PatientModel& model, std::size_t n_doses, std::i
   for (std::size_t d = 0; d < n_doses; ++d) {
     std::int64_t dlts = 0, failed = 0;
     std::exception_ptr error;
+    // The lowest patient's error is kept (the same for any thread count);
+    // patients after it need not run.
+    std::atomic<std::int64_t> error_patient{cohort_size};
     // Integer sums: the result does not depend on the thread count.
 #pragma omp parallel for schedule(dynamic, 64) num_threads(nt) reduction(+ : dlts, failed)
     for (std::int64_t j = 0; j < cohort_size; ++j) {
+      if (j > error_patient.load(std::memory_order_relaxed)) continue;
 #ifdef _OPENMP
       const int tid = omp_get_thread_num();
 #else
@@ -34,11 +40,19 @@ TruthCurve estimate_truth(const PatientModel& model, std::size_t n_doses, std::i
         PatientOutcome out;
         model.simulate_dlt(*ws[static_cast<std::size_t>(tid)], kTruthTrial, static_cast<std::uint64_t>(j),
                            static_cast<int>(d), out);
-        if (out.status != core::SolveStatus::kOk) ++failed;
-        else if (out.dlt) ++dlts;
+        if (out.status != core::SolveStatus::kOk) {
+          if (on_failure == SolveFailurePolicy::kError)
+            throw PatientSolveError({}, 0, j, static_cast<int>(d), out.status);
+          ++failed;
+        } else if (out.dlt) {
+          ++dlts;
+        }
       } catch (...) {
 #pragma omp critical(twinsim_truth_error)
-        if (!error) error = std::current_exception();
+        if (j < error_patient) {
+          error_patient = j;
+          error = std::current_exception();
+        }
       }
     }
     if (error) std::rethrow_exception(error);

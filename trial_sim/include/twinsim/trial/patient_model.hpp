@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "twinsim/core/error.hpp"
 #include "twinsim/core/ode.hpp"
 #include "twinsim/pkpd/exposure.hpp"
 #include "twinsim/trial/scenario.hpp"
@@ -26,6 +27,28 @@ struct PatientOutcome {
   std::vector<double> parameters;  // individual parameter values (PK/PD mode)
   std::vector<double> extra;       // values of PatientModel::extra_columns()
   std::vector<double> cycles;      // n_cycles() rows of cycle_columns() values
+};
+
+// A patient whose solve failed, under SolveFailurePolicy::kError. A run-time
+// failure (exit code 1, no output file): the scenario was valid, one of its
+// patients could not be simulated. Indices are 0-based, as in the result file.
+class PatientSolveError : public core::RuntimeError {
+ public:
+  // design: the design's name; empty for the reference cohort of /truth
+  // (whose trial number is meaningless and not printed).
+  PatientSolveError(std::string design, std::int64_t trial, std::int64_t patient, int dose_index,
+                    core::SolveStatus status);
+  const std::string& design() const { return design_; }
+  std::int64_t trial() const { return trial_; }
+  std::int64_t patient() const { return patient_; }
+  int dose_index() const { return dose_index_; }
+  core::SolveStatus status() const { return status_; }
+
+ private:
+  std::string design_;
+  std::int64_t trial_, patient_;
+  int dose_index_;
+  core::SolveStatus status_;
 };
 
 // A per-patient output column beyond the fixed ones.

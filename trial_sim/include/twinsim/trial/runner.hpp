@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "twinsim/trial/results.hpp"
@@ -14,12 +15,18 @@ namespace twinsim::trial {
 class DesignRunner {
  public:
   // threads <= 0: OpenMP's default. keep_patients: fill ResultBlock::patients
-  // (trial rows carry the patient summary either way).
+  // (trial rows carry the patient summary either way). on_failure: what a
+  // patient whose solve failed counts as (Scenario::endpoints.failure_policy();
+  // the default leaves the model's outcome, dlt = false, as it is); name: the
+  // design's, for the PatientSolveError of SolveFailurePolicy::kError.
   DesignRunner(const Design& design, const PatientModel& model, std::size_t n_doses, int threads,
-               bool keep_timecourses, bool keep_patients = true);
+               bool keep_timecourses, bool keep_patients = true,
+               SolveFailurePolicy on_failure = SolveFailurePolicy::kNoDlt, std::string name = {});
   ~DesignRunner();
 
-  // Simulates trials [first, first + count) into out (cleared first).
+  // Simulates trials [first, first + count) into out (cleared first). If
+  // trials throw, the one with the lowest number is rethrown, so the error
+  // does not depend on the thread count.
   void run_block(std::int64_t first, std::int64_t count, ResultBlock& out);
 
   // Simulates one trial; exposed for tests. ws must come from model.workspace().
@@ -33,6 +40,8 @@ class DesignRunner {
   int threads_;
   bool keep_timecourses_;
   bool keep_patients_;
+  SolveFailurePolicy on_failure_;
+  std::string name_;
   std::vector<std::unique_ptr<PatientWorkspace>> workspaces_;  // one per thread
   // Per-trial slots of the current block, kept between blocks so their
   // capacity is reused (design-only trials cost microseconds; allocation showed).

@@ -63,12 +63,28 @@ struct RecistSpec {
   RecistOptions options;
 };
 
+// What a patient whose model could not be solved (solve_status != 0) counts
+// as for the design it is enrolled in (endpoints.dlt.on_solve_failure). Such a
+// patient has no DLT assessment; counting it as "no DLT" makes a design
+// escalate past doses it cannot simulate, so the default is the conservative
+// kDlt (docs/reliability.md, "Per-patient failures").
+enum class SolveFailurePolicy {
+  kDlt,    // counted (and recorded) as a DLT; the run goes on
+  kNoDlt,  // counted (and recorded) as no DLT; the run goes on
+  kError,  // the run stops with PatientSolveError (exit code 1, no output)
+};
+const char* to_string(SolveFailurePolicy p);  // "dlt", "no_dlt", "error"
+
 struct EndpointSpec {
   std::optional<DltRule> dlt;
   std::int64_t truth_cohort_size = 10000;  // reference patients per dose for /truth (0: skip)
+  SolveFailurePolicy on_solve_failure = SolveFailurePolicy::kDlt;  // only with a DLT rule, see failure_policy()
   double anc_lln = 2.0;                    // 10^9/L
   std::optional<RecistSpec> recist;
   std::optional<double> exposure_threshold;  // mg/L, for time above threshold
+
+  // The policy in force: without a DLT rule no patient has a DLT, failed or not.
+  SolveFailurePolicy failure_policy() const { return dlt ? on_solve_failure : SolveFailurePolicy::kNoDlt; }
 };
 
 struct OutputSpec {

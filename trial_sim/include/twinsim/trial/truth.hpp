@@ -24,6 +24,13 @@ struct TruthCurve {
   std::int64_t failed = 0;  // reference patients whose solve failed (excluded)
 };
 
-TruthCurve estimate_truth(const PatientModel& model, std::size_t n_doses, std::int64_t cohort_size, int threads);
+// Reference patients whose solve failed are left out under kDlt and kNoDlt
+// alike: the curve is the toxicity of the patients the model can describe,
+// and what a design counts for a failed patient is a rule of the simulated
+// trial, whose cost shows in its PCS against this curve. Under kError the
+// first failed patient (lowest dose, then lowest number) stops the estimate
+// with PatientSolveError.
+TruthCurve estimate_truth(const PatientModel& model, std::size_t n_doses, std::int64_t cohort_size, int threads,
+                          SolveFailurePolicy on_failure = SolveFailurePolicy::kNoDlt);
 
 }  // namespace twinsim::trial
