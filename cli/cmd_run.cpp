@@ -6,6 +6,7 @@
 #include <string>
 
 #include "commands.hpp"
+#include "failures.hpp"
 #include "progress.hpp"
 #include "twinsim/core/config.hpp"
 #include "twinsim/core/error.hpp"
@@ -46,33 +47,6 @@ void print_summary(const trial::Scenario& s, const trial::RunSummary& r, int thr
   }
 }
 
-// Failed patients are recorded, not fatal (a bad patient must not sink the
-// batch, unless the scenario says so), so they are announced on stderr even
-// with --quiet, with what the designs counted them as.
-void print_failures(const trial::Scenario& s, const trial::RunSummary& r) {
-  std::string counted;
-  if (s.endpoints.dlt)
-    counted = s.endpoints.on_solve_failure == trial::SolveFailurePolicy::kDlt
-                  ? " and counted as DLTs (endpoints.dlt.on_solve_failure: dlt)"
-                  : " and counted as no DLT (endpoints.dlt.on_solve_failure: no_dlt)";
-  for (const auto& d : r.designs) {
-    if (d.failed_patients == 0) continue;
-    std::string why;
-    for (const auto& [status, n] : d.failed_by_status)
-      why += (why.empty() ? "" : ", ") + std::string(status) + " " + std::to_string(n);
-    std::fprintf(stderr,
-                 "twinsim: warning: design '%s': %lld of %lld patients failed to solve (%s); they are "
-                 "recorded with patients/solve_status != 0 and NaN exposures%s\n",
-                 d.name.c_str(), static_cast<long long>(d.failed_patients), static_cast<long long>(d.patients),
-                 why.c_str(), counted.c_str());
-  }
-  if (r.truth_failed > 0)
-    std::fprintf(stderr,
-                 "twinsim: warning: %lld patients of the reference cohorts for /truth/dlt_probability failed to "
-                 "solve and were left out\n",
-                 static_cast<long long>(r.truth_failed));
-}
-
 }  // namespace
 
 int run_command(const RunArgs& a) {
@@ -90,7 +64,7 @@ int run_command(const RunArgs& a) {
   ProgressBar bar(!a.quiet);
   opt.progress = [&bar](std::int64_t done, std::int64_t total) { bar.update(done, total); };
   const trial::RunSummary r = trial::run_scenario(s, opt);
-  print_failures(s, r);
+  print_failures(s, r, "");
   if (!a.quiet) {
     std::fflush(stderr);
     print_summary(s, r, trial::effective_threads(a.threads), a.output);

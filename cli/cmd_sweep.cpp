@@ -6,6 +6,7 @@
 #include <string>
 
 #include "commands.hpp"
+#include "failures.hpp"
 #include "interrupt.hpp"
 #include "sweep_progress.hpp"
 #include "twinsim/core/error.hpp"
@@ -104,6 +105,9 @@ int sweep_command(const SweepArgs& a) {
     opt.threads = a.threads;
     opt.stop = [] { return interrupt_requested(); };
     opt.progress = [&bar](std::size_t done, std::size_t total, double f) { bar.update(done, total, f); };
+    opt.finished = [](const trial::SweepVariant& v, const trial::Scenario& sc, const trial::RunSummary& r) {
+      print_failures(sc, r, "variant " + v.id + ": ");
+    };
     code = guarded(lead, [&] { (void)trial::run_units_mpi(mpi, sweep, units, out, opt); });
   }
   code = mpi.max_all(code);

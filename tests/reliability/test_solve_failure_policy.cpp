@@ -197,3 +197,41 @@ TEST_CASE("on_solve_failure: error stops the run at the first failed patient, ex
   CHECK_FALSE(t.output_exists);
   CHECK_FALSE(t.temp_left);
 }
+
+TEST_CASE("a sweep warns about failed patients per variant and merge keeps the counts", "[reliability]") {
+  test::TempDir dir("failure-sweep");
+  std::string base = scenario("dlt", 20);
+  REQUIRE(base.find("\nreplicates: 1\n") != std::string::npos);
+  base.replace(base.find("\nreplicates: 1\n"), 15, "\nreplicates: 3\n");
+  test::write_file(dir.file("base.yaml"), base);
+  test::write_file(dir.file("sweep.yaml"), "base: base.yaml\naxes:\n  seed: [1, 2]\n");
+  const auto r = test::run_child({test::cli_path(), "sweep", dir.file("sweep.yaml"), "-o", dir.file("out"), "--quiet"},
+                                 dir.file("sweep.log"));
+  const std::string log = test::read_all(dir.file("sweep.log"));
+  INFO(log);
+  REQUIRE(r.exit_code == 0);
+  // One warning line per variant and design that had failures, naming the variant.
+  CHECK(log.find("twinsim: warning: variant v000-") != std::string::npos);
+  CHECK(log.find("twinsim: warning: variant v001-") != std::string::npos);
+  CHECK(log.find("counted as DLTs (endpoints.dlt.on_solve_failure: dlt)") != std::string::npos);
+  const auto m = test::run_child({test::cli_path(), "merge", dir.file("out"), "-o", dir.file("merged.h5")},
+                                 dir.file("merge.log"));
+  INFO(test::read_all(dir.file("merge.log")));
+  REQUIRE(m.exit_code == 0);
+  const core::H5Reader merged(dir.file("merged.h5"));
+  const auto variants = merged.children("/variants");
+  REQUIRE(variants.size() == 2);
+  for (const auto& v : variants) {
+    const core::H5Reader single(dir.file("out/" + v + ".h5"));
+    for (const char* d : {"/designs/3+3", "/designs/boin"}) {
+      const std::string g = "/variants/" + v + d;
+      INFO(g);
+      CHECK(merged.attribute_string(g, "on_solve_failure") == "dlt");
+      CHECK(merged.attribute_int(g, "failed_patients") == single.attribute_int(d, "failed_patients"));
+      CHECK(merged.attribute_int(g, "failed_patients") > 0);
+      CHECK(merged.attribute_int(g, "failed_invalid_parameter") == single.attribute_int(d, "failed_invalid_parameter"));
+    }
+    CHECK(merged.attribute_int("/variants/" + v + "/truth/dlt_probability", "failed_patients") ==
+          single.attribute_int("/truth/dlt_probability", "failed_patients"));
+  }
+}

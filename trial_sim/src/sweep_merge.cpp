@@ -10,6 +10,7 @@
 
 #include "twinsim/core/config.hpp"
 #include "twinsim/core/h5.hpp"
+#include "twinsim/core/ode.hpp"
 #include "twinsim/core/version.hpp"
 #include "twinsim/trial/result_writer.hpp"
 #include "twinsim/trial/sweep_run.hpp"
@@ -89,12 +90,25 @@ void copy_variant(const std::string& file, const std::string& id, core::H5Writer
   copy_dataset(r, "/dose_levels", w, g + "/dose_levels");
   for (const char* t : {"/truth/dlt_probability", "/truth/dlt_probability_se"})
     if (r.exists(t)) copy_dataset(r, t, w, g + t);
+  for (const char* a : {"cohort_size", "failed_patients"})
+    if (r.exists("/truth/dlt_probability") && r.has_attribute("/truth/dlt_probability", a))
+      w.attribute(g + "/truth/dlt_probability", a, r.attribute_int("/truth/dlt_probability", a));
   if (!r.exists("/designs")) throw core::RuntimeError("'" + file + "': no /designs group");
   for (const auto& name : r.children("/designs")) {
     const std::string d = "/designs/" + name;
     w.create_group(g + d);
     if (r.has_attribute(d, "type")) w.attribute(g + d, "type", r.attribute_string(d, "type"));
     if (r.has_attribute(d, "target")) w.attribute(g + d, "target", r.attribute_double(d, "target"));
+    // How many patients failed to solve, and what the design counted them as:
+    // without them a merged file's OC cannot be judged.
+    if (r.has_attribute(d, "on_solve_failure"))
+      w.attribute(g + d, "on_solve_failure", r.attribute_string(d, "on_solve_failure"));
+    for (int k = 0; k <= core::kSolveStatusCount; ++k) {
+      const std::string a = k == core::kSolveStatusCount
+                                ? std::string("failed_patients")
+                                : "failed_" + std::string(core::to_string(static_cast<core::SolveStatus>(k)));
+      if (r.has_attribute(d, a)) w.attribute(g + d, a, r.attribute_int(d, a));
+    }
     for (const auto& ds : r.children(d + "/oc")) copy_dataset(r, d + "/oc/" + ds, w, g + d + "/oc/" + ds);
   }
 }

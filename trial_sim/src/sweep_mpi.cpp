@@ -76,6 +76,7 @@ std::size_t run_worker_rank(const Sweep& sweep, const SweepOutput& out, const Sw
       VariantRunOptions vo;
       vo.threads = opt.threads;
       vo.stop = opt.stop;
+      vo.finished = opt.finished;
       run_variant(sweep, sweep.variants[static_cast<std::size_t>(unit)], out, vo);
       ++ran;
       msg[0] = kDone;
@@ -136,6 +137,7 @@ std::size_t run_units_mpi(const MpiContext& mpi, const Sweep& sweep, const std::
         VariantRunOptions vo;
         vo.threads = opt.threads;
         vo.stop = opt.stop;
+        vo.finished = opt.finished;
         run_variant(sweep, sweep.variants[static_cast<std::size_t>(u)], out, vo);
         ++ran_here;
         ++finished;

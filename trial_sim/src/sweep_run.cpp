@@ -21,8 +21,9 @@ void run_variant(const Sweep& sweep, const SweepVariant& v, const SweepOutput& o
     if (opt.stop && opt.stop()) throw Interrupted("interrupted during variant " + v.id);
     if (opt.progress && total > 0) opt.progress(static_cast<double>(done) / static_cast<double>(total));
   };
-  run_scenario(s, ro);
+  const RunSummary r = run_scenario(s, ro);
   out.mark_complete(v);
+  if (opt.finished) opt.finished(v, s, r);
 }
 
 std::size_t run_units(const Sweep& sweep, const std::vector<std::size_t>& units, const SweepOutput& out,
@@ -36,6 +37,7 @@ std::size_t run_units(const Sweep& sweep, const std::vector<std::size_t>& units,
     VariantRunOptions vo;
     vo.threads = opt.threads;
     vo.stop = opt.stop;
+    vo.finished = opt.finished;
     if (opt.progress) vo.progress = [&](double f) { opt.progress(done, todo.size(), f); };
     run_variant(sweep, sweep.variants[u], out, vo);
     ++done;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "twinsim/trial/run.hpp"
 #include "twinsim/trial/sweep.hpp"
 
 namespace twinsim::trial {
@@ -60,6 +61,8 @@ struct VariantRunOptions {
   int threads = 0;
   std::function<bool()> stop;
   std::function<void(double)> progress;  // fraction of this variant done
+  // After the variant's file is complete, e.g. to report failed patients.
+  std::function<void(const SweepVariant&, const Scenario&, const RunSummary&)> finished;
 };
 void run_variant(const Sweep& sweep, const SweepVariant& v, const SweepOutput& out, const VariantRunOptions& opt);
 
@@ -88,6 +91,7 @@ struct SweepRunOptions {
   std::function<bool()> stop;
   // (variants finished, variants to run in this process, fraction of the one running)
   std::function<void(std::size_t, std::size_t, double)> progress;
+  std::function<void(const SweepVariant&, const Scenario&, const RunSummary&)> finished;  // as VariantRunOptions
 };
 
 // Runs the given units that are not complete yet, in order, in this process.
