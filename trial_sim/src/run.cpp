@@ -66,6 +66,7 @@ RunSummary run_scenario(const Scenario& s, const RunOptions& opt) {
       const std::size_t T = model->time_grid().size();
       packer.emplace(model->timecourse_variables().size(), T, ResultWriter::timecourse_chunk_rows(T),
                      s.output.compression, opt.threads);
+      runner.set_gather_timecourses(false);
     }
     output.submit([&writer, &spec, timecourses] { writer.begin_design(spec, timecourses); });
     const double target = spec.design->target();
@@ -81,7 +82,7 @@ RunSummary run_scenario(const Scenario& s, const RunOptions& opt) {
       output.wait(written[cur]);
       ResultBlock& block = blocks[cur];
       runner.run_block(first, count, block);
-      if (packer) packer->pack(block);
+      if (packer) packer->pack(block, runner.trial_timecourses());
       for (const auto& t : block.trials) {
         oc.add(t);
         ds.patients += t.n_patients;

@@ -145,10 +145,11 @@ void DesignRunner::run_block(std::int64_t first, std::int64_t count, ResultBlock
     n_values += block_timecourses_[i].size();
   }
   out.patients.reserve(n_patients);
-  out.timecourses.reserve(n_values);
+  if (gather_timecourses_) out.timecourses.reserve(n_values);
   for (std::size_t i = 0; i < n; ++i) {
     for (auto& p : block_patients_[i]) out.patients.push_back(std::move(p));
-    out.timecourses.insert(out.timecourses.end(), block_timecourses_[i].begin(), block_timecourses_[i].end());
+    if (gather_timecourses_)
+      out.timecourses.insert(out.timecourses.end(), block_timecourses_[i].begin(), block_timecourses_[i].end());
   }
 }
 

@@ -22,16 +22,20 @@ TimecoursePacker::TimecoursePacker(std::size_t n_vars, std::size_t T, std::uint6
       carry_(n_vars),
       scratch_(static_cast<std::size_t>(threads_)) {}
 
-void TimecoursePacker::pack(ResultBlock& block) {
+void TimecoursePacker::pack(ResultBlock& block, const std::vector<std::vector<double>>& per_trial) {
   const std::size_t per_patient = vars_ * T_;
-  const std::uint64_t fresh = per_patient ? block.timecourses.size() / per_patient : 0;
+  patients_.clear();
+  for (std::size_t t = 0; t < block.trials.size() && per_patient > 0; ++t)
+    for (std::size_t k = 0; k + per_patient <= per_trial[t].size(); k += per_patient)
+      patients_.push_back(per_trial[t].data() + k);
+  const std::uint64_t fresh = patients_.size();
   const std::uint64_t total = carry_rows_ + fresh;
   const std::uint64_t n_chunks = total / chunk_rows_;
   block.tc_chunks.assign(vars_, std::vector<core::CompressedChunk>(n_chunks));
   // Row r of the combined sequence: carried rows first, then this block's patients.
   const auto row = [&](std::size_t v, std::uint64_t r) -> const double* {
     if (r < carry_rows_) return carry_[v].data() + r * T_;
-    return block.timecourses.data() + (r - carry_rows_) * per_patient + v * T_;
+    return patients_[static_cast<std::size_t>(r - carry_rows_)] + v * T_;
   };
   const auto jobs = static_cast<std::int64_t>(n_chunks * vars_);
   std::exception_ptr error;
@@ -71,7 +75,6 @@ void TimecoursePacker::pack(ResultBlock& block) {
   }
   carry_rows_ = left;
   rows_done_ += n_chunks * chunk_rows_;
-  block.timecourses.clear();
 }
 
 std::vector<std::vector<double>> TimecoursePacker::finish() {

@@ -29,6 +29,14 @@ class DesignRunner {
   // does not depend on the thread count.
   void run_block(std::int64_t first, std::int64_t count, ResultBlock& out);
 
+  // With false, run_block leaves ResultBlock::timecourses empty and the time
+  // courses stay in per-trial slots (trial_timecourses()) until the next
+  // run_block: a TimecoursePacker compresses them from there, which saves a
+  // copy of the block's largest part and the memory it takes.
+  void set_gather_timecourses(bool gather) { gather_timecourses_ = gather; }
+  // Time courses of the last block's trials, by trial (first `count` slots).
+  const std::vector<std::vector<double>>& trial_timecourses() const { return block_timecourses_; }
+
   // Simulates one trial; exposed for tests. ws must come from model.workspace().
   void run_trial(std::int64_t trial, PatientWorkspace& ws, TrialRow& row, std::vector<PatientRow>& patients,
                  std::vector<double>& timecourses) const;
@@ -40,6 +48,7 @@ class DesignRunner {
   int threads_;
   bool keep_timecourses_;
   bool keep_patients_;
+  bool gather_timecourses_ = true;
   SolveFailurePolicy on_failure_;
   std::string name_;
   std::vector<std::unique_ptr<PatientWorkspace>> workspaces_;  // one per thread

@@ -18,10 +18,12 @@ class TimecoursePacker {
   // chunk; deflate level 1-9; threads as for DesignRunner.
   TimecoursePacker(std::size_t n_vars, std::size_t T, std::uint64_t chunk_rows, int level, int threads);
 
-  // Moves block.timecourses (per patient: variable-major, T values per
-  // variable) into block.tc_chunks: for each variable, the whole chunks that
-  // the rows carried over plus this block's rows fill. The rest is carried.
-  void pack(ResultBlock& block);
+  // Compresses the block's time courses into block.tc_chunks: for each
+  // variable, the whole chunks that the rows carried over plus this block's
+  // rows fill. The rest is carried. per_trial[0 .. block.trials.size()) hold
+  // the block's trials' time courses in trial order (DesignRunner::
+  // trial_timecourses()): per patient, variable-major, T values per variable.
+  void pack(ResultBlock& block, const std::vector<std::vector<double>>& per_trial);
   // The carried rows, per variable [rows, T] row-major; resets the packer.
   std::vector<std::vector<double>> finish();
   std::uint64_t carried_rows() const { return carry_rows_; }
@@ -38,6 +40,7 @@ class TimecoursePacker {
   std::uint64_t carry_rows_ = 0;
   std::vector<std::vector<double>> carry_;  // per variable [carry_rows_, T]
   std::vector<Scratch> scratch_;            // one per thread
+  std::vector<const double*> patients_;     // this block's patients' values
 };
 
 }  // namespace twinsim::trial
