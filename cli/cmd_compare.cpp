@@ -20,12 +20,11 @@ int compare_command(const CompareArgs& a) {
     std::fwrite(text.data(), 1, text.size(), stdout);
     return 0;
   }
-  std::vector<trial::OcReport> reports;
-  reports.reserve(a.files.size());  // compare_reports keeps pointers into it
-  for (const auto& f : a.files) {
-    reports.push_back(trial::read_oc_report(f));  // RuntimeError -> exit 1
-    print_oc_warnings(reports.back());
-  }
+  // All files are read together: paired differences need each design's
+  // trials side by side with the reference's (compare_reports keeps
+  // pointers into the vector).
+  std::vector<trial::OcReport> reports = trial::read_oc_reports(a.files);  // RuntimeError -> exit 1
+  for (const auto& r : reports) print_oc_warnings(r);
   trial::assume_targets(reports, a.target);
   const trial::Comparison c = trial::compare_reports(reports);
   const std::string text = trial::format_comparison(c, format);

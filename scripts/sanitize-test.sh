@@ -27,8 +27,11 @@ start=$(date +%s)
 # minutes each on the 2-core machine, mostly integrating the 3000-patient
 # reference cohorts, so they run in the Release pass only; here the
 # reliability test "every config runs, reports and compares at a small size"
-# drives the same code with 3 replicates and a 100-patient cohort.
-skip='every config validates and runs|report and compare run on every config|bit-identical'
+# drives the same code with 3 replicates and a 100-patient cohort. Likewise
+# the check of streamed report/compare against the in-memory computation on
+# every config (140 s under ASan); the unit test "tables longer than a read
+# block ..." reads several blocks here.
+skip='every config validates and runs|report and compare run on every config|bit-identical|in-memory computation'
 (cd "$build" && ctest --output-on-failure -j "$jobs" -L '^(unit|e2e|reliability)$' -E "$skip" "$@")
 status=$?
 echo "sanitize-test: ctest finished in $(( $(date +%s) - start )) s (exit $status)"

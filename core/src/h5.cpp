@@ -73,6 +73,11 @@ class Handle {
   Handle& operator=(const Handle&) = delete;
   hid_t get() const { return id_; }
   bool ok() const { return id_ >= 0; }
+  hid_t release() {
+    const hid_t id = id_;
+    id_ = -1;
+    return id;
+  }
   // Closes now and reports failure: closing a dataset flushes its chunk
   // cache, the moment a full disk shows. The destructor ignores it.
   bool close_now() {
@@ -400,7 +405,21 @@ H5Reader::H5Reader(const std::string& path) : path_(path) {
   quiet_hdf5_errors();
   if (!file_exists(path)) throw RuntimeError("cannot open '" + path + "': no such file");
   if (H5Fis_hdf5(path.c_str()) <= 0) throw RuntimeError("'" + path + "' is not an HDF5 file");
-  file_ = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  // A small metadata cache. HDF5 sizes it by on-disk bytes and grows it (up
+  // to 32 MiB) while a read walks through new chunk-index nodes, but a node
+  // of a chunk B-tree takes about ten times its disk size in memory: reading
+  // a table of 10^6 trials kept 7 MB of nodes, growing with the file. The
+  // nodes on the path to the chunks being read are all a read needs.
+  Handle access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  H5AC_cache_config_t mdc{};
+  mdc.version = H5AC__CURR_CACHE_CONFIG_VERSION;
+  if (H5Pget_mdc_config(access.get(), &mdc) >= 0) {
+    mdc.set_initial_size = true;
+    mdc.initial_size = mdc.max_size = 128 * 1024;
+    mdc.min_size = std::min<std::size_t>(mdc.min_size, mdc.max_size);
+    H5Pset_mdc_config(access.get(), &mdc);  // best effort: the defaults also work, with more memory
+  }
+  file_ = H5Fopen(path.c_str(), H5F_ACC_RDONLY, access.get());
   if (file_ < 0) throw RuntimeError("cannot open HDF5 file '" + path + "' (truncated or corrupt?)");
 }
 
@@ -444,8 +463,8 @@ struct OpenDataset {
   Handle space;
   std::vector<hsize_t> dims;
   std::size_t count = 1;
-  OpenDataset(hid_t file, const std::string& file_path, const std::string& path)
-      : ds(H5Dopen2(file, path.c_str(), H5P_DEFAULT), H5Dclose), space(-1, H5Sclose) {
+  OpenDataset(hid_t file, const std::string& file_path, const std::string& path, hid_t access = H5P_DEFAULT)
+      : ds(H5Dopen2(file, path.c_str(), access), H5Dclose), space(-1, H5Sclose) {
     if (!ds.ok()) throw RuntimeError("'" + file_path + "': no dataset '" + path + "'");
     Handle sp(H5Dget_space(ds.get()), H5Sclose);
     const int rank = H5Sget_simple_extent_ndims(sp.get());
@@ -533,6 +552,41 @@ std::vector<std::int64_t> H5Reader::read_ints(const std::string& path) const {
   if (d.count && H5Dread(d.ds.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0)
     throw RuntimeError("'" + path_ + "': cannot read '" + path + "' as integers (corrupt file?)");
   return out;
+}
+
+H5IntColumn::H5IntColumn(const H5Reader& file, const std::string& path) : file_path_(file.path_), path_(path) {
+  quiet_hdf5_errors();
+  // No chunk cache: blocks are read once, in order, and a column stays open
+  // for the whole read, so the default 1 MiB per dataset would only add up
+  // (7 columns per design).
+  Handle access(H5Pcreate(H5P_DATASET_ACCESS), H5Pclose);
+  H5Pset_chunk_cache(access.get(), H5D_CHUNK_CACHE_NSLOTS_DEFAULT, 0, H5D_CHUNK_CACHE_W0_DEFAULT);
+  OpenDataset d(file.file_, file_path_, path, access.get());
+  if (d.dims.size() != 1) throw RuntimeError("'" + file_path_ + "': '" + path + "' is not a 1-D dataset");
+  check_chunks(d.ds.get(), file_path_, path);
+  rows_ = d.dims[0];
+  dataset_ = d.ds.release();
+}
+
+H5IntColumn::~H5IntColumn() {
+  quiet_hdf5_errors();
+  if (dataset_ >= 0) H5Dclose(dataset_);
+}
+
+void H5IntColumn::read(std::uint64_t first, std::uint64_t n, std::vector<std::int64_t>& out) const {
+  quiet_hdf5_errors();
+  const std::string rows = "rows " + std::to_string(first) + ".." + std::to_string(first + n) + " of '" + path_ + "'";
+  if (first > rows_ || n > rows_ - first)
+    throw RuntimeError("'" + file_path_ + "': " + rows + " are past its end (" + std::to_string(rows_) + " rows)");
+  out.resize(n);
+  if (n == 0) return;
+  const hsize_t start = first, count = n;
+  Handle file_space(H5Dget_space(dataset_), H5Sclose);
+  Handle mem_space(H5Screate_simple(1, &count, nullptr), H5Sclose);
+  if (!file_space.ok() || !mem_space.ok() ||
+      H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr) < 0 ||
+      H5Dread(dataset_, H5T_NATIVE_INT64, mem_space.get(), file_space.get(), H5P_DEFAULT, out.data()) < 0)
+    throw RuntimeError("'" + file_path_ + "': cannot read " + rows + " as integers (corrupt file?)");
 }
 
 std::vector<std::string> H5Reader::read_strings(const std::string& path) const {

@@ -163,4 +163,29 @@ TEST_CASE("append_chunks stores whole chunks that read back as the values, then 
     else
       CHECK(back[i] == data[i]);
   }
+TEST_CASE("H5IntColumn reads row blocks of a 1-D dataset and refuses ranges past its end", "[unit]") {
+  test::TempDir dir("h5");
+  const std::string path = dir.file("cols.h5");
+  {
+    core::H5Writer w(path, false);
+    w.create_table("/t", core::H5Writer::Type::kInt64, 0, 4);  // chunks of 4 rows; blocks cross them
+    std::vector<std::int64_t> rows(10);
+    for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = static_cast<std::int64_t>(10 * i);
+    w.append("/t", rows.data(), rows.size());
+    w.write("/m", std::vector<std::int64_t>{1, 2, 3, 4}, {2, 2});
+    w.commit();
+  }
+  const core::H5Reader r(path);
+  const core::H5IntColumn col(r, "/t");
+  CHECK(col.rows() == 10);
+  std::vector<std::int64_t> out;
+  col.read(3, 4, out);
+  CHECK(out == std::vector<std::int64_t>{30, 40, 50, 60});
+  col.read(9, 1, out);
+  CHECK(out == std::vector<std::int64_t>{90});
+  col.read(10, 0, out);
+  CHECK(out.empty());
+  CHECK_THROWS_WITH(col.read(8, 3, out), Catch::Contains("rows 8..11 of '/t' are past its end (10 rows)"));
+  CHECK_THROWS_WITH(core::H5IntColumn(r, "/m"), Catch::Contains("'/m' is not a 1-D dataset"));
+  CHECK_THROWS_WITH(core::H5IntColumn(r, "/missing"), Catch::Contains("no dataset '/missing'"));
 }

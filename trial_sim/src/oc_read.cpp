@@ -1,15 +1,19 @@
-// Reading a result file into operating characteristics (oc_report.hpp):
-// checks the schema version, reads trials/ and patients/, recomputes the OCs
-// and cross-checks them against the stored oc/ summaries.
+// Reading result files into operating characteristics (oc_report.hpp):
+// checks the schema version, streams trials/ and patients/ of every design
+// (oc_stream.hpp), recomputes the OCs from the sums and cross-checks them
+// against the stored oc/ summaries.
 #include "twinsim/trial/oc_report.hpp"  // implemented here and in oc_report.cpp
 
 #include <algorithm>
 #include <cstdlib>
+#include <memory>
 
 #include "twinsim/core/config.hpp"
 #include "twinsim/core/error.hpp"
 #include "twinsim/core/h5.hpp"
 #include "twinsim/core/version.hpp"
+#include "twinsim/trial/scenario.hpp"
+#include "oc_stream.hpp"
 
 namespace twinsim::trial {
 
@@ -97,21 +101,28 @@ void order_like_scenario(std::vector<std::string>& names, const std::vector<std:
                    [&](const std::string& a, const std::string& b) { return rank(a) < rank(b); });
 }
 
+// A stored oc/ summary: one value per dose at most. The size is checked
+// before reading: only the per-trial tables may be long, and those are
+// streamed.
+std::vector<double> read_optional(const core::H5Reader& h5, const std::string& path) {
+  if (!h5.exists(path)) return {};
+  double n = 1;  // no overflow on a corrupt shape
+  for (auto d : h5.dims(path)) n *= static_cast<double>(d);
+  if (n > ScenarioLimits::kMaxDoseLevels)
+    throw core::RuntimeError("'" + h5.path() + "': " + path + " has " + core::format_number(n) +
+                             " values, not one per dose level");
+  return h5.read_doubles(path);
+}
+
 std::optional<double> read_scalar(const core::H5Reader& h5, const std::string& path) {
-  if (!h5.exists(path)) return std::nullopt;
-  const auto v = h5.read_doubles(path);
+  const auto v = read_optional(h5, path);
   if (v.size() != 1) return std::nullopt;
   return v[0];
 }
 
-std::vector<double> read_optional(const core::H5Reader& h5, const std::string& path) {
-  return h5.exists(path) ? h5.read_doubles(path) : std::vector<double>{};
-}
-
-}  // namespace
-
-OcReport read_oc_report(const std::string& path) {
-  const core::H5Reader h5(path);  // missing, not HDF5, unopenable: RuntimeError
+// Everything but the designs' tables: attributes, dose levels, truth, and
+// the design names in scenario order.
+OcReport read_header(const core::H5Reader& h5, const std::string& path, std::vector<std::string>& names) {
   const std::string file = "'" + path + "': ";
   if (!h5.has_attribute("/", "schema_version"))
     throw core::RuntimeError(file + "no schema_version attribute (not a twinsim result file, or corrupt)");
@@ -127,62 +138,134 @@ OcReport read_oc_report(const std::string& path) {
   rep.replicates = h5.attribute_int("/", "replicates");
   const ScenarioText text = parse_scenario_text(h5.attribute_string("/", "scenario_yaml"));
   rep.population_key = text.population_key;
+  // Sized before reading: the sums hold doses² values per design.
+  const auto dims = h5.dims("/dose_levels");
+  if (dims.size() != 1 || dims[0] > static_cast<std::uint64_t>(ScenarioLimits::kMaxDoseLevels))
+    throw core::RuntimeError(file + "/dose_levels is not a list of at most " +
+                             std::to_string(ScenarioLimits::kMaxDoseLevels) + " dose levels");
   rep.dose_levels = h5.read_doubles("/dose_levels");
   if (rep.dose_levels.empty()) throw core::RuntimeError(file + "/dose_levels is empty");
   if (h5.exists("/truth/dlt_probability")) {
+    const auto n = h5.dims("/truth/dlt_probability");
+    if (n.size() != 1 || n[0] != rep.dose_levels.size())
+      throw core::RuntimeError(file + "/truth/dlt_probability does not have one value per dose level (" +
+                               std::to_string(rep.dose_levels.size()) + ")");
     rep.truth = h5.read_doubles("/truth/dlt_probability");
-    if (rep.truth->size() != rep.dose_levels.size())
-      throw core::RuntimeError(file + "/truth/dlt_probability has " + std::to_string(rep.truth->size()) +
-                               " values for " + std::to_string(rep.dose_levels.size()) + " dose levels");
-    if (h5.exists("/truth/dlt_probability_se")) rep.truth_se = h5.read_doubles("/truth/dlt_probability_se");
+    if (h5.exists("/truth/dlt_probability_se") && h5.dims("/truth/dlt_probability_se") == n)
+      rep.truth_se = h5.read_doubles("/truth/dlt_probability_se");
   }
   if (!h5.exists("/designs")) throw core::RuntimeError(file + "no /designs group");
-  auto names = h5.children("/designs");
+  names = h5.children("/designs");
   if (names.empty()) throw core::RuntimeError(file + "no designs under /designs");
   order_like_scenario(names, text.designs);
+  return rep;
+}
 
-  for (const auto& name : names) {
-    const std::string g = "/designs/" + name;
-    DesignTables t;
-    t.name = name;
-    t.type = h5.has_attribute(g, "type") ? h5.attribute_string(g, "type") : std::string("?");
-    if (h5.has_attribute(g, "target")) t.target = h5.attribute_double(g, "target");
-    t.trial = h5.read_ints(g + "/trials/trial");
-    t.selected_dose = h5.read_ints(g + "/trials/selected_dose");
-    t.n_patients = h5.read_ints(g + "/trials/n_patients");
-    t.n_dlts = h5.read_ints(g + "/trials/n_dlts");
-    t.patient_trial = h5.read_ints(g + "/patients/trial");
-    t.patient_dose_index = h5.read_ints(g + "/patients/dose_index");
-    t.patient_dlt = h5.read_ints(g + "/patients/dlt");
-    DesignOc oc;
-    try {
-      oc = compute_design_oc(t, rep.dose_levels, rep.truth, rep.truth_se);
-    } catch (const core::RuntimeError& e) {
-      throw core::RuntimeError(file + e.what());
+// The stored oc/ summaries of a design, for cross_check_oc.
+StoredOc read_stored_oc(const core::H5Reader& h5, const std::string& group) {
+  StoredOc s;
+  const std::string o = group + "/oc/";
+  s.p_select = read_optional(h5, o + "p_select");
+  s.p_select_se = read_optional(h5, o + "p_select_se");
+  s.mean_patients = read_optional(h5, o + "mean_patients");
+  s.mean_patients_se = read_optional(h5, o + "mean_patients_se");
+  s.mean_dlts = read_optional(h5, o + "mean_dlts");
+  s.mean_dlts_se = read_optional(h5, o + "mean_dlts_se");
+  s.p_no_selection = read_scalar(h5, o + "p_no_selection");
+  s.p_no_selection_se = read_scalar(h5, o + "p_no_selection_se");
+  s.mean_total_patients = read_scalar(h5, o + "mean_total_patients");
+  s.mean_total_patients_se = read_scalar(h5, o + "mean_total_patients_se");
+  s.mean_total_dlts = read_scalar(h5, o + "mean_total_dlts");
+  s.mean_total_dlts_se = read_scalar(h5, o + "mean_total_dlts_se");
+  s.trials = read_scalar(h5, o + "trials");
+  return s;
+}
+
+// One design being read: where it is, its stream and its sums so far.
+struct Source {
+  std::size_t file = 0;
+  std::string name, type;
+  std::optional<double> target;
+  std::unique_ptr<DesignStream> stream;
+  TrialSums sums;
+  std::optional<PairSums> pair;  // with sources[0], the reference
+};
+
+// Trial r of every design is added before trial r + 1 of any, so that each
+// design pairs with the reference trial by trial; designs with fewer trials
+// than others simply stop early.
+void stream_all(std::vector<Source>& sources) {
+  std::int64_t most = 0;
+  for (const auto& s : sources) most = std::max(most, s.stream->trials());
+  for (std::int64_t first = 0; first < most; first += kStreamBlockRows) {
+    const std::int64_t n = std::min(kStreamBlockRows, most - first);
+    for (auto& s : sources)
+      if (first < s.stream->trials()) s.stream->load(first, std::min(n, s.stream->trials() - first));
+    for (std::int64_t r = first; r < first + n; ++r) {
+      const TrialValues* ref = nullptr;
+      for (auto& s : sources) {
+        if (r >= s.stream->trials()) continue;
+        const TrialValues& v = s.stream->next();
+        add_trial(s.sums, v);
+        if (!ref) {
+          ref = &v;  // sources[0]: it has trial r whenever a paired design has
+        } else if (s.pair) {
+          add_pair(*s.pair, v, *ref);
+        }
+      }
     }
+  }
+  for (auto& s : sources) s.stream->finish();
+}
+
+}  // namespace
+
+std::vector<OcReport> read_oc_reports(const std::vector<std::string>& paths) {
+  std::vector<std::unique_ptr<core::H5Reader>> files;
+  std::vector<OcReport> reports;
+  std::vector<Source> sources;
+  for (const auto& path : paths) {
+    files.push_back(std::make_unique<core::H5Reader>(path));  // missing, not HDF5, unopenable: RuntimeError
+    const core::H5Reader& h5 = *files.back();
+    std::vector<std::string> names;
+    reports.push_back(read_header(h5, path, names));
+    const std::size_t D = reports.back().dose_levels.size();
+    for (const auto& name : names) {
+      const std::string g = "/designs/" + name;
+      Source s;
+      s.file = files.size() - 1;
+      s.name = name;
+      s.type = h5.has_attribute(g, "type") ? h5.attribute_string(g, "type") : std::string("?");
+      if (h5.has_attribute(g, "target")) s.target = h5.attribute_double(g, "target");
+      s.stream = std::make_unique<DesignStream>(h5, g, D, "'" + path + "': design '" + name + "': ");
+      s.sums = TrialSums(D);
+      sources.push_back(std::move(s));
+    }
+  }
+  if (sources.empty()) return reports;
+  const std::string ref_key = pair_key(paths[0], sources[0].name);
+  for (std::size_t k = 1; k < sources.size(); ++k)
+    if (sources[k].stream->trials() == sources[0].stream->trials())
+      sources[k].pair.emplace(ref_key, sources[k].sums.patients.size(), sources[0].sums.patients.size());
+  stream_all(sources);
+
+  for (auto& s : sources) {
+    OcReport& rep = reports[s.file];
+    const std::string file = "'" + rep.path + "': ";
+    DesignOc oc = design_oc_from_sums(s.name, s.type, s.target, std::move(s.sums), rep.dose_levels, rep.truth,
+                                      rep.truth_se);
+    oc.with_reference = std::move(s.pair);
+    if (!s.stream->warning.empty()) oc.warnings.push_back("design '" + s.name + "': " + s.stream->warning);
     if (oc.trials != rep.replicates)
-      oc.warnings.push_back("design '" + name + "': " + std::to_string(oc.trials) + " trials but the file says " +
+      oc.warnings.push_back("design '" + s.name + "': " + std::to_string(oc.trials) + " trials but the file says " +
                             std::to_string(rep.replicates) + " replicates");
-    StoredOc s;
-    const std::string o = g + "/oc/";
-    s.p_select = read_optional(h5, o + "p_select");
-    s.p_select_se = read_optional(h5, o + "p_select_se");
-    s.mean_patients = read_optional(h5, o + "mean_patients");
-    s.mean_patients_se = read_optional(h5, o + "mean_patients_se");
-    s.mean_dlts = read_optional(h5, o + "mean_dlts");
-    s.mean_dlts_se = read_optional(h5, o + "mean_dlts_se");
-    s.p_no_selection = read_scalar(h5, o + "p_no_selection");
-    s.p_no_selection_se = read_scalar(h5, o + "p_no_selection_se");
-    s.mean_total_patients = read_scalar(h5, o + "mean_total_patients");
-    s.mean_total_patients_se = read_scalar(h5, o + "mean_total_patients_se");
-    s.mean_total_dlts = read_scalar(h5, o + "mean_total_dlts");
-    s.mean_total_dlts_se = read_scalar(h5, o + "mean_total_dlts_se");
-    s.trials = read_scalar(h5, o + "trials");
-    cross_check_oc(oc, s);
+    cross_check_oc(oc, read_stored_oc(*files[s.file], "/designs/" + s.name));
     for (auto& w : oc.warnings) w = file + w;
     rep.designs.push_back(std::move(oc));
   }
-  return rep;
+  return reports;
 }
+
+OcReport read_oc_report(const std::string& path) { return std::move(read_oc_reports({path}).front()); }
 
 }  // namespace twinsim::trial

@@ -1,10 +1,10 @@
-// Operating characteristics from per-trial values: estimates with MC SEs,
+// Operating characteristics from sums over trials: estimates with MC SEs,
 // scoring against the true target dose, cross-check with oc/, paired
-// comparison of designs. The file reading lives in oc_read.cpp.
+// comparison of designs. The file reading lives in oc_read.cpp and
+// oc_stream.cpp.
 #include "twinsim/trial/oc_report.hpp"
 
 #include <algorithm>
-#include <numeric>
 
 #include "twinsim/core/config.hpp"
 #include "twinsim/core/error.hpp"
@@ -14,37 +14,99 @@ namespace twinsim::trial {
 namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-double mean_of(const std::vector<double>& x) {
-  return x.empty() ? kNaN : std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size());
+// R·Σ(x − x̄)(y − ȳ) = R·Σxy − Σx·Σy, exact in integers (see kMaxCount).
+Int128 comoment(std::int64_t trials, Int128 sum_xy, Int128 sum_x, Int128 sum_y) {
+  return Int128{trials} * sum_xy - sum_x * sum_y;
 }
-}  // namespace
 
-Estimate mean_estimate(const std::vector<double>& x) {
+// The mean Σx/R and its SE sd/sqrt(R), given r_ss = R·Σ(x − x̄)², exact
+// and rounded once here. (Σx/R is also what a running double sum of the
+// integer values gives: such a sum is exact below 2^53.)
+Estimate from_moments(std::int64_t trials, double sum, long double r_ss) {
   Estimate e;
-  if (x.empty()) return e;
-  const double n = static_cast<double>(x.size());
-  e.value = mean_of(x);
-  if (x.size() < 2) return e;
-  double ss = 0.0;  // two-pass: no cancellation for large R
-  for (double v : x) ss += (v - e.value) * (v - e.value);
+  if (trials <= 0) return e;
+  const double n = static_cast<double>(trials);
+  e.value = sum / n;
+  if (trials < 2) return e;
+  const double ss = static_cast<double>(std::max(r_ss, 0.0L) / static_cast<long double>(trials));
   e.se = std::sqrt(ss / (n - 1.0) / n);
   return e;
 }
 
-Estimate proportion_estimate(const std::vector<double>& x) {
+Sums indicator(std::int64_t ones) { return {ones, ones}; }  // of 0/1 values: Σx² = Σx
+
+// "Treated above target" as a mean of per-trial values: with a_r patients
+// above the target dose, t_r patients in all, n̄ = mean(t) and q = ā/n̄, the
+// linearised value is z_r = q + (a_r − q t_r)/n̄ = q + Σ_d w_d n_rd, with
+// w_d = ([d > target dose] − q)/n̄. Their mean is q; sd(z)/sqrt(R) is the
+// delta-method SE.
+struct AboveTarget {
+  double q = kNaN;
+  std::vector<long double> w;
+};
+
+std::optional<AboveTarget> above_target_weights(const DesignOc& oc) {
+  if (oc.target_dose < 0) return std::nullopt;
+  const TrialSums& s = oc.sums;
+  const std::size_t D = s.patients.size();
+  Int128 above = 0, treated = 0;
+  for (std::size_t d = 0; d < D; ++d) {
+    treated += s.patients[d];
+    if (d > static_cast<std::size_t>(oc.target_dose)) above += s.patients[d];
+  }
+  const double R = static_cast<double>(s.trials);
+  const double n_bar = static_cast<double>(treated) / R;
+  if (!(n_bar > 0)) return std::nullopt;
+  AboveTarget a;
+  a.q = (static_cast<double>(above) / R) / n_bar;
+  for (std::size_t d = 0; d < D; ++d)
+    a.w.push_back(((d > static_cast<std::size_t>(oc.target_dose) ? 1.0L : 0.0L) - a.q) / n_bar);
+  return a;
+}
+
+// Σ_de wa_d wb_e (R·X_de − Sa_d Sb_e) = R·Σ_r (za_r − z̄a)(zb_r − z̄b) for
+// z = Σ_d w_d n_rd, where X_de = Σ_r na_rd nb_re and S = Σ_r n_rd.
+long double weighted_comoment(std::int64_t trials, const std::vector<Int128>& X, const std::vector<Int128>& Sa,
+                              const std::vector<Int128>& Sb, const std::vector<long double>& wa,
+                              const std::vector<long double>& wb) {
+  long double total = 0.0L;
+  for (std::size_t d = 0; d < Sa.size(); ++d)
+    for (std::size_t e = 0; e < Sb.size(); ++e)
+      total += wa[d] * wb[e] * static_cast<long double>(comoment(trials, X[d * Sb.size() + e], Sa[d], Sb[e]));
+  return total;
+}
+
+}  // namespace
+
+TrialSums::TrialSums(std::size_t doses)
+    : selected(doses + 1, 0), patients(doses, 0), patient_products(doses * doses, 0), dlts(doses) {}
+
+PairSums::PairSums(std::string reference_key, std::size_t doses_a, std::size_t doses_b)
+    : reference(std::move(reference_key)),
+      selected((doses_a + 1) * (doses_b + 1), 0),
+      patient_products(doses_a * doses_b, 0) {}
+
+std::string pair_key(const std::string& file, const std::string& design) { return file + '\n' + design; }
+
+Estimate mean_estimate(std::int64_t trials, const Sums& x) {
+  return from_moments(trials, static_cast<double>(x.sum),
+                      static_cast<long double>(comoment(trials, x.sum_sq, x.sum, x.sum)));
+}
+
+Estimate proportion_estimate(std::int64_t trials, std::int64_t ones) {
   Estimate e;
-  if (x.empty()) return e;
-  const double n = static_cast<double>(x.size());
-  e.value = mean_of(x);
+  if (trials <= 0) return e;
+  const double n = static_cast<double>(trials);
+  e.value = static_cast<double>(ones) / n;
   e.se = std::sqrt(std::max(0.0, e.value * (1.0 - e.value)) / n);
   return e;
 }
 
-Estimate paired_difference(const std::vector<double>& a, const std::vector<double>& b) {
-  if (a.size() != b.size() || a.empty()) return {};
-  std::vector<double> d(a.size());
-  for (std::size_t i = 0; i < a.size(); ++i) d[i] = a[i] - b[i];
-  return mean_estimate(d);
+Estimate paired_difference(std::int64_t trials, const Sums& a, const Sums& b, Int128 sum_ab) {
+  // R·Σ(d − d̄)² for d = a − b: the comoments of a with a, b with b, a with b.
+  const Int128 r_ss = comoment(trials, a.sum_sq, a.sum, a.sum) + comoment(trials, b.sum_sq, b.sum, b.sum) -
+                      2 * comoment(trials, sum_ab, a.sum, b.sum);
+  return from_moments(trials, static_cast<double>(a.sum - b.sum), static_cast<long double>(r_ss));
 }
 
 Estimate unpaired_difference(const Estimate& a, const Estimate& b) {
@@ -65,94 +127,33 @@ int true_target_dose(const std::vector<double>& truth, double target) {
   return best;
 }
 
-DesignOc compute_design_oc(const DesignTables& t, const std::vector<double>& dose_levels,
-                           const std::optional<std::vector<double>>& truth,
-                           const std::optional<std::vector<double>>& truth_se) {
-  const std::string where = "design '" + t.name + "': ";
-  auto fail = [&](const std::string& msg) { throw core::RuntimeError(where + msg); };
-  const std::size_t R = t.trial.size();
+DesignOc design_oc_from_sums(const std::string& name, const std::string& type, std::optional<double> target,
+                             TrialSums sums, const std::vector<double>& dose_levels,
+                             const std::optional<std::vector<double>>& truth,
+                             const std::optional<std::vector<double>>& truth_se) {
   const std::size_t D = dose_levels.size();
-  if (R == 0) fail("no trials (trials/trial is empty)");
-  if (t.selected_dose.size() != R || t.n_patients.size() != R || t.n_dlts.size() != R)
-    fail("trials/ columns have different lengths");
-  const std::size_t P = t.patient_trial.size();
-  if (t.patient_dose_index.size() != P || t.patient_dlt.size() != P) fail("patients/ columns have different lengths");
-  if (truth && truth->size() != D) fail("/truth/dlt_probability does not have one value per dose level");
-
-  // Row of each trial number; trial numbers must be 0..R-1, each once.
-  std::vector<std::size_t> row(R, R);
-  for (std::size_t i = 0; i < R; ++i) {
-    const std::int64_t r = t.trial[i];
-    if (r < 0 || static_cast<std::size_t>(r) >= R || row[static_cast<std::size_t>(r)] != R)
-      fail("trials/trial is not a permutation of 0.." + std::to_string(R - 1) + " (bad or repeated " +
-           std::to_string(r) + ")");
-    row[static_cast<std::size_t>(r)] = i;
-    const std::int64_t s = t.selected_dose[i];
-    if (s < -1 || s >= static_cast<std::int64_t>(D))
-      fail("trials/selected_dose " + std::to_string(s) + " is not a dose index (or -1)");
-  }
-  // Per-trial, per-dose patient and DLT counts from patients/.
-  std::vector<std::uint32_t> npd(R * D, 0), dpd(R * D, 0);
-  for (std::size_t k = 0; k < P; ++k) {
-    const std::int64_t r = t.patient_trial[k], d = t.patient_dose_index[k], y = t.patient_dlt[k];
-    if (r < 0 || static_cast<std::size_t>(r) >= R) fail("patients/trial " + std::to_string(r) + " is not a trial");
-    if (d < 0 || static_cast<std::size_t>(d) >= D)
-      fail("patients/dose_index " + std::to_string(d) + " is not a dose index");
-    if (y != 0 && y != 1) fail("patients/dlt " + std::to_string(y) + " is not 0 or 1");
-    const std::size_t c = static_cast<std::size_t>(r) * D + static_cast<std::size_t>(d);
-    ++npd[c];
-    dpd[c] += static_cast<std::uint32_t>(y);
-  }
-
+  if (sums.patients.size() != D) throw core::RuntimeError("design '" + name + "': sums for another number of doses");
   DesignOc oc;
-  oc.name = t.name;
-  oc.type = t.type;
-  oc.target = t.target;
-  oc.trials = static_cast<std::int64_t>(R);
-
-  std::vector<double> x(R);
+  oc.name = name;
+  oc.type = type;
+  oc.target = target;
+  oc.trials = sums.trials;
+  const std::int64_t R = sums.trials;
   oc.doses.resize(D);
   for (std::size_t d = 0; d < D; ++d) {
     DoseOc& o = oc.doses[d];
     o.dose = dose_levels[d];
-    if (truth) o.true_dlt_probability = (*truth)[d];
+    if (truth && truth->size() == D) o.true_dlt_probability = (*truth)[d];
     if (truth_se && truth_se->size() == D) o.true_dlt_probability_se = (*truth_se)[d];
-    for (std::size_t r = 0; r < R; ++r) x[r] = t.selected_dose[row[r]] == static_cast<std::int64_t>(d) ? 1.0 : 0.0;
-    o.p_select = proportion_estimate(x);
-    for (std::size_t r = 0; r < R; ++r) x[r] = npd[r * D + d];
-    o.mean_patients = mean_estimate(x);
-    for (std::size_t r = 0; r < R; ++r) x[r] = dpd[r * D + d];
-    o.mean_dlts = mean_estimate(x);
+    o.p_select = proportion_estimate(R, sums.selected[d + 1]);
+    o.mean_patients = mean_estimate(R, {sums.patients[d], sums.patient_products[d * D + d]});
+    o.mean_dlts = mean_estimate(R, sums.dlts[d]);
   }
-
-  PerTrialValues& v = oc.per_trial;
-  v.selected.resize(R);
-  v.no_selection.resize(R);
-  v.n_patients.resize(R);
-  v.n_dlts.resize(R);
-  v.patients_per_dose = std::move(npd);
-  for (std::size_t r = 0; r < R; ++r) {
-    const std::size_t i = row[r];
-    v.selected[r] = t.selected_dose[i];
-    v.no_selection[r] = t.selected_dose[i] < 0 ? 1.0 : 0.0;
-    v.n_patients[r] = static_cast<double>(t.n_patients[i]);
-    v.n_dlts[r] = static_cast<double>(t.n_dlts[i]);
-    std::int64_t n = 0, y = 0;
-    for (std::size_t d = 0; d < D; ++d) {
-      n += v.patients_per_dose[r * D + d];
-      y += dpd[r * D + d];
-    }
-    if (n != t.n_patients[i] || y != t.n_dlts[i]) {
-      oc.warnings.push_back(where + "trial " + std::to_string(r) + ": trials/ says " + std::to_string(t.n_patients[i]) +
-                            " patients and " + std::to_string(t.n_dlts[i]) + " DLTs, patients/ has " +
-                            std::to_string(n) + " and " + std::to_string(y));
-      break;  // one line is enough to flag a broken file
-    }
-  }
-  oc.p_no_selection = proportion_estimate(v.no_selection);
-  oc.mean_total_patients = mean_estimate(v.n_patients);
-  oc.mean_total_dlts = mean_estimate(v.n_dlts);
-  if (t.target) score_against_target(oc, *t.target, false);
+  oc.p_no_selection = proportion_estimate(R, sums.selected[0]);
+  oc.mean_total_patients = mean_estimate(R, sums.n_patients);
+  oc.mean_total_dlts = mean_estimate(R, sums.n_dlts);
+  oc.sums = std::move(sums);
+  if (target) score_against_target(oc, *target, false);
   return oc;
 }
 
@@ -164,28 +165,12 @@ void score_against_target(DesignOc& oc, double target, bool assumed) {
     if (d.true_dlt_probability) truth.push_back(*d.true_dlt_probability);
   if (truth.empty() || truth.size() != oc.doses.size()) return;  // no truth: PCS stays n/a
   oc.target_dose = true_target_dose(truth, target);
-  const std::size_t R = static_cast<std::size_t>(oc.trials), D = oc.doses.size();
-  const auto td = static_cast<std::size_t>(oc.target_dose);
-  PerTrialValues& v = oc.per_trial;
-  v.correct.assign(R, 0.0);
-  for (std::size_t r = 0; r < R; ++r) v.correct[r] = v.selected[r] == oc.target_dose ? 1.0 : 0.0;
-  oc.pcs = proportion_estimate(v.correct);
-
-  std::vector<double> above(R), treated(R);
-  for (std::size_t r = 0; r < R; ++r) {
-    for (std::size_t d = 0; d < D; ++d) {
-      treated[r] += v.patients_per_dose[r * D + d];
-      if (d > td) above[r] += v.patients_per_dose[r * D + d];
-    }
-  }
-  const double n_bar = mean_of(treated);
-  v.above_target.clear();
+  const TrialSums& s = oc.sums;
+  oc.pcs = proportion_estimate(s.trials, s.selected[static_cast<std::size_t>(oc.target_dose) + 1]);
   oc.above_target = {};
-  if (n_bar > 0) {
-    const double q = mean_of(above) / n_bar;
-    v.above_target.resize(R);
-    for (std::size_t r = 0; r < R; ++r) v.above_target[r] = q + (above[r] - q * treated[r]) / n_bar;
-    oc.above_target = {q, mean_estimate(v.above_target).se};
+  if (const auto a = above_target_weights(oc)) {
+    const long double r_ss = weighted_comoment(s.trials, s.patient_products, s.patients, s.patients, a->w, a->w);
+    oc.above_target = {a->q, from_moments(s.trials, 0.0, r_ss).se};
   }
 }
 
@@ -261,6 +246,23 @@ std::optional<std::string> unpaired_reason(const OcReport& a, const OcReport& b)
   return std::nullopt;
 }
 
+namespace {
+
+// The paired difference of "treated above target": mean(za − zb) = qa − qb,
+// SE from R·Σ(za − zb − (qa − qb))² = Caa + Cbb − 2 Cab (weighted comoments).
+Estimate above_target_difference(const DesignOc& a, const DesignOc& b, const PairSums& pair) {
+  const auto wa = above_target_weights(a), wb = above_target_weights(b);
+  if (!wa || !wb) return {};
+  const TrialSums &sa = a.sums, &sb = b.sums;
+  const std::int64_t R = sa.trials;
+  const long double r_ss = weighted_comoment(R, sa.patient_products, sa.patients, sa.patients, wa->w, wa->w) +
+                           weighted_comoment(R, sb.patient_products, sb.patients, sb.patients, wb->w, wb->w) -
+                           2 * weighted_comoment(R, pair.patient_products, sa.patients, sb.patients, wa->w, wb->w);
+  return {wa->q - wb->q, from_moments(R, 0.0, r_ss).se};
+}
+
+}  // namespace
+
 Comparison compare_reports(const std::vector<OcReport>& reports) {
   Comparison c;
   for (const auto& rep : reports) {
@@ -272,26 +274,43 @@ Comparison compare_reports(const std::vector<OcReport>& reports) {
   }
   if (c.designs.empty()) return c;
   const DesignOc& ref = *c.designs[0];
+  const std::string ref_key = pair_key(c.files[0]->path, ref.name);
   for (std::size_t i = 1; i < c.designs.size(); ++i) {
     const DesignOc& d = *c.designs[i];
     DesignDifference diff;
     diff.label = c.labels[i];
     diff.reference = c.labels[0];
     const auto reason = unpaired_reason(*c.files[0], *c.files[i]);
-    diff.paired = !reason && d.trials == ref.trials;
-    if (!diff.paired) diff.unpaired_reason = reason ? *reason : "different numbers of trials";
-    auto one = [&](const Estimate& ea, const Estimate& eb, const std::vector<double>& va,
-                   const std::vector<double>& vb) {
+    const PairSums* pair = d.with_reference && d.with_reference->reference == ref_key ? &*d.with_reference : nullptr;
+    diff.paired = !reason && d.trials == ref.trials && pair;
+    if (!diff.paired)
+      diff.unpaired_reason = reason                   ? *reason
+                             : d.trials != ref.trials ? "different numbers of trials"
+                                                      : "not read together with the reference design";
+    auto one = [&](const Estimate& ea, const Estimate& eb, auto paired) {
       if (!ea.available() || !eb.available()) return Estimate{};
-      return diff.paired ? paired_difference(va, vb) : unpaired_difference(ea, eb);
+      return diff.paired ? paired() : unpaired_difference(ea, eb);
     };
-    const PerTrialValues& a = d.per_trial;
-    const PerTrialValues& b = ref.per_trial;
-    diff.pcs = one(d.pcs, ref.pcs, a.correct, b.correct);
-    diff.p_no_selection = one(d.p_no_selection, ref.p_no_selection, a.no_selection, b.no_selection);
-    diff.mean_total_patients = one(d.mean_total_patients, ref.mean_total_patients, a.n_patients, b.n_patients);
-    diff.mean_total_dlts = one(d.mean_total_dlts, ref.mean_total_dlts, a.n_dlts, b.n_dlts);
-    diff.above_target = one(d.above_target, ref.above_target, a.above_target, b.above_target);
+    const TrialSums& a = d.sums;
+    const TrialSums& b = ref.sums;
+    const std::int64_t R = ref.trials;
+    // Joint selection counts: a selected dose i - 1 and the reference j - 1.
+    auto joint = [&](int in_a, int in_b) {
+      return pair->selected[static_cast<std::size_t>(in_a) * b.selected.size() + static_cast<std::size_t>(in_b)];
+    };
+    const int ta = d.target_dose + 1, tb = ref.target_dose + 1;
+    diff.pcs = one(d.pcs, ref.pcs, [&] {
+      return paired_difference(R, indicator(a.selected[static_cast<std::size_t>(ta)]),
+                               indicator(b.selected[static_cast<std::size_t>(tb)]), joint(ta, tb));
+    });
+    diff.p_no_selection = one(d.p_no_selection, ref.p_no_selection, [&] {
+      return paired_difference(R, indicator(a.selected[0]), indicator(b.selected[0]), joint(0, 0));
+    });
+    diff.mean_total_patients = one(d.mean_total_patients, ref.mean_total_patients,
+                                   [&] { return paired_difference(R, a.n_patients, b.n_patients, pair->n_patients); });
+    diff.mean_total_dlts = one(d.mean_total_dlts, ref.mean_total_dlts,
+                               [&] { return paired_difference(R, a.n_dlts, b.n_dlts, pair->n_dlts); });
+    diff.above_target = one(d.above_target, ref.above_target, [&] { return above_target_difference(d, ref, *pair); });
     c.differences.push_back(std::move(diff));
   }
   return c;

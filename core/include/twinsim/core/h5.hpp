@@ -72,6 +72,8 @@ class H5Writer {
   int compression_ = 1;
 };
 
+class H5IntColumn;
+
 // Read access for report/compare and for tests.
 class H5Reader {
  public:
@@ -95,9 +97,35 @@ class H5Reader {
   // The stored (filtered) bytes of the chunk that starts at row `first_row`
   // of a chunked table, as in the file; for tests of H5Writer::append_chunks.
   std::vector<unsigned char> raw_chunk(const std::string& path, std::uint64_t first_row) const;
+  const std::string& path() const { return path_; }
 
  private:
+  friend class H5IntColumn;
   std::int64_t file_ = -1;
+  std::string path_;
+};
+
+// One 1-D dataset of an open file read as int64 in blocks of rows, so that
+// report/compare can summarise tables of any length in bounded memory. The
+// dataset is opened and checked once (the same corrupt-chunk checks as the
+// whole-dataset reads above); the H5Reader must outlive the column.
+class H5IntColumn {
+ public:
+  // RuntimeError if the dataset is missing, not 1-D or corrupt.
+  H5IntColumn(const H5Reader& file, const std::string& path);
+  ~H5IntColumn();
+  H5IntColumn(const H5IntColumn&) = delete;
+  H5IntColumn& operator=(const H5IntColumn&) = delete;
+
+  std::uint64_t rows() const { return rows_; }
+  // Rows [first, first + n) into out (resized to n). RuntimeError if the
+  // range goes past the end or the rows cannot be read as integers.
+  void read(std::uint64_t first, std::uint64_t n, std::vector<std::int64_t>& out) const;
+
+ private:
+  std::int64_t dataset_ = -1;
+  std::uint64_t rows_ = 0;
+  std::string file_path_;
   std::string path_;
 };
 

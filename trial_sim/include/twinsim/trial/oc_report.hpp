@@ -4,9 +4,17 @@
 // Every OC is recomputed from the per-trial and per-patient tables (trials/,
 // patients/), so each estimate is the mean of one value per trial and its
 // Monte-Carlo standard error comes from those R values; the stored oc/
-// summaries are only cross-checked. Keeping the per-trial values lets two
-// designs that saw the same virtual patients (common random numbers) be
-// compared trial by trial: paired differences with much smaller SEs.
+// summaries are only cross-checked. Two designs that saw the same virtual
+// patients (common random numbers) are compared trial by trial: paired
+// differences with much smaller SEs.
+//
+// The tables are read in blocks of trials, every design of every file in
+// lock-step by trial number, and only sums over trials are kept (TrialSums,
+// PairSums), so memory does not grow with the number of replicates. All
+// per-trial values are integers (counts, 0/1 indicators), so the sums are
+// kept exactly in 128-bit integers: a variance is R·Σx² − (Σx)² computed
+// without rounding, then divided once (floating-point streaming sums either
+// cancel, like naive Σx², or accumulate rounding over R, like Welford).
 #pragma once
 
 #include <cmath>
@@ -18,6 +26,13 @@
 
 namespace twinsim::trial {
 
+// Exact sums of per-trial counts. Reading checks counts to be at most
+// kMaxCount and trials at most kMaxTrials, so that even R·Σ(a − b)² of a
+// paired difference stays below 2^127.
+__extension__ typedef __int128 Int128;
+constexpr std::int64_t kMaxCount = std::int64_t{1} << 30;
+constexpr std::int64_t kMaxTrials = std::int64_t{1} << 32;
+
 // An estimate and its Monte-Carlo standard error. NaN value = not applicable
 // ("n/a"); NaN se = not estimable (e.g. fewer than 2 trials).
 struct Estimate {
@@ -26,12 +41,22 @@ struct Estimate {
   bool available() const { return std::isfinite(value); }
 };
 
+// Σx and Σx² of one integer value per trial.
+struct Sums {
+  Int128 sum = 0, sum_sq = 0;
+  void add(std::int64_t x) {
+    sum += x;
+    sum_sq += Int128{x} * x;
+  }
+};
+
 // mean(x) with SE = sd(x)/sqrt(R), sd with R-1 in the denominator.
-Estimate mean_estimate(const std::vector<double>& x);
-// Fraction of ones in 0/1 values with the binomial SE sqrt(p(1-p)/R).
-Estimate proportion_estimate(const std::vector<double>& x);
-// Paired difference: mean(a - b) with SE = sd(a - b)/sqrt(R). Sizes must match.
-Estimate paired_difference(const std::vector<double>& a, const std::vector<double>& b);
+Estimate mean_estimate(std::int64_t trials, const Sums& x);
+// Fraction of ones (`ones` of R 0/1 values) with the binomial SE sqrt(p(1-p)/R).
+Estimate proportion_estimate(std::int64_t trials, std::int64_t ones);
+// Paired difference: mean(a - b) with SE = sd(a - b)/sqrt(R), from Σa, Σa²,
+// Σb, Σb² and the cross sum Σa·b over the R trials.
+Estimate paired_difference(std::int64_t trials, const Sums& a, const Sums& b, Int128 sum_ab);
 // Unpaired difference of independent estimates: SE = sqrt(se_a^2 + se_b^2).
 Estimate unpaired_difference(const Estimate& a, const Estimate& b);
 
@@ -39,31 +64,30 @@ Estimate unpaired_difference(const Estimate& a, const Estimate& b);
 // (within 1e-12) go to the lower dose. -1 if truth is empty.
 int true_target_dose(const std::vector<double>& truth, double target);
 
-// One design's raw tables as stored in the file (columns of trials/ and patients/).
-struct DesignTables {
-  std::string name;
-  std::string type;
-  std::optional<double> target;  // the design's `target` attribute
-  std::vector<std::int64_t> trial, selected_dose, n_patients, n_dlts;     // trials/
-  std::vector<std::int64_t> patient_trial, patient_dose_index, patient_dlt;  // patients/
+// One design's sums over its R trials: enough for every OC, whatever target
+// it is scored against later (assume_targets). n_rd and y_rd are the patients
+// and DLTs of trial r at dose d (from patients/).
+struct TrialSums {
+  std::int64_t trials = 0;
+  std::vector<std::int64_t> selected;     // [D + 1]: trials selecting no dose ([0]) or dose d ([d + 1])
+  std::vector<Int128> patients;           // [D] Σ_r n_rd
+  std::vector<Int128> patient_products;   // [D x D] Σ_r n_rd n_re ("above target" mixes doses)
+  std::vector<Sums> dlts;                 // [D] y_rd
+  Sums n_patients, n_dlts;                // trials/n_patients, trials/n_dlts
+  explicit TrialSums(std::size_t doses = 0);
 };
 
-// Per-trial values behind the design-level OCs, indexed by trial number
-// 0..R-1, so trial r of one design pairs with trial r of another. Entries are
-// empty when the OC is not applicable (no target or no truth).
-struct PerTrialValues {
-  std::vector<std::int64_t> selected;           // selected dose index, -1 = none
-  std::vector<std::uint32_t> patients_per_dose;  // [R x D], row-major: patients of trial r at dose d
-  std::vector<double> correct;        // 1 if the selected dose is the true target dose
-  std::vector<double> no_selection;   // 1 if no dose was selected
-  std::vector<double> n_patients;     // patients enrolled
-  std::vector<double> n_dlts;         // DLTs observed
-  // Linearised per-trial values of the ratio estimator "patients above the
-  // target dose / patients": z_r = q + (a_r - q n_r) / mean(n); their mean is q
-  // and sd(z)/sqrt(R) is the delta-method SE, so paired differences of z give
-  // the paired SE of a difference of ratios.
-  std::vector<double> above_target;
+// Cross sums of a design a with the reference design b, trial r with trial r.
+struct PairSums {
+  std::string reference;                  // file and name of the reference design (pair_key)
+  std::vector<std::int64_t> selected;     // [(Da + 1) x (Db + 1)]: trials where a selected i-1 and b j-1
+  std::vector<Int128> patient_products;   // [Da x Db] Σ_r n^a_rd n^b_re
+  Int128 n_patients = 0, n_dlts = 0;      // Σ_r of the products of trials/ values
+  PairSums(std::string reference_key, std::size_t doses_a, std::size_t doses_b);
 };
+
+// Identifies the reference design of PairSums.
+std::string pair_key(const std::string& file, const std::string& design);
 
 struct DoseOc {
   double dose = 0.0;
@@ -87,17 +111,20 @@ struct DesignOc {
   Estimate above_target;      // fraction of all treated patients dosed above the target dose
   Estimate mean_total_patients;
   Estimate mean_total_dlts;
-  PerTrialValues per_trial;
+  TrialSums sums;
+  // Sums with the reference design of the read (see read_oc_reports); absent
+  // for the reference itself and for designs with another number of trials.
+  std::optional<PairSums> with_reference;
   // Inconsistencies found in the file (e.g. oc/ disagreeing with trials/):
   // shown to the user, not fatal.
   std::vector<std::string> warnings;
 };
 
-// Computes one design's OCs. Throws core::RuntimeError if the tables are
-// inconsistent (lengths differ, indices out of range, duplicate trials).
-DesignOc compute_design_oc(const DesignTables& t, const std::vector<double>& dose_levels,
-                           const std::optional<std::vector<double>>& truth,
-                           const std::optional<std::vector<double>>& truth_se = std::nullopt);
+// One design's OCs from its sums; scored against its own target if it has one.
+DesignOc design_oc_from_sums(const std::string& name, const std::string& type, std::optional<double> target,
+                             TrialSums sums, const std::vector<double>& dose_levels,
+                             const std::optional<std::vector<double>>& truth,
+                             const std::optional<std::vector<double>>& truth_se = std::nullopt);
 
 // (Re)scores PCS and "treated above target" against a target DLT rate: the
 // true target dose is the one whose true DLT probability is closest to it.
@@ -122,10 +149,15 @@ struct OcReport {
   std::vector<DesignOc> designs;
 };
 
-// Reads and checks a result file. Throws core::RuntimeError with a one-line
-// message on a missing, non-HDF5, truncated or foreign file, a missing or
-// unknown schema_version, or missing datasets.
-OcReport read_oc_report(const std::string& path);
+// Reads and checks result files, streaming the tables of all their designs
+// together; the first design of the first file is the reference whose
+// PairSums every other design with as many trials gets. Throws
+// core::RuntimeError with a one-line message on a missing, non-HDF5,
+// truncated or foreign file, a missing or unknown schema_version, missing
+// datasets, or tables that are inconsistent (lengths differ, indices out of
+// range, rows not in trial order).
+std::vector<OcReport> read_oc_reports(const std::vector<std::string>& paths);
+OcReport read_oc_report(const std::string& path);  // one file: read_oc_reports({path})[0]
 
 // Compares the stored oc/ summaries with the recomputed ones; appends one
 // warning per disagreement to d.warnings. Exposed for tests.
@@ -161,7 +193,9 @@ std::optional<std::string> unpaired_reason(const OcReport& a, const OcReport& b)
 // other designs share (none if they disagree). Returns the target used.
 std::optional<double> assume_targets(std::vector<OcReport>& reports, std::optional<double> target);
 
-// The reports must outlive the returned Comparison.
+// The reports must outlive the returned Comparison. Paired differences need
+// the reports from one read_oc_reports call (PairSums with the reference);
+// designs without them are compared unpaired, and the reason says so.
 Comparison compare_reports(const std::vector<OcReport>& reports);
 
 }  // namespace twinsim::trial

@@ -1,0 +1,142 @@
+// A design's tables read a block of trials at a time, and the sums that
+// stand in for its per-trial values (oc_stream.hpp).
+#include "oc_stream.hpp"
+
+#include <algorithm>
+
+#include "twinsim/core/error.hpp"
+
+namespace twinsim::trial {
+
+void add_trial(TrialSums& s, const TrialValues& t) {
+  ++s.trials;
+  ++s.selected[static_cast<std::size_t>(t.selected + 1)];
+  const std::size_t D = s.patients.size();
+  // Doses without patients add nothing (no patients, so no DLTs either).
+  for (const std::size_t d : t.doses_used) {
+    const std::int64_t n = t.patients[d];
+    s.patients[d] += n;
+    for (const std::size_t e : t.doses_used) s.patient_products[d * D + e] += Int128{n} * t.patients[e];
+    s.dlts[d].add(t.dlts[d]);
+  }
+  s.n_patients.add(t.n_patients);
+  s.n_dlts.add(t.n_dlts);
+}
+
+void add_pair(PairSums& p, const TrialValues& a, const TrialValues& b) {
+  const std::size_t Db = b.patients.size();
+  ++p.selected[static_cast<std::size_t>(a.selected + 1) * (Db + 1) + static_cast<std::size_t>(b.selected + 1)];
+  for (const std::size_t d : a.doses_used)
+    for (const std::size_t e : b.doses_used) p.patient_products[d * Db + e] += Int128{a.patients[d]} * b.patients[e];
+  p.n_patients += Int128{a.n_patients} * b.n_patients;
+  p.n_dlts += Int128{a.n_dlts} * b.n_dlts;
+}
+
+DesignStream::DesignStream(const core::H5Reader& h5, const std::string& group, std::size_t doses, std::string where)
+    : where_(std::move(where)),
+      doses_(doses),
+      trial_(h5, group + "/trials/trial"),
+      selected_(h5, group + "/trials/selected_dose"),
+      n_patients_(h5, group + "/trials/n_patients"),
+      n_dlts_(h5, group + "/trials/n_dlts"),
+      p_trial_(h5, group + "/patients/trial"),
+      p_dose_(h5, group + "/patients/dose_index"),
+      p_dlt_(h5, group + "/patients/dlt") {
+  const std::uint64_t R = trial_.rows();
+  if (R == 0) fail("no trials (trials/trial is empty)");
+  if (selected_.rows() != R || n_patients_.rows() != R || n_dlts_.rows() != R)
+    fail("trials/ columns have different lengths");
+  if (p_dose_.rows() != p_trial_.rows() || p_dlt_.rows() != p_trial_.rows())
+    fail("patients/ columns have different lengths");
+  if (R > static_cast<std::uint64_t>(kMaxTrials))
+    fail(std::to_string(R) + " trials, more than report and compare read (" + std::to_string(kMaxTrials) + ")");
+  trials_ = static_cast<std::int64_t>(R);
+  current_.patients.assign(doses, 0);
+  current_.dlts.assign(doses, 0);
+}
+
+void DesignStream::fail(const std::string& what) const { throw core::RuntimeError(where_ + what); }
+
+void DesignStream::load(std::int64_t first, std::int64_t n) {
+  const auto f = static_cast<std::uint64_t>(first), k = static_cast<std::uint64_t>(n);
+  trial_.read(f, k, t_trial_);
+  selected_.read(f, k, t_selected_);
+  n_patients_.read(f, k, t_n_);
+  n_dlts_.read(f, k, t_y_);
+  first_ = first;
+  next_ = 0;
+}
+
+bool DesignStream::patient_row(std::int64_t& trial) {
+  if (p_next_ == p_trial_buf_.size()) {
+    const std::uint64_t left = p_trial_.rows() - p_read_;
+    if (left == 0) return false;
+    const std::uint64_t n = std::min(left, static_cast<std::uint64_t>(kStreamBlockRows));
+    p_trial_.read(p_read_, n, p_trial_buf_);
+    p_dose_.read(p_read_, n, p_dose_buf_);
+    p_dlt_.read(p_read_, n, p_dlt_buf_);
+    p_read_ += n;
+    p_next_ = 0;
+  }
+  trial = p_trial_buf_[p_next_];
+  return true;
+}
+
+const TrialValues& DesignStream::next() {
+  const std::size_t i = next_++;
+  const std::int64_t r = first_ + static_cast<std::int64_t>(i);
+  const std::string rs = std::to_string(r);
+  // Trial r of every design is read together with trial r of the others, so
+  // rows must be in trial order (the writer's order); any other order would
+  // need the whole table in memory.
+  if (t_trial_[i] != r)
+    fail("trials/trial is not 0.." + std::to_string(trials_ - 1) + " in order (row " + rs + " holds trial " +
+         std::to_string(t_trial_[i]) + ")");
+  TrialValues& v = current_;
+  for (const std::size_t d : v.doses_used) v.patients[d] = v.dlts[d] = 0;
+  v.doses_used.clear();
+  v.selected = t_selected_[i];
+  v.n_patients = t_n_[i];
+  v.n_dlts = t_y_[i];
+  if (v.selected < -1 || v.selected >= static_cast<std::int64_t>(doses_))
+    fail("trials/selected_dose " + std::to_string(v.selected) + " is not a dose index (or -1)");
+  if (v.n_patients < 0 || v.n_patients > kMaxCount)
+    fail("trials/n_patients " + std::to_string(v.n_patients) + " is not a patient count");
+  if (v.n_dlts < 0 || v.n_dlts > kMaxCount) fail("trials/n_dlts " + std::to_string(v.n_dlts) + " is not a DLT count");
+
+  std::int64_t trial = 0, n = 0, y = 0;
+  while (patient_row(trial) && trial <= r) {
+    if (trial < 0) fail("patients/trial " + std::to_string(trial) + " is not a trial");
+    if (trial < r) out_of_order(trial);
+    const std::int64_t d = p_dose_buf_[p_next_], dlt = p_dlt_buf_[p_next_];
+    if (d < 0 || d >= static_cast<std::int64_t>(doses_))
+      fail("patients/dose_index " + std::to_string(d) + " is not a dose index");
+    if (dlt != 0 && dlt != 1) fail("patients/dlt " + std::to_string(dlt) + " is not 0 or 1");
+    if (++n > kMaxCount) fail("trial " + rs + " has more than " + std::to_string(kMaxCount) + " patients");
+    const auto k = static_cast<std::size_t>(d);
+    if (v.patients[k] == 0) v.doses_used.push_back(k);
+    ++v.patients[k];
+    v.dlts[k] += dlt;
+    y += dlt;
+    ++p_next_;
+    p_last_trial_ = trial;
+  }
+  if (warning.empty() && (n != v.n_patients || y != v.n_dlts))
+    warning = "trial " + rs + ": trials/ says " + std::to_string(v.n_patients) + " patients and " +
+              std::to_string(v.n_dlts) + " DLTs, patients/ has " + std::to_string(n) + " and " + std::to_string(y);
+  return v;
+}
+
+void DesignStream::finish() {
+  std::int64_t trial = 0;
+  if (!patient_row(trial)) return;
+  if (trial < 0 || trial >= trials_) fail("patients/trial " + std::to_string(trial) + " is not a trial");
+  out_of_order(trial);
+}
+
+void DesignStream::out_of_order(std::int64_t trial) const {
+  fail("patients/ rows are not in trial order (a row of trial " + std::to_string(trial) + " after one of trial " +
+       std::to_string(p_last_trial_) + ")");
+}
+
+}  // namespace twinsim::trial
