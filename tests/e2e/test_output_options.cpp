@@ -3,6 +3,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <sstream>
+#include <vector>
 
 #include "h5_compare.hpp"
 #include "test_support.hpp"
@@ -67,4 +70,45 @@ TEST_CASE("output.compression changes the file size, never the data", "[e2e]") {
   test::compare_groups(c0, c6, "/designs");
   test::compare_groups(c6, c0, "/designs");
   CHECK(std::filesystem::file_size(dir.file("c6.h5")) < std::filesystem::file_size(dir.file("c0.h5")));
+}
+
+TEST_CASE("report and compare read a file without patients/ from trials/ and the stored oc/", "[e2e]") {
+  test::TempDir dir("patients-off-report");
+  {
+    std::ofstream(dir.file("on.yaml")) << kScenario;
+    std::ofstream(dir.file("off.yaml")) << kScenario << "output:\n  patients: false\n";
+  }
+  std::map<std::string, std::map<std::string, std::pair<double, double>>> csv;  // file -> key -> (value, se)
+  for (const char* name : {"on", "off"}) {
+    const std::string h5 = dir.file(std::string(name) + ".h5");
+    const auto r = test::run_cli("run " + dir.file(std::string(name) + ".yaml") + " -o " + h5 + " --quiet");
+    REQUIRE(r.exit_code == 0);
+    const auto cmp = test::run_cli("compare " + h5);
+    INFO(cmp.output);
+    REQUIRE(cmp.exit_code == 0);
+    CHECK(cmp.output.find("boin - 3+3 PCS: +") != std::string::npos);
+    const auto rep = test::run_cli("report " + h5 + " --format csv");
+    INFO(rep.output);
+    REQUIRE(rep.exit_code == 0);
+    // design,type,target,metric,dose_index,dose,true_dlt_probability,value,se
+    std::istringstream lines(rep.output);
+    for (std::string line; std::getline(lines, line);) {
+      std::vector<std::string> f;
+      std::istringstream cells(line);
+      for (std::string c; std::getline(cells, c, ',');) f.push_back(c);
+      if (f.size() != 9 || f[0] == "design" || f[7].empty()) continue;
+      csv[name][f[0] + " " + f[3] + " " + f[4]] = {std::stod(f[7]), std::stod(f[8])};
+    }
+  }
+  // Every estimate of the full file, the same from the file without patient
+  // rows (the run's own sums in oc/ against the report's exact sums).
+  REQUIRE(csv["on"].size() > 30);
+  for (const auto& [key, on] : csv["on"]) {
+    INFO(key);
+    REQUIRE(csv["off"].count(key) == 1);
+    const auto off = csv["off"].at(key);
+    CHECK(off.first == Approx(on.first).epsilon(1e-12).margin(1e-15));
+    CHECK(off.second == Approx(on.second).epsilon(1e-9).margin(1e-15));
+  }
+  CHECK(csv["off"].count("boin above_target ") == 1);
 }

@@ -163,6 +163,8 @@ TEST_CASE("append_chunks stores whole chunks that read back as the values, then 
     else
       CHECK(back[i] == data[i]);
   }
+}
+
 TEST_CASE("H5IntColumn reads row blocks of a 1-D dataset and refuses ranges past its end", "[unit]") {
   test::TempDir dir("h5");
   const std::string path = dir.file("cols.h5");

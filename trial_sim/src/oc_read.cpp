@@ -178,7 +178,32 @@ StoredOc read_stored_oc(const core::H5Reader& h5, const std::string& group) {
   s.mean_total_dlts = read_scalar(h5, o + "mean_total_dlts");
   s.mean_total_dlts_se = read_scalar(h5, o + "mean_total_dlts_se");
   s.trials = read_scalar(h5, o + "trials");
+  s.true_target_dose = read_scalar(h5, o + "true_target_dose");
+  s.p_treated_above_target = read_scalar(h5, o + "p_treated_above_target");
+  s.p_treated_above_target_se = read_scalar(h5, o + "p_treated_above_target_se");
   return s;
+}
+
+// Without patients/ (output.patients: false) a trial's per-dose counts are
+// not in the file; the run computed their means and SEs while it had them
+// and stored them in oc/. Those are what report shows. "Treated above
+// target" is the run's too, against the design's own target only (another
+// target needs the per-trial counts), and its paired difference is n/a.
+void use_stored_per_dose(DesignOc& oc, const StoredOc& s) {
+  for (std::size_t d = 0; d < oc.doses.size(); ++d) {
+    auto pick = [d](const std::vector<double>& v, const std::vector<double>& se) {
+      return d < v.size() && d < se.size() ? Estimate{v[d], se[d]} : Estimate{};
+    };
+    oc.doses[d].mean_patients = pick(s.mean_patients, s.mean_patients_se);
+    oc.doses[d].mean_dlts = pick(s.mean_dlts, s.mean_dlts_se);
+  }
+  oc.above_target = {};
+  if (s.true_target_dose && s.p_treated_above_target && s.p_treated_above_target_se &&
+      static_cast<int>(*s.true_target_dose) == oc.target_dose && !oc.target_assumed)
+    oc.above_target = {*s.p_treated_above_target, *s.p_treated_above_target_se};
+  oc.warnings.push_back("design '" + oc.name +
+                        "': no patients/ table (output.patients: false): patients and DLTs per dose and treated "
+                        "above target are the run's oc/ values; paired differences use trials/ only");
 }
 
 // One design being read: where it is, its stream and its sums so far.
@@ -239,6 +264,7 @@ std::vector<OcReport> read_oc_reports(const std::vector<std::string>& paths) {
       if (h5.has_attribute(g, "target")) s.target = h5.attribute_double(g, "target");
       s.stream = std::make_unique<DesignStream>(h5, g, D, "'" + path + "': design '" + name + "': ");
       s.sums = TrialSums(D);
+      s.sums.per_dose = s.stream->has_patients();
       sources.push_back(std::move(s));
     }
   }
@@ -259,7 +285,9 @@ std::vector<OcReport> read_oc_reports(const std::vector<std::string>& paths) {
     if (oc.trials != rep.replicates)
       oc.warnings.push_back("design '" + s.name + "': " + std::to_string(oc.trials) + " trials but the file says " +
                             std::to_string(rep.replicates) + " replicates");
-    cross_check_oc(oc, read_stored_oc(*files[s.file], "/designs/" + s.name));
+    const StoredOc stored = read_stored_oc(*files[s.file], "/designs/" + s.name);
+    if (!oc.sums.per_dose) use_stored_per_dose(oc, stored);
+    cross_check_oc(oc, stored);
     for (auto& w : oc.warnings) w = file + w;
     rep.designs.push_back(std::move(oc));
   }

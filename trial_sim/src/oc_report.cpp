@@ -46,7 +46,7 @@ struct AboveTarget {
 };
 
 std::optional<AboveTarget> above_target_weights(const DesignOc& oc) {
-  if (oc.target_dose < 0) return std::nullopt;
+  if (oc.target_dose < 0 || !oc.sums.per_dose) return std::nullopt;
   const TrialSums& s = oc.sums;
   const std::size_t D = s.patients.size();
   Int128 above = 0, treated = 0;

@@ -38,15 +38,19 @@ DesignStream::DesignStream(const core::H5Reader& h5, const std::string& group, s
       trial_(h5, group + "/trials/trial"),
       selected_(h5, group + "/trials/selected_dose"),
       n_patients_(h5, group + "/trials/n_patients"),
-      n_dlts_(h5, group + "/trials/n_dlts"),
-      p_trial_(h5, group + "/patients/trial"),
-      p_dose_(h5, group + "/patients/dose_index"),
-      p_dlt_(h5, group + "/patients/dlt") {
+      n_dlts_(h5, group + "/trials/n_dlts") {
+  // No patients/ group at all: written with output.patients: false. A group
+  // with some columns missing is a damaged file and fails below.
+  if (h5.exists(group + "/patients")) {
+    p_trial_.emplace(h5, group + "/patients/trial");
+    p_dose_.emplace(h5, group + "/patients/dose_index");
+    p_dlt_.emplace(h5, group + "/patients/dlt");
+  }
   const std::uint64_t R = trial_.rows();
   if (R == 0) fail("no trials (trials/trial is empty)");
   if (selected_.rows() != R || n_patients_.rows() != R || n_dlts_.rows() != R)
     fail("trials/ columns have different lengths");
-  if (p_dose_.rows() != p_trial_.rows() || p_dlt_.rows() != p_trial_.rows())
+  if (p_trial_ && (p_dose_->rows() != p_trial_->rows() || p_dlt_->rows() != p_trial_->rows()))
     fail("patients/ columns have different lengths");
   if (R > static_cast<std::uint64_t>(kMaxTrials))
     fail(std::to_string(R) + " trials, more than report and compare read (" + std::to_string(kMaxTrials) + ")");
@@ -68,13 +72,14 @@ void DesignStream::load(std::int64_t first, std::int64_t n) {
 }
 
 bool DesignStream::patient_row(std::int64_t& trial) {
+  if (!p_trial_) return false;
   if (p_next_ == p_trial_buf_.size()) {
-    const std::uint64_t left = p_trial_.rows() - p_read_;
+    const std::uint64_t left = p_trial_->rows() - p_read_;
     if (left == 0) return false;
     const std::uint64_t n = std::min(left, static_cast<std::uint64_t>(kStreamBlockRows));
-    p_trial_.read(p_read_, n, p_trial_buf_);
-    p_dose_.read(p_read_, n, p_dose_buf_);
-    p_dlt_.read(p_read_, n, p_dlt_buf_);
+    p_trial_->read(p_read_, n, p_trial_buf_);
+    p_dose_->read(p_read_, n, p_dose_buf_);
+    p_dlt_->read(p_read_, n, p_dlt_buf_);
     p_read_ += n;
     p_next_ = 0;
   }
@@ -121,7 +126,7 @@ const TrialValues& DesignStream::next() {
     ++p_next_;
     p_last_trial_ = trial;
   }
-  if (warning.empty() && (n != v.n_patients || y != v.n_dlts))
+  if (p_trial_ && warning.empty() && (n != v.n_patients || y != v.n_dlts))
     warning = "trial " + rs + ": trials/ says " + std::to_string(v.n_patients) + " patients and " +
               std::to_string(v.n_dlts) + " DLTs, patients/ has " + std::to_string(n) + " and " + std::to_string(y);
   return v;

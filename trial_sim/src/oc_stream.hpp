@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,9 @@ class DesignStream {
   DesignStream(const core::H5Reader& h5, const std::string& group, std::size_t doses, std::string where);
 
   std::int64_t trials() const { return trials_; }
+  // False for a file written with output.patients: false: per-dose counts of
+  // a trial are then unknown (TrialValues::patients and dlts stay zero).
+  bool has_patients() const { return p_trial_.has_value(); }
   // Reads trials/ rows [first, first + n); they must hold trials first.. in order.
   void load(std::int64_t first, std::int64_t n);
   // The next trial of the loaded block with its patients (patients/ rows
@@ -57,7 +61,7 @@ class DesignStream {
   std::size_t doses_;
   std::int64_t trials_ = 0;
   core::H5IntColumn trial_, selected_, n_patients_, n_dlts_;
-  core::H5IntColumn p_trial_, p_dose_, p_dlt_;
+  std::optional<core::H5IntColumn> p_trial_, p_dose_, p_dlt_;
   std::vector<std::int64_t> t_trial_, t_selected_, t_n_, t_y_;  // the loaded block of trials/
   std::int64_t first_ = 0;
   std::size_t next_ = 0;  // index of the next trial in the block

@@ -281,6 +281,12 @@ std::unique_ptr<Design> parse_boin(core::MapReader& r, const DesignContext& ctx)
     }
     if (!tox_node.is_missing()) {
       if (auto v = core::read_double(tox_node, r.diagnostics(), {o.target, 1.0, true, true})) o.p_tox = *v;
+    } else if (!(o.p_tox < 1.0)) {
+      // The default 1.4 * target leaves (0, 1) above target 1/1.4: no
+      // de-escalation boundary exists (it came out NaN, cast to int).
+      r.diagnostics().error(r.get("target").mark(), r.get("target").path(),
+                            "target " + core::format_number(o.target) +
+                                " makes the default p_tox = 1.4 * target >= 1; give p_tox in (target, 1)");
     }
   }
   o.cohort_size = static_cast<int>(r.optional_int("cohort_size", 3, Range::closed(1, kMaxPatientsPerTrial)));

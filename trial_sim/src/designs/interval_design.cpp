@@ -236,6 +236,16 @@ bool parse_interval_options(core::MapReader& r, const DesignContext& ctx, Interv
   };
   epsilon("epsilon1", o.eps1, true);
   epsilon("epsilon2", o.eps2, false);
+  // A default epsilon next to a target near 0 or 1 puts the interval outside (0, 1).
+  const bool low_default = r.get("epsilon1").is_missing() && !(o.target - o.eps1 > 0.0);
+  const bool high_default = r.get("epsilon2").is_missing() && !(o.target + o.eps2 < 1.0);
+  if (target && (low_default || high_default))
+    diag.error(r.get("target").mark(), r.get("target").path(),
+               std::string("with the default ") + (low_default ? "epsilon1" : "epsilon2") +
+                   " the equivalence interval leaves (0, 1): target " +
+                   (low_default ? "- " + core::format_number(o.eps1) + " = " + core::format_number(o.target - o.eps1)
+                                : "+ " + core::format_number(o.eps2) + " = " + core::format_number(o.target + o.eps2)) +
+                   "; give " + (low_default ? "epsilon1" : "epsilon2"));
   o.cohort_size = static_cast<int>(r.optional_int("cohort_size", 3, Range::closed(1, kIntervalMaxPatients)));
   o.max_patients = static_cast<int>(r.optional_int("max_patients", 30, Range::closed(1, kIntervalMaxPatients)));
   const double last = ctx.n_doses > 0 ? static_cast<double>(ctx.n_doses - 1) : 0.0;

@@ -74,6 +74,9 @@ struct TrialSums {
   std::vector<Int128> patient_products;   // [D x D] Σ_r n_rd n_re ("above target" mixes doses)
   std::vector<Sums> dlts;                 // [D] y_rd
   Sums n_patients, n_dlts;                // trials/n_patients, trials/n_dlts
+  // False when the file has no patients/ table (output.patients: false):
+  // the per-dose sums above are then zero, not data.
+  bool per_dose = true;
   explicit TrialSums(std::size_t doses = 0);
 };
 
@@ -165,6 +168,8 @@ struct StoredOc {
   std::vector<double> p_select, p_select_se, mean_patients, mean_patients_se, mean_dlts, mean_dlts_se;
   std::optional<double> p_no_selection, p_no_selection_se, mean_total_patients, mean_total_patients_se,
       mean_total_dlts, mean_total_dlts_se, trials;
+  // Scored by the run against the design's own target (files without patients/ need them).
+  std::optional<double> true_target_dose, p_treated_above_target, p_treated_above_target_se;
 };
 void cross_check_oc(DesignOc& d, const StoredOc& stored);
 
