@@ -25,6 +25,19 @@ designs:
 )";
 }  // namespace
 
+namespace {
+// `twinsim run yaml --replicates n` on 2 threads into dir/r<n>.h5.
+test::ChildResult run_replicates(const test::TempDir& dir, const std::string& yaml, int replicates) {
+  const std::string out = dir.file("r" + std::to_string(replicates) + ".h5");
+  const auto r = test::run_child({test::cli_path(), "run", yaml, "-o", out, "--quiet", "--threads", "2",
+                                  "--replicates", std::to_string(replicates)},
+                                 dir.file("log"));
+  INFO(test::read_all(dir.file("log")));
+  REQUIRE(r.exit_code == 0);
+  return r;
+}
+}  // namespace
+
 TEST_CASE("10x the replicates does not use anywhere near 10x the peak memory", "[reliability]") {
   if (test::kAddressSanitizer) {
     WARN("skipped under AddressSanitizer: its shadow memory and quarantine dominate RSS");
@@ -33,17 +46,8 @@ TEST_CASE("10x the replicates does not use anywhere near 10x the peak memory", "
   test::TempDir dir("memory");
   const std::string yaml = dir.file("s.yaml");
   test::write_file(yaml, kWide);
-  auto run = [&](int replicates) {
-    const std::string out = dir.file("r" + std::to_string(replicates) + ".h5");
-    const auto r = test::run_child({test::cli_path(), "run", yaml, "-o", out, "--quiet", "--threads", "2",
-                                    "--replicates", std::to_string(replicates)},
-                                   dir.file("log"));
-    INFO(test::read_all(dir.file("log")));
-    REQUIRE(r.exit_code == 0);
-    return r;
-  };
-  const auto small = run(200);   //   400 000 patients
-  const auto large = run(2000);  // 4 000 000 patients
+  const auto small = run_replicates(dir, yaml, 200);   //   400 000 patients
+  const auto large = run_replicates(dir, yaml, 2000);  // 4 000 000 patients
   INFO("peak RSS: " << small.max_rss_kib << " KiB for 200 replicates, " << large.max_rss_kib
                     << " KiB for 2000 replicates");
   // Holding the results whole would need more than 4e6 patients x 100 bytes = 400 MB.
@@ -61,16 +65,9 @@ TEST_CASE("report and compare on 10x the replicates use about the same peak memo
   // Three designs, about 25 patients per trial: 20,000 trials are 1.5 million
   // patient rows, 200,000 trials 15 million. Holding per-trial values, as
   // report and compare once did, took 40 and 224 MB.
-  auto file = [&](int replicates) {
-    const std::string out = dir.file("r" + std::to_string(replicates) + ".h5");
-    const auto r = test::run_child({test::cli_path(), "run", config, "-o", out, "--quiet", "--threads", "2",
-                                    "--replicates", std::to_string(replicates)},
-                                   dir.file("log"));
-    INFO(test::read_all(dir.file("log")));
-    REQUIRE(r.exit_code == 0);
-    return out;
-  };
-  const std::string small_file = file(20000), large_file = file(200000);
+  run_replicates(dir, config, 20000);
+  run_replicates(dir, config, 200000);
+  const std::string small_file = dir.file("r20000.h5"), large_file = dir.file("r200000.h5");
   for (const char* command : {"report", "compare"}) {
     auto peak = [&](const std::string& h5) {
       const auto r = test::run_child({test::cli_path(), command, h5}, dir.file("out"));
