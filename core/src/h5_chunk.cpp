@@ -52,7 +52,12 @@ void compress_chunk(const double* values, std::size_t n, int level, std::vector<
   // slowly varying exponent bytes of neighbouring values sit together.
   constexpr std::size_t kSize = sizeof(double);
   const std::size_t nbytes = n * kSize;
-  scratch.resize(nbytes);
+  // Each plane switch may end a block (a few bytes), each stored block of
+  // 64 KiB costs 5: room for all of that on top of zlib's worst case.
+  const std::size_t bound = compressBound(static_cast<uLong>(nbytes)) + kSize * 64 + nbytes / 8192 + 64;
+  // scratch = [shuffled input | deflate output]: reused between calls, so a
+  // chunk costs no allocation beyond `out` at its compressed size.
+  scratch.resize(nbytes + bound);
   const auto* src = reinterpret_cast<const unsigned char*>(values);
   for (std::size_t j = 0; j < kSize; ++j) {
     unsigned char* plane = scratch.data() + j * n;
@@ -62,11 +67,9 @@ void compress_chunk(const double* values, std::size_t n, int level, std::vector<
   // made plane by plane: near-random planes go into stored blocks (level 0),
   // the others are deflated at `level`. Any inflate reads the mix.
   Deflate d(level);
-  // Each switch of level may end a block (a few bytes), each stored block of
-  // 64 KiB costs 5: room for all of that on top of zlib's worst case.
-  out.resize(compressBound(static_cast<uLong>(nbytes)) + kSize * 64 + nbytes / 8192 + 64);
-  d.z.next_out = out.data();
-  d.z.avail_out = static_cast<uInt>(out.size());
+  unsigned char* const zout = scratch.data() + nbytes;
+  d.z.next_out = zout;
+  d.z.avail_out = static_cast<uInt>(bound);
   int current = level;
   for (std::size_t j = 0; j < kSize; ++j) {
     const unsigned char* plane = scratch.data() + j * n;
@@ -81,7 +84,7 @@ void compress_chunk(const double* values, std::size_t n, int level, std::vector<
         throw RuntimeError("zlib: cannot compress an output chunk");
   }
   if (deflate(&d.z, Z_FINISH) != Z_STREAM_END) throw RuntimeError("zlib: cannot compress an output chunk");
-  out.resize(d.z.total_out);
+  out.assign(zout, zout + d.z.total_out);
 }
 
 }  // namespace twinsim::core

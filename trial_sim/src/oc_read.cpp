@@ -201,9 +201,6 @@ void use_stored_per_dose(DesignOc& oc, const StoredOc& s) {
   if (s.true_target_dose && s.p_treated_above_target && s.p_treated_above_target_se &&
       static_cast<int>(*s.true_target_dose) == oc.target_dose && !oc.target_assumed)
     oc.above_target = {*s.p_treated_above_target, *s.p_treated_above_target_se};
-  oc.warnings.push_back("design '" + oc.name +
-                        "': no patients/ table (output.patients: false): patients and DLTs per dose and treated "
-                        "above target are the run's oc/ values; paired differences use trials/ only");
 }
 
 // One design being read: where it is, its stream and its sums so far.

@@ -159,21 +159,30 @@ std::string padded(std::size_t i, std::size_t n) {
 // What besides its text decides a variant's results: the program and the
 // files its scenario reads. A resumed sweep must not keep results made by
 // another twinsim version or from another covariates file under the same name.
-std::string inputs_fingerprint(const Scenario& s) {
+// Only the file's bytes count, not its path: the path as written is in the
+// text already, and the resolved one depends on how the sweep file was named
+// on the command line (./s.yaml or an absolute path in a job script).
+// `digests` caches the bytes' hash per resolved path for the sweep's variants.
+std::string inputs_fingerprint(const Scenario& s, std::map<std::string, std::string>& digests) {
   std::string f = std::string("twinsim ") + core::version() + "\n";
   const auto& csv = s.population->spec().csv;
   if (csv) {
-    std::ifstream in(csv->path, std::ios::binary);
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
-    f += "population.csv " + csv->path + " " + hash_hex(bytes.str()) + "\n";
+    auto it = digests.find(csv->path);
+    if (it == digests.end()) {
+      std::ifstream in(csv->path, std::ios::binary);
+      std::ostringstream bytes;
+      bytes << in.rdbuf();
+      it = digests.emplace(csv->path, hash_hex(bytes.str())).first;
+    }
+    f += "population.csv " + it->second + "\n";
   }
   return f;
 }
 
 // Builds one variant's tree and text, and validates it. Problems go to errors.
 void build_variant(const Sweep& sweep, const ConfigNode& base, const std::vector<AxisInput>& axes,
-                   const std::vector<std::size_t>& pick, SweepVariant& v, VariantErrors& errors) {
+                   const std::vector<std::size_t>& pick, SweepVariant& v, VariantErrors& errors,
+                   std::map<std::string, std::string>& digests) {
   std::string label;
   for (std::size_t a = 0; a < axes.size(); ++a)
     label += (a ? ", " : "") + axes[a].axis.path + "=" + axes[a].axis.values[pick[a]];
@@ -189,7 +198,7 @@ void build_variant(const Sweep& sweep, const ConfigNode& base, const std::vector
   v.scenario_yaml = doc.to_yaml();
   try {
     const Scenario s = load_scenario_tree(doc, v.scenario_yaml, sweep.path, sweep.base_dir);
-    v.hash = hash_hex(v.scenario_yaml + inputs_fingerprint(s));
+    v.hash = hash_hex(v.scenario_yaml + inputs_fingerprint(s, digests));
   } catch (const core::ScenarioError& e) {
     for (const auto& d : e.diagnostics()) errors.add(v, label, d);
     return;
@@ -260,6 +269,7 @@ Sweep load_sweep_file(const std::string& path) {
   const auto picks = combinations(axes, grid);
   sweep.variants.resize(n);
   std::string all;
+  std::map<std::string, std::string> digests;
   for (std::size_t i = 0; i < n; ++i) {
     SweepVariant& v = sweep.variants[i];
     v.index = i;
@@ -269,7 +279,7 @@ Sweep load_sweep_file(const std::string& path) {
       overrides += axes[a].axis.path + "=" + v.values.back() + "\n";
     }
     v.id = "v" + padded(i, n) + "-" + hash_hex(overrides).substr(0, 8);
-    build_variant(sweep, *base, axes, picks[i], v, errors);
+    build_variant(sweep, *base, axes, picks[i], v, errors, digests);
     all += v.id + " " + v.hash + "\n";
   }
   errors.throw_if_any();

@@ -23,7 +23,8 @@ struct CompressedChunk {
 };
 
 // Compresses one whole chunk of n float64 values (row-major) at deflate level
-// 1-9 into `out`. `scratch` holds the shuffled bytes and is reused between calls.
+// 1-9 into `out` (sized to the compressed bytes). `scratch` holds the shuffled
+// bytes and zlib's output; reuse it between calls.
 void compress_chunk(const double* values, std::size_t n, int level, std::vector<unsigned char>& scratch,
                     std::vector<unsigned char>& out);
 
