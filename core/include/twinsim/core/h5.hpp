@@ -1,4 +1,4 @@
-// A small HDF5 layer: core/src/h5.cpp is the only file that includes hdf5.h.
+// A small HDF5 layer: core/src/h5_*.cpp are the only files that include hdf5.h.
 //
 // H5Writer writes to a temporary file next to the final path and renames it
 // into place on commit(), so a crash, a full disk or an exception never leaves
