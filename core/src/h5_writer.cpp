@@ -154,28 +154,23 @@ void H5Writer::write(const std::string& path, const std::vector<std::string>& da
   write_dataset(file_, path, type.get(), buf.data(), {}, data.size(), compression_);
 }
 
-void H5Writer::write_scalar(const std::string& path, double value) {
+namespace {
+void write_scalar_of(hid_t file, const std::string& path, hid_t type, const void* value) {
   quiet_hdf5_errors();
   errno = 0;
   Handle space(H5Screate(H5S_SCALAR), H5Sclose);
   Handle lcpl(link_create_plist(), H5Pclose);
-  Handle ds(H5Dcreate2(file_, path.c_str(), H5T_NATIVE_DOUBLE, space.get(), lcpl.get(), H5P_DEFAULT,
-                       H5P_DEFAULT),
-            H5Dclose);
-  if (!ds.ok() || H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value) < 0)
-    fail("write scalar", path);
+  Handle ds(H5Dcreate2(file, path.c_str(), type, space.get(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+  if (!ds.ok() || H5Dwrite(ds.get(), type, H5S_ALL, H5S_ALL, H5P_DEFAULT, value) < 0) fail("write scalar", path);
+}
+}  // namespace
+
+void H5Writer::write_scalar(const std::string& path, double value) {
+  write_scalar_of(file_, path, H5T_NATIVE_DOUBLE, &value);
 }
 
 void H5Writer::write_scalar(const std::string& path, std::int64_t value) {
-  quiet_hdf5_errors();
-  errno = 0;
-  Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-  Handle lcpl(link_create_plist(), H5Pclose);
-  Handle ds(H5Dcreate2(file_, path.c_str(), H5T_NATIVE_INT64, space.get(), lcpl.get(), H5P_DEFAULT,
-                       H5P_DEFAULT),
-            H5Dclose);
-  if (!ds.ok() || H5Dwrite(ds.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value) < 0)
-    fail("write scalar", path);
+  write_scalar_of(file_, path, H5T_NATIVE_INT64, &value);
 }
 
 void H5Writer::create_group(const std::string& path) {
