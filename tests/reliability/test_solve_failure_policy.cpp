@@ -58,6 +58,7 @@ Run run(const test::TempDir& dir, const std::string& name, const std::string& ya
 // Per design: what the trials table and the patients table say.
 struct DesignFigures {
   std::int64_t patients = 0, failed = 0, dlts = 0, failed_with_dlt = 0, selected_sum = 0, no_selection = 0;
+  std::int64_t replaced = 0;  // on_solve_failure: replace; not in patients/
   std::string policy;
 };
 
@@ -87,7 +88,8 @@ std::map<std::string, DesignFigures> figures(const std::string& file) {
       if (s < 0) ++f.no_selection;
       else f.selected_sum += s;
     }
-    CHECK(h5.attribute_int(g, "failed_patients") == f.failed);
+    if (h5.has_attribute(g, "replaced_patients")) f.replaced = h5.attribute_int(g, "replaced_patients");
+    CHECK(h5.attribute_int(g, "failed_patients") == f.failed + f.replaced);
     f.policy = h5.attribute_string(g, "on_solve_failure");
     all[d] = f;
   }
@@ -164,6 +166,41 @@ TEST_CASE("on_solve_failure: dlt (the default) counts failed patients as DLTs an
   CHECK(a.read_doubles("/truth/dlt_probability") == c.read_doubles("/truth/dlt_probability"));
   CHECK(a.attribute_int("/truth/dlt_probability", "failed_patients") ==
         c.attribute_int("/truth/dlt_probability", "failed_patients"));
+}
+
+TEST_CASE("on_solve_failure: replace keeps failed patients from the designs and the tables, report agrees",
+          "[reliability]") {
+  test::TempDir dir("policy-replace");
+  const Run rep = run(dir, "replace", scenario("replace"));
+  const Run dlt = run(dir, "dlt", scenario("dlt"));
+  INFO(rep.log);
+  REQUIRE(rep.exit_code == 0);
+  REQUIRE(dlt.exit_code == 0);
+  CHECK(rep.log.find("were replaced by new patients and are not in patients/") != std::string::npos);
+  const auto replaced = figures(dir.file("replace.h5"));
+  const auto counted = figures(dir.file("dlt.h5"));
+  for (const char* d : {"3+3", "boin"}) {
+    INFO(d);
+    const auto& r = replaced.at(d);
+    CHECK(r.policy == "replace");
+    // CL < 0 strikes ~30 % of patients at any dose: replacements are rarely
+    // exhausted, and the few failures recorded are DLTs (beyond the cap).
+    CHECK(r.replaced > 0);
+    CHECK(r.replaced > r.failed);
+    CHECK(r.failed_with_dlt == r.failed);
+    // The designs no longer read the failures as toxicity: they select
+    // higher doses than when failures count as DLTs.
+    const auto score = [](const DesignFigures& f) { return static_cast<double>(f.selected_sum - f.no_selection) / 30; };
+    INFO("mean selected index " << score(r) << " vs " << score(counted.at(d)));
+    CHECK(score(r) > score(counted.at(d)) + 1);
+  }
+  // trials/ and patients/ agree, so report recomputes the run's own OC
+  // without a warning.
+  const auto report = test::run_child({test::cli_path(), "report", dir.file("replace.h5")}, dir.file("report.log"));
+  const std::string out = test::read_all(dir.file("report.log"));
+  INFO(out);
+  CHECK(report.exit_code == 0);
+  CHECK(out.find("warning") == std::string::npos);
 }
 
 TEST_CASE("on_solve_failure: error stops the run at the first failed patient, exit 1, no output", "[reliability]") {

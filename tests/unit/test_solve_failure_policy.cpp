@@ -91,6 +91,50 @@ TEST_CASE("on_solve_failure: dlt counts failed patients as DLTs and the design s
   }
 }
 
+TEST_CASE("on_solve_failure: replace enrols new patients in place of failed ones, up to the cohort size", "[unit]") {
+  // Dose 2 fails for everybody: 3 replacements (patients 6-8), then the
+  // cohort's places are filled by failures counted as DLTs (9-11), 3/3:
+  // 3+3 steps back to dose 1 (patients 12-14), 0/6 there: MTD = dose 1.
+  const OneTrial t = run_one(SolveFailurePolicy::kReplace);
+  CHECK(t.row.selected_dose == 1);
+  CHECK(t.row.n_patients == 12);
+  CHECK(t.row.n_dlts == 3);
+  CHECK(t.row.n_failed == 6);
+  CHECK(t.row.n_replaced == 3);
+  CHECK(t.row.n_per_dose == std::vector<int>{3, 6, 3, 0});
+  CHECK(t.row.dlt_per_dose == std::vector<int>{0, 0, 3, 0});
+  std::vector<std::int64_t> ids;
+  for (const auto& p : t.patients) ids.push_back(p.patient);
+  // Replaced patients are not recorded; indices keep the enrolment order.
+  CHECK(ids == std::vector<std::int64_t>{0, 1, 2, 3, 4, 5, 9, 10, 11, 12, 13, 14});
+  for (const auto& p : t.patients) CHECK(p.outcome.dlt == (p.dose_index == 2));
+
+  // Sporadic failures: patient 4 fails wherever it is. Its replacement
+  // (patient 5) is evaluable, so the design sees the path of a model without
+  // failures, one patient index later from there on.
+  const StandInModel once([](std::uint64_t, std::uint64_t patient, int) { return patient == 4; },
+                          [](std::uint64_t, std::uint64_t, int) { return false; });
+  const StandInModel never([](std::uint64_t, std::uint64_t, int) { return false; },
+                           [](std::uint64_t, std::uint64_t, int) { return false; });
+  const auto design = test::make_design("type: three_plus_three", 4);
+  auto run = [&](const trial::PatientModel& m, SolveFailurePolicy policy) {
+    trial::DesignRunner runner(*design, m, 4, 1, false, true, policy, "3+3");
+    auto ws = m.workspace();
+    OneTrial o;
+    std::vector<double> tc;
+    runner.run_trial(0, *ws, o.row, o.patients, tc);
+    return o;
+  };
+  const OneTrial a = run(once, SolveFailurePolicy::kReplace), b = run(never, SolveFailurePolicy::kReplace);
+  CHECK(a.row.selected_dose == b.row.selected_dose);
+  CHECK(a.row.n_per_dose == b.row.n_per_dose);
+  CHECK(a.row.n_failed == 1);
+  CHECK(a.row.n_replaced == 1);
+  CHECK(a.patients.size() == b.patients.size());
+  CHECK(a.patients[4].patient == 5);
+  CHECK(a.patients[4].cohort == 1);
+}
+
 TEST_CASE("on_solve_failure: error stops at the first failed patient, the same for any thread count", "[unit]") {
   const auto design = test::make_design("type: three_plus_three", 4);
   // Only trials 7 and 12 onwards have failing patients (at dose 2): with 2

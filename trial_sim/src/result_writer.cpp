@@ -228,8 +228,11 @@ void ResultWriter::end_design(const OcAccumulator& oc) {
   }
 }
 
-void ResultWriter::failures(std::int64_t total, const std::map<std::string, std::int64_t>& by_status) {
+void ResultWriter::failures(std::int64_t total, std::int64_t replaced,
+                            const std::map<std::string, std::int64_t>& by_status) {
   h5_.attribute(group_, "failed_patients", total);
+  if (scenario_.endpoints.failure_policy() == SolveFailurePolicy::kReplace)
+    h5_.attribute(group_, "replaced_patients", replaced);
   // How to read patients/dlt of the failed rows (the scenario text may rely on the default).
   if (scenario_.endpoints.dlt)
     h5_.attribute(group_, "on_solve_failure", std::string(to_string(scenario_.endpoints.on_solve_failure)));

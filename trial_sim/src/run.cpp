@@ -87,6 +87,7 @@ RunSummary run_scenario(const Scenario& s, const RunOptions& opt) {
         oc.add(t);
         ds.patients += t.n_patients;
         ds.failed_patients += t.n_failed;
+        ds.replaced_patients += t.n_replaced;
         for (std::size_t k = 0; k < t.failed_by_status.size(); ++k) failed_by_status[k] += t.failed_by_status[k];
         ds.mean_cmax += t.sum_cmax;
         ds.mean_auc_first += t.sum_auc_first;
@@ -102,7 +103,9 @@ RunSummary run_scenario(const Scenario& s, const RunOptions& opt) {
     for (std::size_t k = 0; k < failed_by_status.size(); ++k)
       if (failed_by_status[k] > 0)
         ds.failed_by_status[core::to_string(static_cast<core::SolveStatus>(k))] = failed_by_status[k];
-    output.submit([&writer, n = ds.failed_patients, by = ds.failed_by_status] { writer.failures(n, by); });
+    output.submit([&writer, n = ds.failed_patients, r = ds.replaced_patients, by = ds.failed_by_status] {
+      writer.failures(n, r, by);
+    });
     const auto ok = static_cast<double>(std::max<std::int64_t>(1, ds.patients - ds.failed_patients));
     ds.mean_cmax /= ok;
     ds.mean_auc_first /= ok;

@@ -50,15 +50,17 @@ void DesignRunner::run_trial(std::int64_t trial, PatientWorkspace& ws, TrialRow&
   // Reused across the trial's patients: simulate() overwrites the outcome, and
   // push_back copies (the slot vectors keep their capacity between blocks).
   PatientRow p;
+  std::int64_t enrolled = 0;  // patient index: enrolment order, replaced patients included
   while (!dec.stop) {
     if (dec.dose < 0 || static_cast<std::size_t>(dec.dose) >= n_doses_ || dec.cohort_size <= 0)
       throw std::logic_error("design returned an invalid decision (dose " + std::to_string(dec.dose) + ")");
     if (data.total_patients + dec.cohort_size > kMaxPatientsPerTrial)
       throw std::logic_error("design exceeded the patient limit of one trial");
     int cohort_dlts = 0;
-    for (int j = 0; j < dec.cohort_size; ++j) {
+    int replaced = 0;
+    for (int j = 0; j < dec.cohort_size;) {
       p.trial = trial;
-      p.patient = data.total_patients + j;
+      p.patient = enrolled++;
       p.cohort = data.cohorts;
       p.dose_index = dec.dose;
       double* tc = nullptr;
@@ -73,10 +75,16 @@ void DesignRunner::run_trial(std::int64_t trial, PatientWorkspace& ws, TrialRow&
         // the design counts, and the row records what the design counted.
         if (on_failure_ == SolveFailurePolicy::kError)
           throw PatientSolveError(name_, trial, p.patient, dec.dose, p.outcome.status);
-        p.outcome.dlt = on_failure_ == SolveFailurePolicy::kDlt;
         ++row.n_failed;
         const auto k = static_cast<std::size_t>(p.outcome.status);
         if (k < row.failed_by_status.size()) ++row.failed_by_status[k];
+        if (on_failure_ == SolveFailurePolicy::kReplace && replaced < dec.cohort_size) {
+          ++replaced;
+          ++row.n_replaced;
+          if (tc) timecourses.resize(timecourses.size() - tc_values);
+          continue;  // the next patient takes this place
+        }
+        p.outcome.dlt = on_failure_ != SolveFailurePolicy::kNoDlt;
       } else {
         row.sum_cmax += p.outcome.exposure.cmax;
         row.sum_auc_first += p.outcome.exposure.auc_first;
@@ -84,6 +92,7 @@ void DesignRunner::run_trial(std::int64_t trial, PatientWorkspace& ws, TrialRow&
       }
       cohort_dlts += p.outcome.dlt ? 1 : 0;
       if (keep_patients_) patients.push_back(p);
+      ++j;
     }
     const auto d = static_cast<std::size_t>(dec.dose);
     data.n[d] += dec.cohort_size;

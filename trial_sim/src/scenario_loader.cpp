@@ -22,6 +22,7 @@ const char* to_string(SolveFailurePolicy p) {
     case SolveFailurePolicy::kDlt: return "dlt";
     case SolveFailurePolicy::kNoDlt: return "no_dlt";
     case SolveFailurePolicy::kError: return "error";
+    case SolveFailurePolicy::kReplace: return "replace";
   }
   return "?";
 }

@@ -299,10 +299,12 @@ EndpointSpec read_endpoints(const ConfigNode& node, Diagnostics& diag, const Sce
       rule.anc_lln = e.anc_lln;
       rule.window_end_h = d.optional_double("window_h", s.regimen.cycle_length_h, Range::positive());
       e.truth_cohort_size = d.optional_int("truth_cohort_size", 10000, Range::closed(0, 10'000'000));
-      const std::string policy = d.optional_choice("on_solve_failure", {"dlt", "no_dlt", "error"}, "dlt");
-      e.on_solve_failure = policy == "error"    ? SolveFailurePolicy::kError
-                           : policy == "no_dlt" ? SolveFailurePolicy::kNoDlt
-                                                : SolveFailurePolicy::kDlt;
+      const std::string policy =
+          d.optional_choice("on_solve_failure", {"dlt", "no_dlt", "error", "replace"}, "dlt");
+      e.on_solve_failure = policy == "error"     ? SolveFailurePolicy::kError
+                           : policy == "no_dlt"  ? SolveFailurePolicy::kNoDlt
+                           : policy == "replace" ? SolveFailurePolicy::kReplace
+                                                 : SolveFailurePolicy::kDlt;
       const ConfigNode crit = d.require("criteria");
       d.finish();
       if (!crit.is_missing() && (!crit.is_sequence() || crit.size() == 0)) {

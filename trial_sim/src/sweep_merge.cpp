@@ -101,6 +101,8 @@ void copy_variant(const std::string& file, const std::string& id, core::H5Writer
     if (r.has_attribute(d, "target")) w.attribute(g + d, "target", r.attribute_double(d, "target"));
     // How many patients failed to solve, and what the design counted them as:
     // without them a merged file's OC cannot be judged.
+    if (r.has_attribute(d, "replaced_patients"))
+      w.attribute(g + d, "replaced_patients", r.attribute_int(d, "replaced_patients"));
     if (r.has_attribute(d, "on_solve_failure"))
       w.attribute(g + d, "on_solve_failure", r.attribute_string(d, "on_solve_failure"));
     for (int k = 0; k <= core::kSolveStatusCount; ++k) {

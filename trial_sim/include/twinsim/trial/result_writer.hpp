@@ -31,7 +31,8 @@ class ResultWriter {
   void end_design(const OcAccumulator& oc);
   // Attributes on the current design group: failed_patients (all failures)
   // and failed_<status> per SolveStatus name, e.g. failed_too_much_work.
-  void failures(std::int64_t total, const std::map<std::string, std::int64_t>& by_status);
+  // replaced: how many of them were replaced (on_solve_failure: replace).
+  void failures(std::int64_t total, std::int64_t replaced, const std::map<std::string, std::int64_t>& by_status);
   void commit();
 
   // Patients per chunk of a time-course table with T grid times (~512 KiB).

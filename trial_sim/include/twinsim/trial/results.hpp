@@ -28,7 +28,8 @@ struct TrialRow {
   std::vector<int> n_per_dose;
   std::vector<int> dlt_per_dose;
   // Over the trial's patients, so a run can summarise without keeping them:
-  std::int64_t n_failed = 0;                // patients whose solve failed
+  std::int64_t n_failed = 0;                // patients whose solve failed (replaced ones included)
+  std::int64_t n_replaced = 0;              // of those, replaced (SolveFailurePolicy::kReplace)
   std::array<std::int32_t, core::kSolveStatusCount> failed_by_status{};  // indexed by SolveStatus value
   double sum_cmax = 0.0, sum_auc_first = 0.0, sum_ctrough = 0.0;  // over successful solves
 };

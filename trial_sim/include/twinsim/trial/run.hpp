@@ -33,8 +33,9 @@ struct DesignSummary {
   double mean_total_patients = 0.0;
   // PK/PD mode: mean exposure over patients with a successful solve.
   double mean_cmax = 0.0, mean_auc_first = 0.0, mean_ctrough = 0.0;
-  std::int64_t patients = 0;
-  std::int64_t failed_patients = 0;
+  std::int64_t patients = 0;         // patients the design saw (replaced ones not included)
+  std::int64_t failed_patients = 0;  // replaced ones included
+  std::int64_t replaced_patients = 0;
   // Failed patients by reason (core::to_string of their SolveStatus).
   std::map<std::string, std::int64_t> failed_by_status;
 };

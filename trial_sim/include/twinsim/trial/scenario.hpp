@@ -72,8 +72,14 @@ enum class SolveFailurePolicy {
   kDlt,    // counted (and recorded) as a DLT; the run goes on
   kNoDlt,  // counted (and recorded) as no DLT; the run goes on
   kError,  // the run stops with PatientSolveError (exit code 1, no output)
+  // Not evaluable, so replaced, as protocols do: another patient is enrolled
+  // at the same dose and the failed one is neither seen by the design nor
+  // recorded in patients/. At most cohort-size replacements per cohort, so a
+  // dose nobody can be simulated at cannot loop; failures beyond that count
+  // as DLTs (as kDlt).
+  kReplace,
 };
-const char* to_string(SolveFailurePolicy p);  // "dlt", "no_dlt", "error"
+const char* to_string(SolveFailurePolicy p);  // "dlt", "no_dlt", "error", "replace"
 
 struct EndpointSpec {
   std::optional<DltRule> dlt;
