@@ -30,6 +30,16 @@ struct Outcome {
   std::int64_t patients = 0, failed = 0;
 };
 
+// Runs the scenario text from dir/s.yaml and requires success; the result file.
+std::string run_ok(const test::TempDir& dir, const std::string& text) {
+  const std::string yaml = dir.file("s.yaml"), out = dir.file("out.h5"), log = dir.file("log");
+  test::write_file(yaml, text);
+  const auto r = test::run_child({test::cli_path(), "run", yaml, "-o", out, "--quiet"}, log);
+  INFO(test::read_all(log));
+  REQUIRE(r.exit_code == 0);
+  return out;
+}
+
 // Runs the scenario and checks the file's invariants for every design:
 // solved rows are finite, failed rows are NaN, the attribute counts match.
 Outcome run_and_check(const std::string& yaml_text) {
@@ -143,12 +153,7 @@ TEST_CASE("individual parameters outside the model's range are recorded as inval
                "population:\n  iiv:\n    parameters: [CL]\n    variances: [4.0]\n    distribution: normal\nregimen:");
   text.replace(text.find("patients: 3"), 11, "patients: 60");
   test::TempDir dir("invalid-param");
-  const std::string yaml = dir.file("s.yaml"), out = dir.file("out.h5"), log = dir.file("log");
-  test::write_file(yaml, text);
-  const auto r = test::run_child({test::cli_path(), "run", yaml, "-o", out, "--quiet"}, log);
-  INFO(test::read_all(log));
-  REQUIRE(r.exit_code == 0);
-  core::H5Reader h5(out);
+  core::H5Reader h5(run_ok(dir, text));
   const std::string p = "/designs/arm-50/patients/";
   const auto cl = h5.read_doubles(p + "CL");
   const auto status = h5.read_ints(p + "solve_status");
@@ -167,7 +172,7 @@ TEST_CASE("individual parameters outside the model's range are recorded as inval
   }
   CHECK(negative > 5);  // the case is exercised
   CHECK(h5.attribute_int("/designs/arm-50", "failed_invalid_parameter") == negative);
-  CHECK(test::read_all(log).find("invalid_parameter " + std::to_string(negative)) != std::string::npos);
+  CHECK(test::read_all(dir.file("log")).find("invalid_parameter " + std::to_string(negative)) != std::string::npos);
 }
 
 TEST_CASE("dose modification with occasion effects records a later cycle's invalid parameters", "[reliability]") {
@@ -188,12 +193,7 @@ TEST_CASE("dose modification with occasion effects records a later cycle's inval
     text.replace(p, 12, "patients: 20}");
   }
   test::TempDir dir("iov-dosemod");
-  const std::string yaml = dir.file("s.yaml"), out = dir.file("out.h5"), log = dir.file("log");
-  test::write_file(yaml, text);
-  const auto r = test::run_child({test::cli_path(), "run", yaml, "-o", out, "--quiet"}, log);
-  INFO(test::read_all(log));
-  REQUIRE(r.exit_code == 0);
-  core::H5Reader h5(out);
+  core::H5Reader h5(run_ok(dir, text));
   int invalid = 0;
   for (const char* arm : {"arm-100", "arm-200", "arm-400"}) {
     const std::string p = std::string("/designs/") + arm + "/patients/";

@@ -48,10 +48,11 @@ struct OneTrial {
   std::vector<trial::PatientRow> patients;
 };
 
-OneTrial run_one(SolveFailurePolicy policy) {
+// Trial 0 of 3+3 over 4 doses.
+OneTrial run_one(SolveFailurePolicy policy, const trial::PatientModel& model = kFailsFromDose2) {
   const auto design = test::make_design("type: three_plus_three", 4);
-  trial::DesignRunner runner(*design, kFailsFromDose2, 4, 1, false, true, policy, "3+3");
-  auto ws = kFailsFromDose2.workspace();
+  trial::DesignRunner runner(*design, model, 4, 1, false, true, policy, "3+3");
+  auto ws = model.workspace();
   OneTrial t;
   std::vector<double> tc;
   runner.run_trial(0, *ws, t.row, t.patients, tc);
@@ -116,16 +117,7 @@ TEST_CASE("on_solve_failure: replace enrols new patients in place of failed ones
                           [](std::uint64_t, std::uint64_t, int) { return false; });
   const StandInModel never([](std::uint64_t, std::uint64_t, int) { return false; },
                            [](std::uint64_t, std::uint64_t, int) { return false; });
-  const auto design = test::make_design("type: three_plus_three", 4);
-  auto run = [&](const trial::PatientModel& m, SolveFailurePolicy policy) {
-    trial::DesignRunner runner(*design, m, 4, 1, false, true, policy, "3+3");
-    auto ws = m.workspace();
-    OneTrial o;
-    std::vector<double> tc;
-    runner.run_trial(0, *ws, o.row, o.patients, tc);
-    return o;
-  };
-  const OneTrial a = run(once, SolveFailurePolicy::kReplace), b = run(never, SolveFailurePolicy::kReplace);
+  const OneTrial a = run_one(SolveFailurePolicy::kReplace, once), b = run_one(SolveFailurePolicy::kReplace, never);
   CHECK(a.row.selected_dose == b.row.selected_dose);
   CHECK(a.row.n_per_dose == b.row.n_per_dose);
   CHECK(a.row.n_failed == 1);
