@@ -130,8 +130,8 @@ TEST_CASE("CSV problems are reported in the CSV file and at the scenario key", "
 
   p = parse("population:\n  csv: {file: missing.csv}\n", dir.path().string());
   REQUIRE(p.diagnostics.size() == 1);
-  CHECK(p.diagnostics[0] == "csv.yaml:2:15: error: population.csv.file: cannot open covariate file '" +
-                                (dir.path() / "missing.csv").string() + "'");
+  CHECK(p.diagnostics[0] == "csv.yaml:2:15: error: population.csv.file: covariate file '" +
+                                (dir.path() / "missing.csv").string() + "': cannot open file: No such file or directory");
 }
 
 TEST_CASE("the shipped example CSV drives a population", "[unit]") {

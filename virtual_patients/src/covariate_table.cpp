@@ -1,10 +1,11 @@
 #include "twinsim/vp/covariate_table.hpp"
 
+#include "twinsim/core/input_file.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
 #include <limits>
 #include <utility>
 
@@ -77,14 +78,11 @@ double CovariateTable::column_max(std::size_t c) const {
 std::optional<CovariateTable> CovariateTable::read_csv(const std::string& path, core::Diagnostics& diag,
                                                        const core::SourceMark& where,
                                                        const std::string& key_path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diag.error(where, key_path, "cannot open covariate file '" + path + "'");
+  std::string text;
+  if (const std::string why = core::read_input_file(path, kMaxBytes, text); !why.empty()) {
+    diag.error(where, key_path, "covariate file '" + path + "': " + why);
     return std::nullopt;
   }
-  std::string text(kMaxBytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<std::size_t>(in.gcount()));
   if (text.size() > kMaxBytes) {
     diag.error(where, key_path,
                "covariate file '" + path + "' is larger than " + std::to_string(kMaxBytes >> 20) + " MiB");
