@@ -36,7 +36,9 @@ void check_trial_fits(const DesignSpec& spec, const PatientModel& m) {
   const double values = static_cast<double>(m.n_timecourse_values());
   const double bytes = patients * (256.0 + sizeof(double) * values);
   if (bytes < double(1u << 30)) return;  // the common case: not worth asking the kernel
-  const std::uint64_t available = core::memory_available();
+  std::uint64_t available = core::memory_available();
+  if (const std::uint64_t limit = core::address_space_limit(); limit > 0 && (available == 0 || limit < available))
+    available = limit;
   if (available == 0 || bytes <= static_cast<double>(available)) return;
   char detail[160];
   std::snprintf(detail, sizeof detail, "up to %.0f patients x %zu time courses x %zu time points x 8 bytes",

@@ -18,7 +18,8 @@ std::uint64_t memory_available();
 // The soft address-space limit (`ulimit -v`, RLIMIT_AS) in bytes; 0 if none.
 std::uint64_t address_space_limit();
 
-// "out of memory: WHAT needs about N (DETAIL); M of memory is available":
+// "out of memory: WHAT needs about N (DETAIL); M of memory is available"
+// (`available`: the smaller of memory_available() and address_space_limit()):
 // the message of a run refused before it starts.
 std::string not_enough_memory(const std::string& what, double bytes, const std::string& detail,
                               std::uint64_t available);
