@@ -1,32 +1,40 @@
 #include "option_rules.hpp"
 
-#include <cstring>
+#include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace twinsim::cli {
 
-CLI::Validator integer_rule(const core::Range& range) {
+namespace {
+
+// A CLI11 transform by a text rule of core; `canonical` writes the value back
+// as text CLI11 converts exactly ("1e3" -> "1000", "1_000" -> "1000").
+template <class T>
+CLI::Validator rule(const core::Range& range, std::optional<T> (*parse)(const std::string&, const core::Range&,
+                                                                        std::string&),
+                    std::string (*canonical)(T)) {
   return CLI::Validator(
-      [range](std::string& text) {
+      [range, parse, canonical](std::string& text) {
         std::string error;
-        const auto v = core::parse_int(text, range, error);
+        const auto v = parse(text, range, error);
         if (!v) return error;
-        text = std::to_string(*v);  // what CLI11 converts: "1e3" -> "1000"
+        text = canonical(*v);
         return std::string();
       },
       range.describe());
 }
 
+std::string integer_text(std::int64_t v) { return std::to_string(v); }
+
+}  // namespace
+
+CLI::Validator integer_rule(const core::Range& range) {
+  return rule<std::int64_t>(range, core::parse_int, integer_text);
+}
+
 CLI::Validator number_rule(const core::Range& range) {
-  return CLI::Validator(
-      [range](std::string& text) {
-        std::string error;
-        const auto v = core::parse_double(text, range, error);
-        if (!v) return error;
-        text = core::format_number(*v);  // reads back as exactly *v ("1_000" -> "1000")
-        return std::string();
-      },
-      range.describe());
+  return rule<double>(range, core::parse_double, core::format_number);
 }
 
 std::string unknown_command(CLI::App& app, int argc, const char* const* argv) {

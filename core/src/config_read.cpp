@@ -121,28 +121,31 @@ std::optional<std::int64_t> parse_int(const std::string& s, const Range& range, 
   return static_cast<std::int64_t>(v);
 }
 
-std::optional<double> read_double(const ConfigNode& n, Diagnostics& diag, const Range& range) {
-  if (!expect_scalar(n, diag, "a number")) return std::nullopt;
-  if (n.is_quoted()) {
-    diag.error(n.mark(), n.path(), "expected a finite number, got " + n.describe());
-    return std::nullopt;
-  }
+namespace {
+
+// A scalar by its text rule. A quoted one is a string, never a number,
+// whatever its text ("expected an integer, got '100'").
+template <class T>
+std::optional<T> read_number(const ConfigNode& n, Diagnostics& diag, const Range& range, const char* what,
+                             const char* expected, std::optional<T> (*parse)(const std::string&, const Range&,
+                                                                             std::string&)) {
+  if (!expect_scalar(n, diag, what)) return std::nullopt;
   std::string error;
-  const auto v = parse_double(n.scalar(), range, error);
+  std::optional<T> v;
+  if (n.is_quoted()) error = std::string(expected) + ", got " + n.describe();
+  else v = parse(n.scalar(), range, error);
   if (!v) diag.error(n.mark(), n.path(), error);
   return v;
 }
 
+}  // namespace
+
+std::optional<double> read_double(const ConfigNode& n, Diagnostics& diag, const Range& range) {
+  return read_number<double>(n, diag, range, "a number", "expected a finite number", parse_double);
+}
+
 std::optional<std::int64_t> read_int(const ConfigNode& n, Diagnostics& diag, const Range& range) {
-  if (!expect_scalar(n, diag, "an integer")) return std::nullopt;
-  if (n.is_quoted()) {
-    diag.error(n.mark(), n.path(), "expected an integer, got " + n.describe());
-    return std::nullopt;
-  }
-  std::string error;
-  const auto v = parse_int(n.scalar(), range, error);
-  if (!v) diag.error(n.mark(), n.path(), error);
-  return v;
+  return read_number<std::int64_t>(n, diag, range, "an integer", "expected an integer", parse_int);
 }
 
 std::optional<bool> read_bool(const ConfigNode& n, Diagnostics& diag) {
