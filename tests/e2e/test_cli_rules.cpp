@@ -38,7 +38,7 @@ std::string first_line(const std::string& s) { return s.substr(0, s.find('\n'));
 
 }  // namespace
 
-TEST_CASE("--seed and --replicates are refused exactly when the file's key is, with the same message", "[e2e]") {
+TEST_CASE("run --seed and --replicates are refused exactly when the file's key is, with the same message", "[e2e]") {
   test::TempDir dir("cli-rules");
   const std::string yaml = dir.file("s.yaml"), out = dir.file("o.h5");
   test::write_file(yaml, kBase);
@@ -69,7 +69,7 @@ TEST_CASE("--seed and --replicates are refused exactly when the file's key is, w
   CHECK(file_message(dir, "seed", "''") == "expected an integer, got ''");
 }
 
-TEST_CASE("--replicates and --seed accept exponent notation as the file does", "[e2e]") {
+TEST_CASE("run --replicates and --seed accept exponent notation as the file does", "[e2e]") {
   test::TempDir dir("cli-rules-accept");
   const std::string yaml = dir.file("s.yaml"), out = dir.file("o.h5");
   test::write_file(yaml, kBase);

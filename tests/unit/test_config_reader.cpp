@@ -115,7 +115,7 @@ TEST_CASE("parse_int and parse_double give what read_int and read_double give, t
   CHECK(error == "must be in [0, 9e+18] (got 18446744073709551616)");
 }
 
-TEST_CASE("text that is not UTF-8 is refused at its value or key; valid UTF-8 is kept", "[unit]") {
+TEST_CASE("text that is not UTF-8 is refused at its value or key, valid UTF-8 is kept", "[unit]") {
   // Valid: 2-, 3- and 4-byte sequences, the largest code point U+10FFFF.
   CHECK(load_errors("a: \"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbf\"\n").empty());
   const struct {
