@@ -14,8 +14,6 @@ namespace {
 constexpr const char* kFolderLock = ".twinsim-lock";
 constexpr const char* kShardPrefix = ".twinsim-shard-";
 
-std::string folder_lock(const std::string& dir) { return (fs::path(dir) / kFolderLock).string(); }
-
 std::string shard_lock(const std::string& dir, int shard, int shards) {
   return (fs::path(dir) / (std::string(kShardPrefix) + std::to_string(shard) + "-of-" + std::to_string(shards) +
                            ".lock"))
@@ -58,7 +56,7 @@ std::string folder_holders(const std::string& dir) {
   std::string who;
   for (const auto& f : shard_files(dir))
     if (core::FileLock::held(f.path)) who += (who.empty() ? "" : "; ") + described(core::FileLock::holder(f.path));
-  return who.empty() ? described(core::FileLock::holder(folder_lock(dir))) : who;
+  return who.empty() ? described(core::FileLock::holder(folder_lock_path(dir))) : who;
 }
 
 [[noreturn]] void busy(const std::string& dir, const std::string& who) {
@@ -67,6 +65,8 @@ std::string folder_holders(const std::string& dir) {
 }
 
 }  // namespace
+
+std::string folder_lock_path(const std::string& dir) { return (fs::path(dir) / kFolderLock).string(); }
 
 bool is_lock_file_name(const std::string& name) {
   return name == kFolderLock || name.rfind(kShardPrefix, 0) == 0;
@@ -84,9 +84,9 @@ SweepLock SweepLock::for_sweep(const std::string& outdir, std::size_t n_variants
   using Mode = core::FileLock::Mode;
   using Status = core::FileLock::Status;
   const bool whole = shards <= 1;
-  auto folder = std::make_unique<core::FileLock>(folder_lock(outdir), whole ? Mode::kExclusive : Mode::kShared);
+  auto folder = std::make_unique<core::FileLock>(folder_lock_path(outdir), whole ? Mode::kExclusive : Mode::kShared);
   if (folder->status() == Status::kBusy)
-    busy(outdir, whole ? folder_holders(outdir) : described(core::FileLock::holder(folder_lock(outdir))));
+    busy(outdir, whole ? folder_holders(outdir) : described(core::FileLock::holder(folder_lock_path(outdir))));
   if (folder->status() == Status::kUnsupported) {
     lock.warning_ = "cannot lock '" + folder->path() + "' (" + folder->reason() +
                     "): nothing stops another twinsim process from writing into the folder at the same time";
@@ -123,7 +123,7 @@ SweepLock SweepLock::for_merge(const std::string& outdir, const std::string& wha
   if (!fs::is_directory(outdir, ec)) return lock;  // reading the manifest says what is wrong
   std::unique_ptr<core::FileLock> folder;
   try {
-    folder = std::make_unique<core::FileLock>(folder_lock(outdir), core::FileLock::Mode::kExclusive);
+    folder = std::make_unique<core::FileLock>(folder_lock_path(outdir), core::FileLock::Mode::kExclusive);
   } catch (const core::RuntimeError& e) {
     lock.warning_ = std::string(e.what()) + ": merging without a lock (a sweep writing into the folder now would not be noticed)";
     return lock;

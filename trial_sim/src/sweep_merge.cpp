@@ -13,6 +13,7 @@
 #include "twinsim/core/ode.hpp"
 #include "twinsim/core/version.hpp"
 #include "twinsim/trial/result_writer.hpp"
+#include "twinsim/trial/sweep_lock.hpp"
 #include "twinsim/trial/sweep_run.hpp"
 
 namespace twinsim::trial {
@@ -139,9 +140,10 @@ std::size_t merge_sweep(const std::string& outdir, const std::string& output, bo
                            "); finish it with `twinsim sweep SWEEP.yaml -o " + outdir + " --resume`");
   }
   // The merged file must not replace anything it reads (a variant's file,
-  // its marker, the manifest).
+  // its marker, the manifest) nor the folder's lock file.
   namespace fs = std::filesystem;
-  std::vector<core::InputFile> inputs{{"sweep manifest", (fs::path(outdir) / "manifest.tsv").string()}};
+  std::vector<core::InputFile> inputs{{"sweep manifest", (fs::path(outdir) / "manifest.tsv").string()},
+                                      {"sweep lock file", folder_lock_path(outdir)}};
   for (const auto& v : m.variants) {
     inputs.push_back({"result file of variant " + v.id, (fs::path(outdir) / (v.id + ".h5")).string()});
     inputs.push_back({"completion marker of variant " + v.id, (fs::path(outdir) / (v.id + ".done")).string()});

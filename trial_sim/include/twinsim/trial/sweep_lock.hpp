@@ -43,5 +43,7 @@ class SweepLock {
 
 // True for the names of SweepLock's files (the folder check ignores them).
 bool is_lock_file_name(const std::string& name);
+// OUTDIR/.twinsim-lock.
+std::string folder_lock_path(const std::string& outdir);
 
 }  // namespace twinsim::trial
