@@ -104,7 +104,7 @@ int sweep_command(const SweepArgs& a) {
       if (mpi.size() > 1) what += " (rank 0 of " + std::to_string(mpi.size()) + " MPI ranks)";
       lock.emplace(trial::SweepLock::for_sweep(a.output, sweep.variants.size(), shard.index, shard.count, what));
       if (!lock->warning().empty()) std::fprintf(stderr, "twinsim: warning: %s\n", lock->warning().c_str());
-      for (const auto& note : out.prepare(units, a.resume, a.force))
+      for (const auto& note : out.prepare(units, a.resume, a.force, lock->others_running()))
         std::fprintf(stderr, "twinsim: note: %s\n", note.c_str());
       already = count_complete(sweep, out, units);
     });

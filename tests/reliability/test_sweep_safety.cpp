@@ -91,6 +91,16 @@ TEST_CASE("sweep: shards of one count run side by side, an overlapping shard of 
   const auto early = test::run_cli("merge " + q(out) + " -o " + q(dir.file("m.h5")));
   CHECK(early.exit_code == 2);
   check_names_holder(early.output, slow);
+  // Another sweep's shard may not replace the manifest shard 0/2 works under.
+  std::string other_text = test::read_all(sweep);
+  other_text.replace(other_text.find("seed: [1, 2, 3]"), 15, "seed: [7, 8, 9]");
+  test::write_file(dir.file("other.yaml"), other_text);
+  const auto replace = test::run_cli("sweep " + q(dir.file("other.yaml")) + " -o " + q(out) +
+                                     " --shard 1/2 --force --quiet");
+  INFO(replace.output);
+  CHECK(replace.exit_code == 2);
+  CHECK(replace.output.find("holds another sweep whose shards are running (") != std::string::npos);
+  check_names_holder(replace.output, slow);
   // The other shard of the same count is not held up.
   const auto other = test::run_cli("sweep " + q(sweep) + " -o " + q(out) + " --shard 1/2 --threads 1 --quiet");
   INFO(other.output);

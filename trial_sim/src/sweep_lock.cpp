@@ -81,6 +81,7 @@ SweepLock SweepLock::for_sweep(const std::string& outdir, std::size_t n_variants
   if (ec) throw core::RuntimeError("cannot create output folder '" + outdir + "': " + ec.message());
 
   SweepLock lock;
+  lock.dir_ = outdir;
   using Mode = core::FileLock::Mode;
   using Status = core::FileLock::Status;
   const bool whole = shards <= 1;
@@ -102,6 +103,7 @@ SweepLock SweepLock::for_sweep(const std::string& outdir, std::size_t n_variants
   auto own = std::make_unique<core::FileLock>(mine, Mode::kExclusive);
   if (own->status() == Status::kBusy) busy(outdir, described(core::FileLock::holder(mine)));
   own->describe_holder(what);
+  lock.own_ = mine;
   lock.locks_.push_back(std::move(own));
   // Shards of another count may share variants with this one. Each process
   // looks after taking its own lock, so of two overlapping ones at least the
@@ -115,6 +117,15 @@ SweepLock SweepLock::for_sweep(const std::string& outdir, std::size_t n_variants
                              "); shards that run at the same time must use the same count N");
   }
   return lock;
+}
+
+std::string SweepLock::others_running() const {
+  std::string who;
+  if (own_.empty()) return who;  // a whole sweep holds the folder alone
+  for (const auto& f : shard_files(dir_))
+    if (fs::path(f.path).filename() != fs::path(own_).filename() && core::FileLock::held(f.path))
+      who += (who.empty() ? "" : "; ") + described(core::FileLock::holder(f.path));
+  return who;
 }
 
 SweepLock SweepLock::for_merge(const std::string& outdir, const std::string& what) {

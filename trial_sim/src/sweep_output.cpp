@@ -144,7 +144,8 @@ void SweepOutput::mark_complete(const SweepVariant& v) const {
   write_atomic((fs::path(dir_) / (v.id + ".done")).string(), v.id + " " + v.hash + "\n");
 }
 
-std::vector<std::string> SweepOutput::prepare(const std::vector<std::size_t>& units, bool resume, bool force) const {
+std::vector<std::string> SweepOutput::prepare(const std::vector<std::size_t>& units, bool resume, bool force,
+                                              const std::string& others_running) const {
   std::error_code ec;
   if (fs::exists(dir_, ec) && !fs::is_directory(dir_, ec))
     throw core::UsageError("output folder '" + dir_ + "' exists and is not a folder");
@@ -162,7 +163,10 @@ std::vector<std::string> SweepOutput::prepare(const std::vector<std::size_t>& un
     throw core::UsageError("output folder '" + dir_ + "' holds another sweep (its manifest has sweep_hash " +
                            old_hash + ", this sweep is " + sweep_.hash +
                            "; a changed base scenario, axis, population.csv file or twinsim version makes another sweep); use another folder, or --force to replace it");
-  }
+  }  if (!old.empty() && !same_sweep && !others_running.empty())
+    throw core::UsageError("output folder '" + dir_ + "' holds another sweep whose shards are running (" + others_running +
+                           "); --force would replace its manifest under them: wait until they have finished");
+
   std::unordered_map<std::string, std::size_t> mine;  // id -> variant index
   std::set<std::string> all;
   for (std::size_t u : units) mine.emplace(sweep_.variants[u].id, u);

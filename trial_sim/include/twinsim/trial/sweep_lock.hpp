@@ -32,12 +32,18 @@ class SweepLock {
   // without a lock, with a warning.
   static SweepLock for_merge(const std::string& outdir, const std::string& what);
 
+  // The holders of the other shards' locks that are running now ("" if
+  // none): a shard may not replace the manifest they work under.
+  std::string others_running() const;
+
   // Non-empty when the folder could not be locked (a file system without
   // flock, e.g. Lustre mounted without -o flock), for stderr.
   const std::string& warning() const { return warning_; }
 
  private:
   std::vector<std::unique_ptr<core::FileLock>> locks_;
+  std::string dir_;
+  std::string own_;  // this process's shard lock file, if any
   std::string warning_;
 };
 

@@ -39,8 +39,10 @@ class SweepOutput {
   // variant, for stderr). Other shards' files are left alone, so shards can
   // share the folder. An entry of these units that is not a regular file (a
   // FIFO, a directory, ...) is refused, whatever resume and force say. Call
-  // under the folder's SweepLock.
-  std::vector<std::string> prepare(const std::vector<std::size_t>& units, bool resume, bool force) const;
+  // under the folder's SweepLock; others_running (SweepLock::others_running())
+  // refuses replacing another sweep's manifest under its running shards.
+  std::vector<std::string> prepare(const std::vector<std::size_t>& units, bool resume, bool force,
+                                   const std::string& others_running = {}) const;
 
   bool is_complete(const SweepVariant& v) const;
   std::string result_path(const SweepVariant& v) const;
