@@ -55,7 +55,8 @@ TEST_CASE("run: SIGINT, SIGTERM and SIGHUP exit 130, 143, 129 with a message and
     test::write_file(yaml, test::kSafetyScenario);
     const Stopped s =
         interrupt(dir, {"run", yaml, "-o", out, "--replicates", "5000000", "--threads", "1", "--quiet"}, sig);
-    check_stopped(s, sig, name, "the run was stopped; nothing was written to '" + out + "' and its temporary file was removed");
+    check_stopped(s, sig, name,
+                  "the run was stopped; nothing was written to '" + out + "' and its temporary file was removed");
     CHECK(s.seconds < 5);  // stops within a block of trials, not at the end
     CHECK_FALSE(std::filesystem::exists(out));
     CHECK_FALSE(test::has_temp_file(dir.path()));

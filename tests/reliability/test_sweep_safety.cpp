@@ -141,7 +141,8 @@ TEST_CASE("sweep --resume reruns a variant whose file is truncated or another's 
   const auto resumed = test::run_cli("sweep " + q(sweep) + " -o " + q(out) + " --resume");
   INFO(resumed.output);
   REQUIRE(resumed.exit_code == 0);
-  const std::string id0 = std::filesystem::path(h5[0]).stem().string(), id1 = std::filesystem::path(h5[1]).stem().string();
+  const std::string id0 = std::filesystem::path(h5[0]).stem().string();
+  const std::string id1 = std::filesystem::path(h5[1]).stem().string();
   CHECK(resumed.output.find("twinsim: note: variant " + id0 + ": its result file cannot be read (") !=
         std::string::npos);
   CHECK(resumed.output.find("twinsim: note: variant " + id1 + ": its result file is of another variant or run") !=

@@ -111,9 +111,10 @@ SweepLock SweepLock::for_sweep(const std::string& outdir, std::size_t n_variants
   for (const auto& f : shard_files(outdir)) {
     if (f.shards == shards || !overlap(n_variants, shard, shards, f.shard, f.shards)) continue;
     if (core::FileLock::held(f.path))
-      throw core::UsageError("shard " + std::to_string(shard) + "/" + std::to_string(shards) + " shares variants with shard " +
-                             std::to_string(f.shard) + "/" + std::to_string(f.shards) + ", which is running into '" +
-                             outdir + "' (" + described(core::FileLock::holder(f.path)) +
+      throw core::UsageError("shard " + std::to_string(shard) + "/" + std::to_string(shards) +
+                             " shares variants with shard " + std::to_string(f.shard) + "/" +
+                             std::to_string(f.shards) + ", which is running into '" + outdir + "' (" +
+                             described(core::FileLock::holder(f.path)) +
                              "); shards that run at the same time must use the same count N");
   }
   return lock;
@@ -136,7 +137,8 @@ SweepLock SweepLock::for_merge(const std::string& outdir, const std::string& wha
   try {
     folder = std::make_unique<core::FileLock>(folder_lock_path(outdir), core::FileLock::Mode::kExclusive);
   } catch (const core::RuntimeError& e) {
-    lock.warning_ = std::string(e.what()) + ": merging without a lock (a sweep writing into the folder now would not be noticed)";
+    lock.warning_ = std::string(e.what()) +
+                    ": merging without a lock (a sweep writing into the folder now would not be noticed)";
     return lock;
   }
   if (folder->status() == core::FileLock::Status::kBusy) {

@@ -133,7 +133,8 @@ std::string verify_variant_file(const std::string& path, const std::string& hash
       return "its result file has no completion attribute (not written to the end by twinsim)";
     if (!r.has_attribute("/", "sweep_variant_hash")) return "its result file has no sweep_variant_hash attribute";
     const std::string got = r.attribute_string("/", "sweep_variant_hash");
-    if (got != hash) return "its result file is of another variant or run (sweep_variant_hash " + got + ", not " + hash + ")";
+    if (got != hash)
+      return "its result file is of another variant or run (sweep_variant_hash " + got + ", not " + hash + ")";
   } catch (const core::TwinsimError& e) {
     return std::string("its result file cannot be read (") + e.what() + ")";
   }
@@ -163,10 +164,11 @@ std::vector<std::string> SweepOutput::prepare(const std::vector<std::size_t>& un
     throw core::UsageError("output folder '" + dir_ + "' holds another sweep (its manifest has sweep_hash " +
                            old_hash + ", this sweep is " + sweep_.hash +
                            "; a changed base scenario, axis, population.csv file or twinsim version makes another sweep); use another folder, or --force to replace it");
-  }  if (!old.empty() && !same_sweep && !others_running.empty())
-    throw core::UsageError("output folder '" + dir_ + "' holds another sweep whose shards are running (" + others_running +
-                           "); --force would replace its manifest under them: wait until they have finished");
-
+  }
+  if (!old.empty() && !same_sweep && !others_running.empty())
+    throw core::UsageError("output folder '" + dir_ + "' holds another sweep whose shards are running (" +
+                           others_running + "); --force would replace its manifest under them: wait until they "
+                           "have finished");
   std::unordered_map<std::string, std::size_t> mine;  // id -> variant index
   std::set<std::string> all;
   for (std::size_t u : units) mine.emplace(sweep_.variants[u].id, u);
