@@ -50,6 +50,11 @@ inline bool temp_in(const std::filesystem::path& dir) {
   return std::filesystem::is_directory(dir, ec) && has_temp_file(dir);
 }
 
+// Replicates of a variant that keeps a sweep busy while other processes try
+// its folder: about 0.5 s in Release, 2-3 s under ASan (which slows the
+// other processes too, so the margin stays).
+inline std::string long_replicates() { return kAddressSanitizer ? "6000" : "20000"; }
+
 inline std::size_t count_with(const std::filesystem::path& dir, const std::string& ext) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) return 0;

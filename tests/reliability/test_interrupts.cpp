@@ -116,7 +116,7 @@ TEST_CASE("sweep: SIGTERM exits 143 and SIGHUP 129, each with its name in the me
   const std::vector<std::pair<int, std::string>> signals{{SIGTERM, "SIGTERM"}, {SIGHUP, "SIGHUP"}};
   for (const auto& [sig, name] : signals) {
     test::TempDir dir("sweep-signal");
-    const std::string sweep = test::safety_sweep(dir, "1, 2, 3, 4", "20000"), out = dir.file("out");
+    const std::string sweep = test::safety_sweep(dir, "1, 2, 3, 4", test::long_replicates()), out = dir.file("out");
     const pid_t pid = test::spawn_cli({"sweep", sweep, "-o", out, "--threads", "1"}, dir.file("log"));
     REQUIRE(test::wait_until([&] { return test::count_with(out, ".done") >= 1; }, pid));
     ::kill(pid, sig);

@@ -44,7 +44,7 @@ std::map<std::string, std::string> contents(const std::string& dir, const std::s
 TEST_CASE("sweep: a second sweep into a folder being written is refused, naming the first, which completes",
           "[reliability]") {
   test::TempDir dir("lock-second");
-  const std::string sweep = test::safety_sweep(dir, "1, 2, 3, 4", "20000"), out = dir.file("out");
+  const std::string sweep = test::safety_sweep(dir, "1, 2, 3, 4", test::long_replicates()), out = dir.file("out");
   const pid_t first = test::spawn_cli({"sweep", sweep, "-o", out, "--threads", "1", "--quiet"}, dir.file("log"));
   // Wait until it is inside a variant: a temporary file exists.
   REQUIRE(test::wait_until([&] { return test::count_with(out, ".done") >= 1 && test::temp_in(out); }, first));
@@ -72,9 +72,9 @@ TEST_CASE("sweep: a second sweep into a folder being written is refused, naming 
 TEST_CASE("sweep: shards of one count run side by side, an overlapping shard of another count is refused",
           "[reliability]") {
   test::TempDir dir("lock-shards");
-  // Even variants are long (20000 replicates, about 0.5 s each), odd ones
-  // short: shard 0/2 runs the long ones while the others try the folder.
-  const std::string sweep = test::safety_sweep(dir, "1, 2, 3", "20000, 20"), out = dir.file("out");
+  // Even variants are long (long_replicates()), odd ones short: shard 0/2
+  // runs the long ones while the others try the folder.
+  const std::string sweep = test::safety_sweep(dir, "1, 2, 3", test::long_replicates() + ", 20"), out = dir.file("out");
   const pid_t slow = test::spawn_cli({"sweep", sweep, "-o", out, "--shard", "0/2", "--threads", "1", "--quiet"},
                                      dir.file("log"));
   REQUIRE(test::wait_until([&] { return test::temp_in(out); }, slow));
