@@ -1,5 +1,7 @@
 #include "twinsim/core/input_file.hpp"
 
+#include "twinsim/core/file_safety.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,15 +14,7 @@ namespace twinsim::core {
 
 namespace {
 
-std::string not_regular(mode_t mode) {
-  const char* kind = "not a regular file";
-  if (S_ISDIR(mode)) kind = "a directory";
-  else if (S_ISFIFO(mode)) kind = "a named pipe (FIFO)";
-  else if (S_ISCHR(mode)) kind = "a character device";
-  else if (S_ISBLK(mode)) kind = "a block device";
-  else if (S_ISSOCK(mode)) kind = "a socket";
-  return std::string("is ") + kind + ", not a regular file";
-}
+std::string not_regular(mode_t mode) { return "is " + file_kind(mode) + ", not a regular file"; }
 
 class Fd {
  public:

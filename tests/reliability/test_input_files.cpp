@@ -49,7 +49,7 @@ TEST_CASE("a scenario path that is a directory, FIFO or device is refused with t
   const struct {
     std::string path;
     std::string why;
-  } cases[] = {{fifo, "is a named pipe (FIFO), not a regular file"},
+  } cases[] = {{fifo, "is a FIFO (named pipe), not a regular file"},
                {folder, "is a directory, not a regular file"},
                {"/dev/zero", "is a character device, not a regular file"},
                {"/dev/null", "is a character device, not a regular file"}};
@@ -77,7 +77,7 @@ TEST_CASE("a sweep file or covariate CSV that is a FIFO is refused, without bloc
   const auto sweep = run_bounded("sweep " + test::quote(fifo) + " -o " + test::quote(dir.file("out")) + " --quiet");
   INFO(sweep.output);
   CHECK(sweep.exit_code == 2);
-  CHECK(contains(sweep.output, fifo + ": error: is a named pipe (FIFO), not a regular file"));
+  CHECK(contains(sweep.output, fifo + ": error: is a FIFO (named pipe), not a regular file"));
 
   const std::string yaml = dir.file("s.yaml");
   test::write_file(yaml, timecourse_scenario(3, "Cc", "1", "population:\n  csv: {file: input.fifo}\n"));
@@ -85,7 +85,7 @@ TEST_CASE("a sweep file or covariate CSV that is a FIFO is refused, without bloc
   INFO(csv.output);
   CHECK(csv.exit_code == 2);
   CHECK(contains(csv.output,
-                 "population.csv.file: covariate file '" + fifo + "': is a named pipe (FIFO), not a regular file"));
+                 "population.csv.file: covariate file '" + fifo + "': is a FIFO (named pipe), not a regular file"));
 }
 
 TEST_CASE("a trial that cannot fit in memory is refused before the run, with what it needs", "[reliability]") {

@@ -1,4 +1,5 @@
-// Reading the files a user names as input (scenario, sweep, covariate CSV).
+// Reading the files a user names as input (scenario, sweep, covariate CSV);
+// file_safety.hpp guards the outputs.
 #pragma once
 
 #include <cstddef>
@@ -10,7 +11,7 @@ namespace twinsim::core {
 // the limit, so the caller can tell a file that is too large without reading
 // all of it). Returns "" on success, else why the file cannot be read, in words
 // for "PATH: error: <why>": "cannot open file: No such file or directory",
-// "is a directory, not a regular file", "is a named pipe (FIFO), not a regular
+// "is a directory, not a regular file", "is a FIFO (named pipe), not a regular
 // file", a character or block device, a socket.
 //
 // Anything but a regular file is refused before a byte is read: opening a
