@@ -16,6 +16,7 @@ packages=(
   libcli11-dev           # CLI11
   librandom123-dev       # Random123 (Philox)
   libboost-math-dev      # Boost.Math (beta distribution, quadrature, erfc_inv)
+  libcsv-dev             # CSV reader (covariate tables, data sets)
   libomp-dev             # OpenMP runtime
   python3-h5py python3-numpy  # end-to-end tests open the HDF5 output in h5py
   libopenmpi-dev openmpi-bin  # MPI sweeps (TWINSIM_MPI=ON; the MPI test runs mpirun)

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <set>
 #include <sstream>
@@ -144,8 +145,9 @@ void SweepOutput::prepare(const std::vector<std::size_t>& units, bool resume, bo
                            old_hash + ", this sweep is " + sweep_.hash +
                            "; a changed base scenario, axis, population.csv file or twinsim version makes another sweep); use another folder, or --force to replace it");
   }
-  std::set<std::string> mine, all;
-  for (std::size_t u : units) mine.insert(sweep_.variants[u].id);
+  std::map<std::string, const SweepVariant*> mine;  // by id: a folder of N files is checked in O(N log N)
+  std::set<std::string> all;
+  for (std::size_t u : units) mine.emplace(sweep_.variants[u].id, &sweep_.variants[u]);
   for (const auto& v : sweep_.variants) all.insert(v.id);
 
   std::vector<std::string> own, foreign, remove;
@@ -153,12 +155,11 @@ void SweepOutput::prepare(const std::vector<std::size_t>& units, bool resume, bo
     const std::string name = e.path().filename().string();
     if (name == kManifest || name.rfind(std::string(kManifest) + ".tmp-", 0) == 0) continue;
     const std::string id = id_of(name);
-    if (mine.count(id)) {
+    const auto it = mine.find(id);
+    if (it != mine.end()) {
       own.push_back(name);
       const bool temp = name.find(".tmp-") != std::string::npos;
-      const auto& v = *std::find_if(sweep_.variants.begin(), sweep_.variants.end(),
-                                    [&](const SweepVariant& x) { return x.id == id; });
-      if (force || temp || !is_complete(v)) remove.push_back(e.path().string());
+      if (force || temp || !is_complete(*it->second)) remove.push_back(e.path().string());
     } else if (!all.count(id)) {
       foreign.push_back(name);
     }
