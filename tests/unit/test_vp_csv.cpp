@@ -169,6 +169,13 @@ TEST_CASE("the shipped example CSV drives a population", "[unit]") {
 
 TEST_CASE("a covariate CSV is read as RFC 4180: byte-order mark, quoted commas, CRLF", "[unit]") {
   test::TempDir dir("vp-csv-rfc");
+  // A byte-order mark alone: not part of the first column's name.
+  test::write_file(dir.file("bom.csv"), "\xEF\xBB\xBFWT,SEX\n70,0\n");
+  auto bom = parse("population:\n  csv: {file: bom.csv, categorical: [SEX]}\n", dir.path().string());
+  INFO(joined(bom.diagnostics));
+  REQUIRE(bom.spec.has_value());
+  CHECK(bom.spec->csv->table.names() == std::vector<std::string>{"WT", "SEX"});
+
   // As spreadsheets save it: a UTF-8 byte-order mark, CRLF, a quoted name with a comma.
   test::write_file(dir.file("sheet.csv"), "\xEF\xBB\xBFWT,\"SCR, mg/dL\",SEX\r\n70,\"1.0\",0\r\n55,0.8,1\r\n");
   auto p = parse("population:\n  csv: {file: sheet.csv, categorical: [SEX]}\n", dir.path().string());
