@@ -100,8 +100,17 @@ struct Files {
     REQUIRE(test::run_cli("run " + test::quote(configs + "/oral_pk_fixed_arms.yaml") + " -o " +
                           test::quote(dir.file("out.h5")) + " --quiet")
                 .exit_code == 0);
-    REQUIRE(test::run_cli("sweep " + test::quote(configs + "/sweeps/design_only_grid.yaml") + " -o " +
-                          test::quote(dir.file("sweep")) + " --quiet")
+    // configs/sweeps/design_only_grid.yaml with fewer replicates: a number
+    // axis named with brackets and a text-valued axis.
+    test::write_file(dir.file("grid.yaml"), "base: " + configs + "/design_only_3p3_boin_crm.yaml\n"
+                                            "axes:\n"
+                                            "  replicates: [100]\n"
+                                            "  designs[boin].target: [0.25, 0.30]\n"
+                                            "  toxicity.true_dlt_probabilities:\n"
+                                            "    - [0.05, 0.10, 0.20, 0.30, 0.50]\n"
+                                            "    - [0.10, 0.25, 0.40, 0.55, 0.70]\n");
+    REQUIRE(test::run_cli("sweep " + test::quote(dir.file("grid.yaml")) + " -o " + test::quote(dir.file("sweep")) +
+                          " --quiet")
                 .exit_code == 0);
     REQUIRE(test::run_cli("merge " + test::quote(dir.file("sweep")) + " -o " + test::quote(dir.file("sweep.h5")) +
                           " --quiet")
