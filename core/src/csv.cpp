@@ -106,13 +106,25 @@ struct CsvReader::Impl {
     return o;
   }
 
+  // Positions are asked for in increasing order while parsing: the last one is
+  // kept, so the columns of a long line are counted once, not once per field.
+  mutable std::size_t last_offset = 0, last_line = 1;
+  mutable int last_column = 1;
+
   SourceMark mark_at(std::size_t offset) const {
     const auto it = std::upper_bound(line_starts.begin(), line_starts.end(), offset);
     const std::size_t line = static_cast<std::size_t>(it - line_starts.begin());
-    const std::size_t start = line_starts[line - 1];
+    std::size_t from = line_starts[line - 1];
     int column = 1;
-    for (std::size_t i = start; i < offset && i < text.size(); ++i)
+    if (line == last_line && offset >= last_offset && last_offset >= from) {
+      from = last_offset;
+      column = last_column;
+    }
+    for (std::size_t i = from; i < offset && i < text.size(); ++i)
       if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++column;  // not a UTF-8 continuation byte
+    last_offset = offset;
+    last_line = line;
+    last_column = column;
     return SourceMark{name, static_cast<int>(line), column};
   }
 

@@ -5,6 +5,7 @@
 
 #include <sys/stat.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -99,6 +100,22 @@ TEST_CASE("CSV: malformed quoting is refused at its line and column", "[unit]") 
   } catch (const core::CsvError& e) {
     CHECK(std::string(e.what()) == "t.csv:1:7: more than 3 fields in one record");
   }
+}
+
+TEST_CASE("CSV: positions on a long line cost linear time", "[unit]") {
+  // 99,999 fields on one line (390 kB): counting each field's column from the
+  // line start would be ~10^10 steps.
+  std::string line;
+  for (int i = 0; i < 99'999; ++i) line += (i ? "," : "") + std::to_string(1000 + i % 9000);
+  const auto t0 = std::chrono::steady_clock::now();
+  core::CsvReader r(line + "\n", "long.csv");
+  core::CsvRecord rec;
+  REQUIRE(r.next(rec));
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  REQUIRE(rec.fields.size() == 99'999);
+  CHECK(rec.fields.back().column == 99'998 * 5 + 1);
+  CHECK(rec.fields.back().text == std::to_string(1000 + 99'998 % 9000));
+  CHECK(seconds < 2.0);
 }
 
 TEST_CASE("CSV files: regular files only, refused before reading", "[unit]") {
