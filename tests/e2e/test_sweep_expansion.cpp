@@ -35,7 +35,7 @@ TEST_CASE("sweep: a signal during expansion stops it at once, before the output 
     const std::string out = dir.file("out-" + std::to_string(sig));
     const std::string log = dir.file("log-" + std::to_string(sig));
     const pid_t pid = test::spawn_cli({"sweep", sweep, "-o", out, "--quiet"}, log);
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // past start-up, well inside the expansion
     const auto t0 = std::chrono::steady_clock::now();
     ::kill(pid, sig);
     const int code = test::wait_exit_code(pid);
