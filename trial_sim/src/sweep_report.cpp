@@ -152,6 +152,11 @@ SweepReport read_sweep_report(const std::string& path, std::optional<double> tar
     if (!h5.exists(g + "/designs")) throw core::RuntimeError(file + "no " + g + "/designs");
     const std::vector<double> truth =
         h5.exists(g + "/truth/dlt_probability") ? h5.read_doubles(g + "/truth/dlt_probability") : std::vector<double>{};
+    // As for a variant file (oc_read.cpp): probabilities, or NaN for "unknown" (then not scored).
+    for (std::size_t k = 0; k < truth.size(); ++k)
+      if (!std::isnan(truth[k]) && !(truth[k] >= 0.0 && truth[k] <= 1.0))
+        throw core::RuntimeError(file + g + "/truth/dlt_probability[" + std::to_string(k) + "] = " +
+                                 core::format_number(truth[k]) + " is not a probability in [0, 1]");
     auto names = h5.children(g + "/designs");
     // Scenario order, as in a single result file.
     const auto order = h5.has_attribute(g, "scenario_yaml")
