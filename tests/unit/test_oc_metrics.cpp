@@ -11,6 +11,7 @@
 #include "oc_fixtures.hpp"
 #include "twinsim/trial/oc_format.hpp"
 #include "twinsim/trial/oc_metrics.hpp"
+#include "twinsim/trial/sweep_report.hpp"
 
 using namespace twinsim;
 using namespace twinsim::test::oc;
@@ -174,4 +175,27 @@ TEST_CASE("cross-check: a stored PCS that contradicts the tables is flagged, ano
   trial::cross_check_oc(oc, s);
   REQUIRE(oc.warnings.size() == 1);
   CHECK_THAT(oc.warnings[0], Catch::Contains("oc/true_target_dose = 0"));
+}
+
+TEST_CASE("a merged sweep file whose truth is not a probability is refused", "[unit]") {
+  test::TempDir dir("oc");
+  const std::string f = dir.file("sweep.h5");
+  {
+    core::H5Writer w(f, true);
+    w.attribute("/", "kind", std::string("sweep"));
+    w.attribute("/", "schema_version", std::int64_t{1});
+    w.write("/variant_table/id", std::vector<std::string>{"v000-0"});
+    w.write("/variant_table/index", std::vector<std::int64_t>{0});
+    w.write("/variants/v000-0/dose_levels", kDoses);
+    w.write("/variants/v000-0/truth/dlt_probability", std::vector<double>{0.1, 7.5, 0.5});
+    w.create_group("/variants/v000-0/designs/boin");
+    w.attribute("/variants/v000-0/designs/boin", "type", std::string("boin"));
+    w.attribute("/variants/v000-0/designs/boin", "target", 0.25);
+    w.write("/variants/v000-0/designs/boin/oc/p_select", std::vector<double>{0.25, 0.5, 0.25});
+    w.write_scalar("/variants/v000-0/designs/boin/oc/trials", std::int64_t{4});
+    w.commit();
+  }
+  REQUIRE(trial::is_sweep_file(f));
+  CHECK_THROWS_WITH(trial::read_sweep_report(f),
+                    Catch::Contains("/variants/v000-0/truth/dlt_probability[1] = 7.5 is not a probability in [0, 1]"));
 }
