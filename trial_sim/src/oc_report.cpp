@@ -203,6 +203,8 @@ void assume_targets(std::vector<OcReport>& reports, std::optional<double> target
     for (std::size_t i = 0; i < rep.designs.size(); ++i) {
       DesignOc& d = rep.designs[i];
       if (!d.target_assumed && d.target) continue;  // its own target
+      // Already scored so (e.g. by read_oc_reports): keep it, stored values included.
+      if (d.target_assumed && same_target(d.target, targets[i].target)) continue;
       if (targets[i].target) {
         score_against_target(d, *targets[i].target, true);
       } else {
