@@ -113,6 +113,7 @@ TEST_CASE("CRM safety stop: escalation's stop_when_too_toxic(dose 1) with its vi
   const auto on = make_design(std::string(kCrm) + ", stop_overdose: true", 5);
   const auto at35 = make_design(std::string(kCrm) + ", stop_overdose: {tox_threshold: 0.35}", 5);
   const auto at35_half = make_design(std::string(kCrm) + ", stop_overdose: {threshold: 0.5, tox_threshold: 0.35}", 5);
+  const auto plain = make_design(kCrm, 5);
   bool rate_matters = false;
   for (int y1 = 0; y1 <= 3; ++y1)
     for (int y2 = 0; y2 <= 3; ++y2) {
@@ -131,7 +132,7 @@ TEST_CASE("CRM safety stop: escalation's stop_when_too_toxic(dose 1) with its vi
       const double p25_first = crm_fit(model(), 0.25, 30, {3, 0, 0, 0, 0}, {y1, 0, 0, 0, 0}).p_overdose;
       const double p35_first = crm_fit(model(), 0.35, 30, {3, 0, 0, 0, 0}, {y1, 0, 0, 0, 0}).p_overdose;
       // Only outcomes that keep the trial at dose 0 after the first cohort reach (6, y1 + y2) there.
-      Driver probe(*make_design(kCrm, 5), 5);
+      Driver probe(*plain, 5);
       probe.feed(Cohort{0, y1});
       if (probe.decision().dose != 0) continue;
       CHECK(stops(*on) == (p25_first > 0.8 || p25 > 0.8));
