@@ -1,5 +1,3 @@
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <vector>
@@ -7,9 +5,11 @@
 
 #include "commands.hpp"
 #include "failures.hpp"
+#include "interrupt.hpp"
 #include "progress.hpp"
 #include "twinsim/core/config.hpp"
 #include "twinsim/core/error.hpp"
+#include "twinsim/core/file_safety.hpp"
 #include "twinsim/trial/oc_format.hpp"
 #include "twinsim/trial/oc_report.hpp"
 #include "twinsim/trial/run.hpp"
@@ -50,10 +50,10 @@ void print_summary(const trial::Scenario& s, const trial::RunSummary& r, int thr
 }  // namespace
 
 int run_command(const RunArgs& a) {
-  // Refuse to clobber before doing any work.
-  struct stat st {};
-  if (!a.force && ::stat(a.output.c_str(), &st) == 0)
-    throw core::UsageError("output file '" + a.output + "' exists; pass --force to overwrite it");
+  // Refuse to clobber (or to write over the scenario, or onto a device)
+  // before doing any work; the result writer checks again with every input.
+  (void)core::checked_output_path(a.output, a.force, {{"scenario file", a.scenario}});
+  install_interrupt_handlers();
   trial::Scenario s = trial::load_scenario_file(a.scenario);
   if (a.replicates) s.replicates = *a.replicates;
   if (a.seed) s.seed = *a.seed;
@@ -61,9 +61,23 @@ int run_command(const RunArgs& a) {
   opt.output = a.output;
   opt.overwrite = a.force;
   opt.threads = a.threads;
-  ProgressBar bar(!a.quiet);
-  opt.progress = [&bar](std::int64_t done, std::int64_t total) { bar.update(done, total); };
-  const trial::RunSummary r = trial::run_scenario(s, opt);
+  opt.stop = [] { return interrupt_requested(); };
+  trial::RunSummary r;
+  {
+    ProgressBar bar(!a.quiet);
+    opt.progress = [&bar](std::int64_t done, std::int64_t total) { bar.update(done, total); };
+    try {
+      r = trial::run_scenario(s, opt);
+    } catch (const trial::Interrupted&) {
+      // Unwinding run_scenario has removed the temporary file by now.
+      bar.finish();
+      std::fprintf(stderr,
+                   "twinsim: interrupted by %s: the run was stopped; nothing was written to '%s' and its "
+                   "temporary file was removed\n",
+                   signal_name(interrupt_exit_code()), a.output.c_str());
+      return interrupt_exit_code();
+    }
+  }
   print_failures(s, r, "");
   if (!a.quiet) {
     std::fflush(stderr);

@@ -1,8 +1,9 @@
 // twinsim sweep SWEEP.yaml -o OUTDIR [--shard i/N] [--resume] [--force] [--threads T] [--quiet]
-// Under mpirun every rank runs this; rank 0 alone prints and prepares the folder.
+// Under mpirun every rank runs this; rank 0 alone prints, locks and prepares the folder.
 #include <chrono>
 #include <cstdio>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "commands.hpp"
@@ -11,6 +12,7 @@
 #include "sweep_progress.hpp"
 #include "twinsim/core/error.hpp"
 #include "twinsim/trial/sweep.hpp"
+#include "twinsim/trial/sweep_lock.hpp"
 #include "twinsim/trial/sweep_merge.hpp"
 #include "twinsim/trial/sweep_mpi.hpp"
 #include "twinsim/trial/sweep_run.hpp"
@@ -55,7 +57,7 @@ int guarded(bool print, const std::function<void()>& f) {
     if (print) std::fprintf(stderr, "twinsim: error: %s\n", e.what());
     return 2;
   } catch (const trial::Interrupted&) {
-    return kExitInterrupted;
+    return interrupt_exit_code();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "twinsim: error: %s\n", e.what());  // every rank: its own failure
     return 1;
@@ -90,10 +92,20 @@ int sweep_command(const SweepArgs& a) {
   const trial::SweepOutput out(a.output, sweep);
   const auto units = trial::shard_units(sweep.variants.size(), shard.index, shard.count);
 
-  // 2. Rank 0 checks and prepares the folder.
+  // 2. Rank 0 locks, checks and prepares the folder; it holds the lock for
+  //    every rank until all are done (it returns last).
   std::size_t already = 0;
+  std::optional<trial::SweepLock> lock;
   if (lead) code = guarded(true, [&] {
-      out.prepare(units, a.resume, a.force);
+      std::string what = "twinsim sweep " + a.sweep + " -o " + a.output;
+      if (a.shard) what += " --shard " + *a.shard;
+      if (a.resume) what += " --resume";
+      if (a.force) what += " --force";
+      if (mpi.size() > 1) what += " (rank 0 of " + std::to_string(mpi.size()) + " MPI ranks)";
+      lock.emplace(trial::SweepLock::for_sweep(a.output, sweep.variants.size(), shard.index, shard.count, what));
+      if (!lock->warning().empty()) std::fprintf(stderr, "twinsim: warning: %s\n", lock->warning().c_str());
+      for (const auto& note : out.prepare(units, a.resume, a.force, lock->others_running()))
+        std::fprintf(stderr, "twinsim: note: %s\n", note.c_str());
       already = count_complete(sweep, out, units);
     });
   if ((code = mpi.broadcast(code)) != 0) return code;
@@ -113,11 +125,11 @@ int sweep_command(const SweepArgs& a) {
   code = mpi.max_all(code);
   if (!lead) return code;
   const std::size_t complete = count_complete(sweep, out, units);
-  if (code == kExitInterrupted) {
+  if (is_interrupt_exit_code(code)) {
     std::fprintf(stderr,
-                 "twinsim: interrupted: %zu of %zu variants complete in '%s' (no partial result was kept); "
+                 "twinsim: interrupted by %s: %zu of %zu variants complete in '%s' (no partial result was kept); "
                  "continue with --resume\n",
-                 complete, units.size(), a.output.c_str());
+                 signal_name(code), complete, units.size(), a.output.c_str());
     return code;
   }
   if (code != 0) return code;
@@ -137,7 +149,20 @@ int sweep_command(const SweepArgs& a) {
 }
 
 int merge_command(const MergeArgs& a) {
-  const std::size_t n = trial::merge_sweep(a.outdir, a.output, a.force);
+  install_interrupt_handlers();
+  const trial::SweepLock lock =
+      trial::SweepLock::for_merge(a.outdir, "twinsim merge " + a.outdir + " -o " + a.output);
+  if (!lock.warning().empty()) std::fprintf(stderr, "twinsim: warning: %s\n", lock.warning().c_str());
+  std::size_t n = 0;
+  try {
+    n = trial::merge_sweep(a.outdir, a.output, a.force, [] { return interrupt_requested(); });
+  } catch (const trial::Interrupted&) {
+    std::fprintf(stderr,
+                 "twinsim: interrupted by %s: the merge was stopped; nothing was written to '%s' and its "
+                 "temporary file was removed\n",
+                 signal_name(interrupt_exit_code()), a.output.c_str());
+    return interrupt_exit_code();
+  }
   if (!a.quiet) std::printf("merged %zu variants into %s\n", n, a.output.c_str());
   return 0;
 }

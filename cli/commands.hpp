@@ -52,7 +52,9 @@ struct MergeArgs {
   bool force = false;
   bool quiet = false;
 };
-// Exit codes as above, plus 130 when interrupted (Ctrl-C, SIGTERM).
+// Exit codes as above, plus 128 + the signal when interrupted: 130 SIGINT
+// (Ctrl-C), 143 SIGTERM, 129 SIGHUP (run_command too). 2 also when another
+// process holds the folder's lock (trial::SweepLock).
 int sweep_command(const SweepArgs& args);
 int merge_command(const MergeArgs& args);
 

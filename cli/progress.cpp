@@ -11,8 +11,11 @@ ProgressBar::ProgressBar(bool enabled)
       start_(std::chrono::steady_clock::now()),
       last_(start_) {}
 
-ProgressBar::~ProgressBar() {
+ProgressBar::~ProgressBar() { finish(); }
+
+void ProgressBar::finish() {
   if (drawn_) std::fputs("\n", stderr);
+  drawn_ = false;
 }
 
 void ProgressBar::update(std::int64_t done, std::int64_t total) {

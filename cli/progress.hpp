@@ -11,6 +11,8 @@ class ProgressBar {
   explicit ProgressBar(bool enabled);
   ~ProgressBar();
   void update(std::int64_t done, std::int64_t total);
+  // Ends the bar's line, so that a message can follow on stderr.
+  void finish();
 
  private:
   bool enabled_;

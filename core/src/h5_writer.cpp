@@ -16,6 +16,7 @@
 
 #include "twinsim/core/config.hpp"
 #include "twinsim/core/error.hpp"
+#include "twinsim/core/file_safety.hpp"
 #include "h5_detail.hpp"
 
 namespace twinsim::core {
@@ -106,11 +107,12 @@ void write_attribute(hid_t file, const std::string& object, const std::string& n
 
 }  // namespace
 
-H5Writer::H5Writer(const std::string& final_path, bool overwrite) : final_path_(final_path), overwrite_(overwrite) {
+H5Writer::H5Writer(const std::string& final_path, bool overwrite, std::vector<InputFile> inputs)
+    : overwrite_(overwrite), inputs_(std::move(inputs)) {
   quiet_hdf5_errors();
-  if (!overwrite && file_exists(final_path)) {
-    throw UsageError("output file '" + final_path + "' exists; pass --force to overwrite it");
-  }
+  // Before any work: a device, FIFO, folder or input file under the output
+  // name is refused even with overwrite (docs/reliability.md).
+  final_path_ = checked_output_path(final_path, overwrite, inputs_);
   // Same folder as the final file, so rename() is atomic (same file system).
   std::random_device rd;
   temp_path_ = final_path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(rd() % 1000000);
@@ -296,6 +298,17 @@ void H5Writer::commit() {
     throw RuntimeError("cannot write output file '" + final_path_ + "'" + os_reason() +
                        " (disk full?); nothing was written under that name");
   sync_path(temp_path_, O_RDONLY);
+  if (overwrite_) {
+    // What took the output's name during the run (a FIFO, a link to an
+    // input) is not replaced either: the results stay in the temporary file.
+    try {
+      (void)checked_output_path(final_path_, true, inputs_);
+    } catch (const UsageError& e) {
+      committed_ = true;  // keep the temporary file: it holds the only copy of the results
+      throw RuntimeError("the output changed during the run: " + std::string(e.what()) +
+                         "; not replaced. The results are in '" + temp_path_ + "'");
+    }
+  }
   // Without overwrite, a file that appeared under the final name while we ran
   // (another run, a user) is not replaced: the result stays in the temporary
   // file and the message says where.

@@ -1,5 +1,5 @@
 // Helpers for the sweep end-to-end tests: a small sweep file, reading every OC
-// dataset of a result file bit for bit, and running the CLI in the background.
+// dataset of a result file bit for bit, waiting for a background sweep.
 #pragma once
 
 #include <fcntl.h>
@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "child_process.hpp"
 #include "test_support.hpp"
 #include "twinsim/core/h5.hpp"
 
@@ -87,41 +88,9 @@ inline std::size_t count_markers(const std::string& dir) {
   return files_in(dir, ".done").size();
 }
 
-// Starts the CLI with args (no shell), stdout+stderr to log. Returns the pid.
-inline pid_t spawn_cli(const std::vector<std::string>& args, const std::string& log) {
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(fd, 1);
-    ::dup2(fd, 2);
-    std::vector<char*> argv;
-    std::string cli = cli_path();
-    argv.push_back(cli.data());
-    std::vector<std::string> copy = args;
-    for (auto& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execv(cli.c_str(), argv.data());
-    ::_exit(127);
-  }
-  return pid;
-}
-
 // Polls until at least n variants are marked complete or the process ends.
 inline bool wait_for_markers(const std::string& dir, std::size_t n, pid_t pid, double timeout_s = 60) {
-  const auto t0 = std::chrono::steady_clock::now();
-  while (std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() < timeout_s) {
-    if (count_markers(dir) >= n) return true;
-    int status = 0;
-    if (::waitpid(pid, &status, WNOHANG) == pid) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return false;
-}
-
-inline int wait_exit_code(pid_t pid) {
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return wait_until([&] { return count_markers(dir) >= n; }, pid, timeout_s);
 }
 
 }  // namespace twinsim::test

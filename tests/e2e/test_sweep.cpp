@@ -168,7 +168,7 @@ TEST_CASE("sweep: Ctrl-C stops cleanly with exit code 130 and no partial file", 
     log.assign(std::istreambuf_iterator<char>(in), {});
   }
   INFO(log);
-  CHECK(log.find("twinsim: interrupted:") != std::string::npos);
+  CHECK(log.find("twinsim: interrupted by SIGINT:") != std::string::npos);
   CHECK_FALSE(test::has_temp_files(out));
   // Every result file under a final name is vouched for by its marker.
   CHECK(test::variant_files(out).size() == test::count_markers(out));

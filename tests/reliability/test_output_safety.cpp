@@ -115,7 +115,7 @@ TEST_CASE("without --force an existing output keeps every byte, with --force it 
   CHECK(core::H5Reader(out).attribute_int("/", "seed") == 99);
 }
 
-TEST_CASE("an output folder that does not exist or a directory as output exits 1 or 2 clearly", "[reliability]") {
+TEST_CASE("an output folder that does not exist exits 1, a directory as output exits 2", "[reliability]") {
   test::TempDir dir("badout");
   const std::string yaml = dir.file("s.yaml");
   test::write_file(yaml, kDesignOnly);
@@ -123,13 +123,14 @@ TEST_CASE("an output folder that does not exist or a directory as output exits 1
   CHECK(missing.exit_code == 1);
   CHECK(missing.output.find("cannot create output file") != std::string::npos);
   CHECK(missing.output.find("No such file or directory") != std::string::npos);
-  // A directory is an existing output: refused without --force, and with
-  // --force the rename onto a directory fails (exit 1) and the folder survives.
+  // A directory is not a regular file: refused with or without --force
+  // (exit 2, before any work), and the folder survives.
   const auto refused = test::run_cli("run " + test::quote(yaml) + " -o " + test::quote(dir.path().string()));
   CHECK(refused.exit_code == 2);
   const auto forced =
       test::run_cli("run " + test::quote(yaml) + " -o " + test::quote(dir.path().string()) + " --quiet --force");
-  CHECK(forced.exit_code == 1);
+  CHECK(forced.exit_code == 2);
+  CHECK(forced.output.find("is a directory, not a regular file") != std::string::npos);
   CHECK(std::filesystem::is_directory(dir.path()));
   CHECK(std::filesystem::exists(yaml));
 }

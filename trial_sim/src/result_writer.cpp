@@ -36,8 +36,9 @@ void append_column(core::H5Writer& h5, const std::string& path, const Rows& rows
 }
 }  // namespace
 
-ResultWriter::ResultWriter(const std::string& path, bool overwrite, const Scenario& s, const PatientModel& model)
-    : h5_(path, overwrite), scenario_(s), model_(model), param_names_(model.parameter_names()) {
+ResultWriter::ResultWriter(const std::string& path, bool overwrite, const Scenario& s, const PatientModel& model,
+                           std::vector<core::InputFile> inputs)
+    : h5_(path, overwrite, std::move(inputs)), scenario_(s), model_(model), param_names_(model.parameter_names()) {
   h5_.set_compression(s.output.compression);
   h5_.attribute("/", "twinsim_version", std::string(core::version()));
   h5_.attribute("/", "schema_version", static_cast<std::int64_t>(core::kSchemaVersion));
@@ -254,6 +255,14 @@ void ResultWriter::failures(std::int64_t total, std::int64_t replaced,
   for (const auto& [status, n] : by_status) h5_.attribute(group_, "failed_" + status, n);
 }
 
-void ResultWriter::commit() { h5_.commit(); }
+void ResultWriter::root_attribute(const std::string& name, const std::string& value) {
+  h5_.attribute("/", name, value);
+}
+
+void ResultWriter::commit() {
+  // Written last: a file without it was not finished by this writer.
+  h5_.attribute("/", "complete", std::int64_t{1});
+  h5_.commit();
+}
 
 }  // namespace twinsim::trial

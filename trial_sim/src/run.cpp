@@ -26,10 +26,20 @@ std::int64_t block_trials(const Scenario& s, const Design& d, const PatientModel
 
 }  // namespace
 
+std::vector<core::InputFile> scenario_inputs(const Scenario& s) {
+  std::vector<core::InputFile> in;
+  if (!s.source_path.empty()) in.push_back({"scenario file", s.source_path});
+  if (s.population->spec().csv) in.push_back({"population CSV (population.csv.file)", s.population->spec().csv->path});
+  return in;
+}
+
 RunSummary run_scenario(const Scenario& s, const RunOptions& opt) {
   const auto t0 = std::chrono::steady_clock::now();
   const auto model = make_patient_model(s);
-  ResultWriter writer(opt.output, opt.overwrite, s, *model);
+  std::vector<core::InputFile> inputs = scenario_inputs(s);
+  inputs.insert(inputs.end(), opt.inputs.begin(), opt.inputs.end());
+  ResultWriter writer(opt.output, opt.overwrite, s, *model, std::move(inputs));
+  for (const auto& [name, value] : opt.attributes) writer.root_attribute(name, value);
   RunSummary summary;
   // The true dose-toxicity curve: given (design-only) or estimated (PK/PD).
   std::vector<double> truth;
@@ -39,7 +49,7 @@ RunSummary run_scenario(const Scenario& s, const RunOptions& opt) {
              std::any_of(s.designs.begin(), s.designs.end(), [](const DesignSpec& d) { return d.design->target() >= 0; })) {
     // Only dose-finding designs are scored against the truth; fixed arms need none.
     const TruthCurve t = estimate_truth(*model, s.dose_levels.size(), s.endpoints.truth_cohort_size, opt.threads,
-                                        s.endpoints.failure_policy());
+                                        s.endpoints.failure_policy(), opt.stop);
     writer.write_truth(t);
     truth = t.p;
     summary.truth_failed = t.failed;
@@ -69,6 +79,7 @@ RunSummary run_scenario(const Scenario& s, const RunOptions& opt) {
     const bool timecourses = !model->timecourse_variables().empty();
     DesignRunner runner(*spec.design, *model, s.dose_levels.size(), opt.threads, timecourses, s.output.patients,
                         s.endpoints.failure_policy(), spec.name);
+    runner.set_stop(opt.stop);
     // Compressed output: the simulation threads compress the time-course
     // chunks, which would otherwise make the writer thread the bottleneck.
     std::optional<TimecoursePacker> packer;

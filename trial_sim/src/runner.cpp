@@ -126,9 +126,14 @@ void DesignRunner::run_block(std::int64_t first, std::int64_t count, ResultBlock
   // as one of them may fail too.
   std::exception_ptr error;
   std::atomic<std::int64_t> error_trial{count};
+  std::atomic<bool> stopped{false};
 #pragma omp parallel for schedule(dynamic, 16) num_threads(threads_)
   for (std::int64_t i = 0; i < count; ++i) {
-    if (i > error_trial.load(std::memory_order_relaxed)) continue;
+    if (i > error_trial.load(std::memory_order_relaxed) || stopped.load(std::memory_order_relaxed)) continue;
+    if (stop_ && stop_()) {
+      stopped.store(true, std::memory_order_relaxed);
+      continue;
+    }
 #ifdef _OPENMP
     const int tid = omp_get_thread_num();
 #else
@@ -147,6 +152,8 @@ void DesignRunner::run_block(std::int64_t first, std::int64_t count, ResultBlock
     }
   }
   if (error) std::rethrow_exception(error);
+  if (stopped.load()) throw Interrupted("interrupted during trials " + std::to_string(first) + "-" +
+                                        std::to_string(first + count - 1) + " of design '" + name_ + "'");
   if (!keep_patients_) return;
   std::size_t n_patients = 0, n_values = 0;
   for (std::size_t i = 0; i < n; ++i) {

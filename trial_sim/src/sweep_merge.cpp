@@ -13,6 +13,7 @@
 #include "twinsim/core/ode.hpp"
 #include "twinsim/core/version.hpp"
 #include "twinsim/trial/result_writer.hpp"
+#include "twinsim/trial/sweep_lock.hpp"
 #include "twinsim/trial/sweep_run.hpp"
 
 namespace twinsim::trial {
@@ -79,8 +80,15 @@ void copy_dataset(const core::H5Reader& r, const std::string& from, core::H5Writ
   }
 }
 
-void copy_variant(const std::string& file, const std::string& id, core::H5Writer& w) {
+void copy_variant(const std::string& file, const SweepManifest::Row& v, const std::string& outdir, core::H5Writer& w) {
+  // The marker vouches for the file only if the file agrees (completion and
+  // hash attributes): a truncated or swapped file is not merged.
+  const std::string why = verify_variant_file(file, v.hash);
+  if (!why.empty())
+    throw core::UsageError("variant " + v.id + ": " + why + "; run it again with `twinsim sweep SWEEP.yaml -o " +
+                           outdir + " --resume`, then merge");
   const core::H5Reader r(file);
+  const std::string& id = v.id;
   const std::string g = "/variants/" + id;
   w.create_group(g);
   for (const char* a : {"scenario_name", "scenario_yaml", "mode", "twinsim_version", "created_utc"})
@@ -122,7 +130,8 @@ void copy_variant(const std::string& file, const std::string& id, core::H5Writer
 
 }  // namespace
 
-std::size_t merge_sweep(const std::string& outdir, const std::string& output, bool overwrite) {
+std::size_t merge_sweep(const std::string& outdir, const std::string& output, bool overwrite,
+                        const std::function<bool()>& stop) {
   const SweepManifest m = read_manifest(outdir);
   std::vector<std::string> missing;
   for (const auto& v : m.variants)
@@ -135,7 +144,16 @@ std::size_t merge_sweep(const std::string& outdir, const std::string& output, bo
                            " of " + std::to_string(m.variants.size()) + " variants missing (" + list +
                            "); finish it with `twinsim sweep SWEEP.yaml -o " + outdir + " --resume`");
   }
-  core::H5Writer w(output, overwrite);
+  // The merged file must not replace anything it reads (a variant's file,
+  // its marker, the manifest) nor the folder's lock file.
+  namespace fs = std::filesystem;
+  std::vector<core::InputFile> inputs{{"sweep manifest", (fs::path(outdir) / "manifest.tsv").string()},
+                                      {"sweep lock file", folder_lock_path(outdir)}};
+  for (const auto& v : m.variants) {
+    inputs.push_back({"result file of variant " + v.id, (fs::path(outdir) / (v.id + ".h5")).string()});
+    inputs.push_back({"completion marker of variant " + v.id, (fs::path(outdir) / (v.id + ".done")).string()});
+  }
+  core::H5Writer w(output, overwrite, std::move(inputs));
   w.attribute("/", "twinsim_version", std::string(core::version()));
   w.attribute("/", "schema_version", static_cast<std::int64_t>(core::kSchemaVersion));
   w.attribute("/", "kind", std::string("sweep"));
@@ -145,8 +163,10 @@ std::size_t merge_sweep(const std::string& outdir, const std::string& output, bo
   w.attribute("/", "n_variants", static_cast<std::int64_t>(m.variants.size()));
   w.attribute("/", "created_utc", utc_now_iso8601());
   write_table(w, m);
-  for (const auto& v : m.variants)
-    copy_variant((std::filesystem::path(outdir) / (v.id + ".h5")).string(), v.id, w);
+  for (const auto& v : m.variants) {
+    if (stop && stop()) throw Interrupted("interrupted before variant " + v.id);
+    copy_variant((fs::path(outdir) / (v.id + ".h5")).string(), v, outdir, w);
+  }
   w.commit();
   return m.variants.size();
 }

@@ -1,6 +1,7 @@
 // The sweep output folder: manifest, completion markers, and what prepare()
 // accepts in a folder that is not empty (other shards' files, a resumed run).
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,7 +10,11 @@
 #include <random>
 #include <set>
 #include <sstream>
+#include <unordered_map>
 
+#include "twinsim/core/file_safety.hpp"
+#include "twinsim/core/h5.hpp"
+#include "twinsim/trial/sweep_lock.hpp"
 #include "twinsim/trial/sweep_run.hpp"
 
 namespace twinsim::trial {
@@ -121,11 +126,27 @@ bool variant_complete(const std::string& outdir, const std::string& id, const st
 
 bool SweepOutput::is_complete(const SweepVariant& v) const { return variant_complete(dir_, v.id, v.hash); }
 
+std::string verify_variant_file(const std::string& path, const std::string& hash) {
+  try {
+    const core::H5Reader r(path);
+    if (!r.has_attribute("/", "complete") || r.attribute_int("/", "complete") != 1)
+      return "its result file has no completion attribute (not written to the end by twinsim)";
+    if (!r.has_attribute("/", "sweep_variant_hash")) return "its result file has no sweep_variant_hash attribute";
+    const std::string got = r.attribute_string("/", "sweep_variant_hash");
+    if (got != hash)
+      return "its result file is of another variant or run (sweep_variant_hash " + got + ", not " + hash + ")";
+  } catch (const core::TwinsimError& e) {
+    return std::string("its result file cannot be read (") + e.what() + ")";
+  }
+  return {};
+}
+
 void SweepOutput::mark_complete(const SweepVariant& v) const {
   write_atomic((fs::path(dir_) / (v.id + ".done")).string(), v.id + " " + v.hash + "\n");
 }
 
-void SweepOutput::prepare(const std::vector<std::size_t>& units, bool resume, bool force) const {
+std::vector<std::string> SweepOutput::prepare(const std::vector<std::size_t>& units, bool resume, bool force,
+                                              const std::string& others_running) const {
   std::error_code ec;
   if (fs::exists(dir_, ec) && !fs::is_directory(dir_, ec))
     throw core::UsageError("output folder '" + dir_ + "' exists and is not a folder");
@@ -144,21 +165,52 @@ void SweepOutput::prepare(const std::vector<std::size_t>& units, bool resume, bo
                            old_hash + ", this sweep is " + sweep_.hash +
                            "; a changed base scenario, axis, population.csv file or twinsim version makes another sweep); use another folder, or --force to replace it");
   }
-  std::set<std::string> mine, all;
-  for (std::size_t u : units) mine.insert(sweep_.variants[u].id);
+  if (!old.empty() && !same_sweep && !others_running.empty())
+    throw core::UsageError("output folder '" + dir_ + "' holds another sweep whose shards are running (" +
+                           others_running + "); --force would replace its manifest under them: wait until they "
+                           "have finished");
+  std::unordered_map<std::string, std::size_t> mine;  // id -> variant index
+  std::set<std::string> all;
+  for (std::size_t u : units) mine.emplace(sweep_.variants[u].id, u);
   for (const auto& v : sweep_.variants) all.insert(v.id);
+
+  // A complete variant is kept only if its file is what the marker says:
+  // with --resume it is opened and its completion and hash attributes checked
+  // (a truncated or swapped file under an intact marker is run again).
+  std::vector<std::string> notes;
+  std::unordered_map<std::string, bool> kept;
+  const auto keep = [&](const SweepVariant& v) {
+    const auto it = kept.find(v.id);
+    if (it != kept.end()) return it->second;
+    bool ok = !force && is_complete(v);
+    if (ok && resume) {
+      const std::string why = verify_variant_file(result_path(v), v.hash);
+      if (!why.empty()) {
+        ok = false;
+        notes.push_back("variant " + v.id + ": " + why + "; it is run again");
+      }
+    }
+    return kept[v.id] = ok;
+  };
 
   std::vector<std::string> own, foreign, remove;
   for (const auto& e : fs::directory_iterator(dir_)) {
     const std::string name = e.path().filename().string();
-    if (name == kManifest || name.rfind(std::string(kManifest) + ".tmp-", 0) == 0) continue;
+    if (name == kManifest || name.rfind(std::string(kManifest) + ".tmp-", 0) == 0 || is_lock_file_name(name))
+      continue;
     const std::string id = id_of(name);
-    if (mine.count(id)) {
+    const auto m = mine.find(id);
+    if (m != mine.end()) {
       own.push_back(name);
+      // Only regular files (and links, whose removal leaves their target) of
+      // this run's variants are ever removed or replaced.
+      struct stat st {};
+      if (::lstat(e.path().c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+        throw core::UsageError("'" + e.path().string() + "' is " + core::file_kind(st.st_mode) +
+                               ", not a regular file; twinsim does not remove or replace it, with or without "
+                               "--force: remove it yourself, or use another folder");
       const bool temp = name.find(".tmp-") != std::string::npos;
-      const auto& v = *std::find_if(sweep_.variants.begin(), sweep_.variants.end(),
-                                    [&](const SweepVariant& x) { return x.id == id; });
-      if (force || temp || !is_complete(v)) remove.push_back(e.path().string());
+      if (temp || !keep(sweep_.variants[m->second])) remove.push_back(e.path().string());
     } else if (!all.count(id)) {
       foreign.push_back(name);
     }
@@ -173,6 +225,7 @@ void SweepOutput::prepare(const std::vector<std::size_t>& units, bool resume, bo
                            "); pass --resume to continue it or --force to start again");
   for (const auto& p : remove) fs::remove(p, ec);
   if (old != wanted) write_atomic(manifest, wanted);
+  return notes;
 }
 
 SweepManifest read_manifest(const std::string& outdir) {

@@ -15,6 +15,11 @@ void run_variant(const Sweep& sweep, const SweepVariant& v, const SweepOutput& o
   ro.output = out.result_path(v);
   ro.overwrite = true;  // prepare() already decided what may be replaced
   ro.threads = opt.threads;
+  ro.stop = opt.stop;
+  ro.inputs.push_back({"sweep file", sweep.path});
+  if (!sweep.base_file.empty()) ro.inputs.push_back({"base scenario file", sweep.base_file});
+  // What --resume checks before it trusts the .done marker (verify_variant_file).
+  ro.attributes = {{"sweep_variant_id", v.id}, {"sweep_variant_hash", v.hash}};
   ro.progress = [&](std::int64_t done, std::int64_t total) {
     // Thrown on the main thread between blocks: run_scenario unwinds and the
     // result writer deletes its temporary file.

@@ -13,7 +13,7 @@
 namespace twinsim::trial {
 
 TruthCurve estimate_truth(const PatientModel& model, std::size_t n_doses, std::int64_t cohort_size, int threads,
-                          SolveFailurePolicy on_failure) {
+                          SolveFailurePolicy on_failure, const std::function<bool()>& stop) {
   TruthCurve t;
   t.cohort_size = cohort_size;
   t.p.assign(n_doses, 0.0);
@@ -27,10 +27,15 @@ TruthCurve estimate_truth(const PatientModel& model, std::size_t n_doses, std::i
     // The lowest patient's error is kept (the same for any thread count);
     // patients after it need not run.
     std::atomic<std::int64_t> error_patient{cohort_size};
+    std::atomic<bool> stopped{false};
     // Integer sums: the result does not depend on the thread count.
 #pragma omp parallel for schedule(dynamic, 64) num_threads(nt) reduction(+ : dlts, failed)
     for (std::int64_t j = 0; j < cohort_size; ++j) {
-      if (j > error_patient.load(std::memory_order_relaxed)) continue;
+      if (j > error_patient.load(std::memory_order_relaxed) || stopped.load(std::memory_order_relaxed)) continue;
+      if (stop && stop()) {
+        stopped.store(true, std::memory_order_relaxed);
+        continue;
+      }
 #ifdef _OPENMP
       const int tid = omp_get_thread_num();
 #else
@@ -56,6 +61,7 @@ TruthCurve estimate_truth(const PatientModel& model, std::size_t n_doses, std::i
       }
     }
     if (error) std::rethrow_exception(error);
+    if (stopped.load()) throw Interrupted("interrupted while estimating the true DLT curve");
     const auto n = static_cast<double>(cohort_size - failed);
     t.p[d] = n > 0 ? static_cast<double>(dlts) / n : std::numeric_limits<double>::quiet_NaN();
     t.se[d] = n > 0 ? std::sqrt(t.p[d] * (1.0 - t.p[d]) / n) : std::numeric_limits<double>::quiet_NaN();

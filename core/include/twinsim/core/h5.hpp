@@ -10,15 +10,18 @@
 #include <string>
 #include <vector>
 
+#include "twinsim/core/file_safety.hpp"
 #include "twinsim/core/h5_chunk.hpp"
 
 namespace twinsim::core {
 
 class H5Writer {
  public:
-  // Fails with UsageError if final_path exists and !overwrite, RuntimeError if
-  // the temporary file cannot be created.
-  H5Writer(const std::string& final_path, bool overwrite);
+  // Fails with UsageError if final_path exists and !overwrite, or, whatever
+  // overwrite says, if it is not a regular file or is one of `inputs`
+  // (core::checked_output_path; a symbolic link is written through);
+  // RuntimeError if the temporary file cannot be created.
+  H5Writer(const std::string& final_path, bool overwrite, std::vector<InputFile> inputs = {});
   ~H5Writer();  // removes the temporary file unless commit() succeeded
   H5Writer(const H5Writer&) = delete;
   H5Writer& operator=(const H5Writer&) = delete;
@@ -68,6 +71,7 @@ class H5Writer {
   std::string final_path_;
   std::string temp_path_;
   bool overwrite_ = false;
+  std::vector<InputFile> inputs_;
   bool committed_ = false;
   int compression_ = 1;
 };

@@ -18,9 +18,14 @@ struct TruthCurve;
 
 class ResultWriter {
  public:
-  // Opens a temporary file beside `path`; nothing appears under `path` until commit().
-  ResultWriter(const std::string& path, bool overwrite, const Scenario& scenario, const PatientModel& model);
+  // Opens a temporary file beside `path`; nothing appears under `path` until
+  // commit(). `path` must not be one of `inputs` nor a non-regular file
+  // (core::H5Writer).
+  ResultWriter(const std::string& path, bool overwrite, const Scenario& scenario, const PatientModel& model,
+               std::vector<core::InputFile> inputs = {});
 
+  // A string attribute on the root group (provenance, e.g. a sweep variant's hash).
+  void root_attribute(const std::string& name, const std::string& value);
   // PK/PD mode: /truth/dlt_probability, /truth/dlt_probability_se.
   void write_truth(const TruthCurve& truth);
   void begin_design(const DesignSpec& design, bool with_timecourses);
@@ -34,6 +39,7 @@ class ResultWriter {
   // and failed_<status> per SolveStatus name, e.g. failed_too_much_work.
   // replaced: how many of them were replaced (on_solve_failure: replace).
   void failures(std::int64_t total, std::int64_t replaced, const std::map<std::string, std::int64_t>& by_status);
+  // Sets the root attribute complete = 1, last, then renames the file into place.
   void commit();
 
   // Patients per chunk of a time-course table with T grid times (~512 KiB).

@@ -6,9 +6,12 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "twinsim/core/file_safety.hpp"
 #include "twinsim/trial/results.hpp"
+#include "twinsim/trial/runner.hpp"
 #include "twinsim/trial/scenario.hpp"
 
 namespace twinsim::trial {
@@ -17,6 +20,15 @@ struct RunOptions {
   std::string output;        // HDF5 path
   bool overwrite = false;    // --force
   int threads = 0;           // 0: OpenMP default
+  // Files the output must not be, besides the scenario's own (its source file
+  // and population.csv), e.g. a sweep file.
+  std::vector<core::InputFile> inputs;
+  // Extra string attributes on the root group.
+  std::vector<std::pair<std::string, std::string>> attributes;
+  // Polled from the simulation threads before each trial and reference
+  // patient (thread-safe, cheap); true stops the run with Interrupted and no
+  // output (DesignRunner::set_stop).
+  std::function<bool()> stop;
   // Called from the main thread with (trials done, trials total) over all designs.
   std::function<void(std::int64_t, std::int64_t)> progress;
   // Memory bound for the results held before they are written (bytes): two
@@ -47,5 +59,8 @@ struct RunSummary {
 };
 
 RunSummary run_scenario(const Scenario& scenario, const RunOptions& options);
+
+// The files a scenario was read from: its source file and population.csv.
+std::vector<core::InputFile> scenario_inputs(const Scenario& scenario);
 
 }  // namespace twinsim::trial

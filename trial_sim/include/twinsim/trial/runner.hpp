@@ -4,13 +4,23 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "twinsim/core/error.hpp"
 #include "twinsim/trial/results.hpp"
 
 namespace twinsim::trial {
+
+// A run stopped on request (Ctrl-C, SIGTERM, SIGHUP: a stop predicate said
+// so). Thrown before anything of the unfinished work is written, so the
+// result writer's destructor removes its temporary file as it unwinds.
+class Interrupted : public core::TwinsimError {
+ public:
+  using core::TwinsimError::TwinsimError;
+};
 
 class DesignRunner {
  public:
@@ -28,6 +38,12 @@ class DesignRunner {
   // trials throw, the one with the lowest number is rethrown, so the error
   // does not depend on the thread count.
   void run_block(std::int64_t first, std::int64_t count, ResultBlock& out);
+
+  // Polled before each trial, from the OpenMP threads (so it must be
+  // thread-safe, e.g. an atomic load): once it returns true, the remaining
+  // trials of the block are skipped and run_block throws Interrupted. A block
+  // can hold minutes of PK/PD work; SLURM allows 30 s after SIGTERM.
+  void set_stop(std::function<bool()> stop) { stop_ = std::move(stop); }
 
   // With false, run_block leaves ResultBlock::timecourses empty and the time
   // courses stay in per-trial slots (trial_timecourses()) until the next
@@ -51,6 +67,7 @@ class DesignRunner {
   bool gather_timecourses_ = true;
   SolveFailurePolicy on_failure_;
   std::string name_;
+  std::function<bool()> stop_;
   std::vector<std::unique_ptr<PatientWorkspace>> workspaces_;  // one per thread
   // Per-trial slots of the current block, kept between blocks so their
   // capacity is reused (design-only trials cost microseconds; allocation showed).

@@ -14,12 +14,8 @@
 
 namespace twinsim::trial {
 
-// Ctrl-C or SIGTERM while a variant ran: its temporary file is gone, the
+// Interrupted (run.hpp) while a variant ran: its temporary file is gone, the
 // variants finished before it stay complete.
-class Interrupted : public core::TwinsimError {
- public:
-  using core::TwinsimError::TwinsimError;
-};
 
 // Variant indices of shard i of n (0 <= i < n): i, i+n, i+2n, ... Round robin
 // spreads neighbouring (similar-cost) grid points over the shards.
@@ -38,9 +34,15 @@ class SweepOutput {
   // or with unrelated files and no manifest of this sweep, unless force;
   // without resume, also one that holds anything of these units, unless force
   // (which deletes these units' files). With resume, removes these units'
-  // stale temporary files and partial results. Other shards' files are left
-  // alone, so shards can share the folder.
-  void prepare(const std::vector<std::size_t>& units, bool resume, bool force) const;
+  // stale temporary files and partial results, and complete-marked variants
+  // whose file fails verify_variant_file() (returning one note per such
+  // variant, for stderr). Other shards' files are left alone, so shards can
+  // share the folder. An entry of these units that is not a regular file (a
+  // FIFO, a directory, ...) is refused, whatever resume and force say. Call
+  // under the folder's SweepLock; others_running (SweepLock::others_running())
+  // refuses replacing another sweep's manifest under its running shards.
+  std::vector<std::string> prepare(const std::vector<std::size_t>& units, bool resume, bool force,
+                                   const std::string& others_running = {}) const;
 
   bool is_complete(const SweepVariant& v) const;
   std::string result_path(const SweepVariant& v) const;
@@ -81,6 +83,10 @@ struct SweepManifest {
 SweepManifest read_manifest(const std::string& outdir);
 // "<id> <hash>" marker present and matching, and the file present.
 bool variant_complete(const std::string& outdir, const std::string& id, const std::string& hash);
+// Opens a variant's result file and checks that it was written to the end
+// (root attribute complete = 1) for this variant (sweep_variant_hash = hash).
+// Returns "" if so, else why not ("its result file ...").
+std::string verify_variant_file(const std::string& path, const std::string& hash);
 
 }  // namespace twinsim::trial
 

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <vector>
 
@@ -30,7 +31,10 @@ struct TruthCurve {
 // trial, whose cost shows in its PCS against this curve. Under kError the
 // first failed patient (lowest dose, then lowest number) stops the estimate
 // with PatientSolveError.
+// stop: polled before each reference patient, as DesignRunner::set_stop;
+// when it returns true the estimate throws Interrupted.
 TruthCurve estimate_truth(const PatientModel& model, std::size_t n_doses, std::int64_t cohort_size, int threads,
-                          SolveFailurePolicy on_failure = SolveFailurePolicy::kNoDlt);
+                          SolveFailurePolicy on_failure = SolveFailurePolicy::kNoDlt,
+                          const std::function<bool()>& stop = {});
 
 }  // namespace twinsim::trial
