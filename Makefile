@@ -8,7 +8,9 @@ ifneq ($(CI),)
 WERROR := -DTWINSIM_WERROR=ON
 endif
 
-.PHONY: all deps configure build run test clean
+PREFIX        ?= /usr/local
+
+.PHONY: all deps configure build run test clean install
 
 all: build
 
@@ -29,6 +31,10 @@ test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 	@$(MAKE) --no-print-directory sanitize-test
 	@$(MAKE) --no-print-directory fuzz
+
+# Installs bin/twinsim (and the docs in share/doc/twinsim) under PREFIX.
+install: build
+	@cmake --install $(BUILD_DIR) --prefix $(PREFIX)
 
 clean:
 	@rm -rf $(BUILD_DIR) $(SAN_BUILD_DIR) out

@@ -10,6 +10,7 @@
 namespace twinsim::cli {
 
 void print_oc_warnings(const trial::OcReport& r) {
+  for (const auto& w : r.warnings) std::fprintf(stderr, "twinsim: warning: %s\n", w.c_str());
   for (const auto& d : r.designs)
     for (const auto& w : d.warnings) std::fprintf(stderr, "twinsim: warning: %s\n", w.c_str());
 }

@@ -87,9 +87,13 @@ int sweep_command(const SweepArgs& a) {
   int code = guarded(lead, [&] {
     if (a.resume && a.force) throw core::UsageError("--resume and --force exclude each other");
     if (a.shard) shard = parse_shard(*a.shard);
-    sweep = trial::load_sweep_file(a.sweep);
+    sweep = trial::load_sweep_file(a.sweep, [] { return interrupt_requested(); });
   });
-  if ((code = mpi.max_all(code)) != 0) return code;
+  if ((code = mpi.max_all(code)) != 0) {
+    if (lead && is_interrupt_exit_code(code))
+      std::fprintf(stderr, "twinsim: interrupted while expanding the sweep; nothing was written\n");
+    return code;
+  }
   const trial::SweepOutput out(a.output, sweep);
   const auto units = trial::shard_units(sweep.variants.size(), shard.index, shard.count);
 

@@ -16,8 +16,10 @@ packages=(
   libcli11-dev           # CLI11
   librandom123-dev       # Random123 (Philox)
   libboost-math-dev      # Boost.Math (beta distribution, quadrature, erfc_inv)
+  libcsv-dev             # CSV reader (covariate tables, data sets)
   libomp-dev             # OpenMP runtime
   python3-h5py python3-numpy  # end-to-end tests open the HDF5 output in h5py
+  python3-pandas r-cran-hdf5r # the tests run docs/hdf5-schema.md's Python and R examples
   libopenmpi-dev openmpi-bin  # MPI sweeps (TWINSIM_MPI=ON; the MPI test runs mpirun)
   clang libclang-rt-14-dev libomp-14-dev  # sanitizer + libFuzzer build (make test, make fuzz)
   "$@"

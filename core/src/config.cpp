@@ -176,7 +176,8 @@ class AliasExpansionCounter final : public YAML::EventHandler {
                               " nodes after alias expansion");
     }
   }
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
     open(anchor);
   }
   void OnSequenceEnd() override { close(); }

@@ -331,6 +331,38 @@ ConfigNode ConfigNode::with_override(const std::string& path, const ConfigNode& 
   return ConfigNode(std::move(copy), raw, nullptr, "", SourceMark{mark().file, 1, 1});
 }
 
+std::string ConfigNode::canonical_path(const std::string& path) const {
+  std::string syntax;
+  const std::vector<PathStep> steps = parse_path(path, syntax);
+  if (steps.empty() || !node_) return "";
+  const ConfigTreeNode* cur = node_;
+  std::string out;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const PathStep& s = steps[i];
+    if (s.kind == PathStep::Kind::kKey) {
+      out += (out.empty() ? "" : ".") + s.text;
+      const ConfigTreeNode* next = nullptr;
+      if (cur && cur->kind == ConfigNode::Kind::Map)
+        for (const auto& kv : cur->map)
+          if (kv.first.scalar == s.text) next = &kv.second;
+      if (!next && i + 1 < steps.size()) return "";  // only the last key may be new
+      cur = next;
+      continue;
+    }
+    if (!cur || cur->kind != ConfigNode::Kind::Sequence) return "";
+    std::size_t index = s.index;
+    if (s.kind == PathStep::Kind::kName) {
+      index = cur->seq.size();  // the last item of that name, as with_override picks
+      for (std::size_t k = 0; k < cur->seq.size(); ++k)
+        if (item_name(cur->seq[k]) == s.text) index = k;
+    }
+    if (index >= cur->seq.size()) return "";
+    out += "[" + std::to_string(index) + "]";
+    cur = &cur->seq[index];
+  }
+  return out;
+}
+
 std::string ConfigNode::to_yaml() const {
   std::string out;
   if (node_) emit_block(*node_, 0, out);

@@ -16,6 +16,11 @@ namespace {
 
 std::string not_regular(mode_t mode) { return "is " + file_kind(mode) + ", not a regular file"; }
 
+std::string open_failure(int err) {
+  if (err == ENOENT || err == ENOTDIR) return "does not exist";
+  return std::string("cannot be opened: ") + std::strerror(err);
+}
+
 class Fd {
  public:
   explicit Fd(int fd) : fd_(fd) {}
@@ -35,11 +40,11 @@ class Fd {
 std::string read_input_file(const std::string& path, std::size_t max_bytes, std::string& text) {
   text.clear();
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return std::string("cannot open file: ") + std::strerror(errno);
+  if (::stat(path.c_str(), &st) != 0) return open_failure(errno);
   if (!S_ISREG(st.st_mode)) return not_regular(st.st_mode);
   const Fd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
-  if (fd.get() < 0) return std::string("cannot open file: ") + std::strerror(errno);
-  if (::fstat(fd.get(), &st) != 0) return std::string("cannot read file: ") + std::strerror(errno);
+  if (fd.get() < 0) return open_failure(errno);
+  if (::fstat(fd.get(), &st) != 0) return std::string("cannot be read: ") + std::strerror(errno);
   if (!S_ISREG(st.st_mode)) return not_regular(st.st_mode);
   const std::size_t want = max_bytes + 1;
   text.resize(static_cast<std::size_t>(st.st_size) < want ? static_cast<std::size_t>(st.st_size) + 1 : want);
@@ -53,7 +58,7 @@ std::string read_input_file(const std::string& path, std::size_t max_bytes, std:
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       text.clear();
-      return std::string("cannot read file: ") + std::strerror(errno);
+      return std::string("cannot be read: ") + std::strerror(errno);
     }
     if (n == 0) break;
     got += static_cast<std::size_t>(n);

@@ -140,7 +140,8 @@ TEST_CASE("crm keys", "[config][crm]") {
   expect_error("crm", "    target: 0.25\n" + sk + "    stop_overdose: {level: 0.9}\n",
                "test.yaml:10:21: error: designs[0].stop_overdose.level: unknown key 'level'");
   expect_error("crm", "    target: 0.25\n" + sk + "    stop_overdose: 0.9\n",
-               "test.yaml:10:20: error: designs[0].stop_overdose: expected a map of keys, got '0.9'");
+               "test.yaml:10:20: error: designs[0].stop_overdose: expected true, false or a map of keys (threshold, "
+               "tox_threshold), got '0.9'");
   expect_error("crm", "    target: 0.25\n" + sk + "    skelton: [0.1]\n",
                "test.yaml:10:5: error: designs[0].skelton: unknown key 'skelton' (did you mean 'skeleton'?)");
 }

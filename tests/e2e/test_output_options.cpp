@@ -9,6 +9,7 @@
 
 #include "h5_compare.hpp"
 #include "test_support.hpp"
+#include "twinsim/core/config.hpp"
 #include "twinsim/core/h5.hpp"
 
 using namespace twinsim;
@@ -111,4 +112,10 @@ TEST_CASE("report and compare read a file without patients/ from trials/ and the
     CHECK(off.second == Approx(on.second).epsilon(1e-9).margin(1e-15));
   }
   CHECK(csv["off"].count("boin above_target ") == 1);
+  // The 3+3 is scored against BOIN's target in every command: its stored "treated above
+  // target" (scored so by the run) is shown by compare as by report, not n/a.
+  REQUIRE(csv["off"].count("3+3 above_target ") == 1);
+  const auto cmp = test::run_cli("compare " + dir.file("off.h5") + " --format csv");
+  const std::string want = "3+3,3+3,above_target,,," + core::format_number(csv["off"].at("3+3 above_target ").first);
+  CHECK(cmp.output.find(want) != std::string::npos);
 }

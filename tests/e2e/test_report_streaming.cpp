@@ -87,14 +87,15 @@ Reference reference(const std::string& path, const trial::DesignOc& oc) {
   ref.p_no_selection = proportion_of_values(ref.no_selection);
   ref.mean_total_patients = mean_of_values(ref.n_patients);
   ref.mean_total_dlts = mean_of_values(ref.n_dlts);
-  if (oc.target_dose >= 0) {
-    const auto td = static_cast<std::size_t>(oc.target_dose);
+  if (oc.scored) {
+    // The correct selection is a dose, or no dose (-1, as trials/selected_dose writes it).
+    const int td = oc.target_dose;
     std::vector<double> above(R, 0.0), treated(R, 0.0);
     for (std::size_t r = 0; r < R; ++r) {
-      ref.correct.push_back(sel[r] == oc.target_dose ? 1.0 : 0.0);
+      ref.correct.push_back(sel[r] == td ? 1.0 : 0.0);
       for (std::size_t d = 0; d < D; ++d) {
         treated[r] += npd[r * D + d];
-        if (d > td) above[r] += npd[r * D + d];
+        if (static_cast<int>(d) > td) above[r] += npd[r * D + d];
       }
     }
     ref.pcs = proportion_of_values(ref.correct);

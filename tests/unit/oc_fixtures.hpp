@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "test_support.hpp"
+#include "twinsim/core/config.hpp"
 #include "twinsim/core/h5.hpp"
 #include "twinsim/trial/oc_report.hpp"
 
@@ -28,7 +29,8 @@ struct DesignTables {
   std::string name;
   std::string type = "test";
   std::optional<double> target;
-  std::vector<std::int64_t> trial, selected_dose, n_patients, n_dlts;        // trials/
+  std::optional<std::int64_t> max_patients;  // the design group's attribute
+  std::vector<std::int64_t> trial, selected_dose, n_patients, n_dlts, n_cohorts;  // trials/
   std::vector<std::int64_t> patient_trial, patient_dose_index, patient_dlt;  // patients/
 };
 
@@ -48,6 +50,7 @@ inline DesignTables tables(const std::string& name, std::optional<double> target
       dlts += p.dlt;
     }
     t.n_dlts.push_back(dlts);
+    t.n_cohorts.push_back((static_cast<std::int64_t>(tr.patients.size()) + 2) / 3);  // the fixtures' cohorts of 3
   }
   return t;
 }
@@ -87,11 +90,18 @@ inline trial::Sums sums_of(const std::vector<std::int64_t>& x) {
   return s;
 }
 
+// What else a fixture file says: its truth and the root attributes of scoring and accrual.
+struct FileOptions {
+  std::vector<double> truth = kTruth;
+  std::optional<double> overdose_factor, acceptable_margin;  // scoring_* attributes
+  std::optional<double> patients_per_month, dlt_window_days; // accrual_* attributes
+};
+
 // Writes a result file in the schema_version 1 layout holding the given
 // designs (no /truth when truth_text is empty).
 inline void write_fixture(const std::string& path, std::int64_t schema_version, std::int64_t seed,
                    const std::vector<DesignTables>& designs, const std::string& yaml_extra = "",
-                   const std::string& truth_text = "[0.1, 0.25, 0.5]") {
+                   const std::string& truth_text = "[0.1, 0.25, 0.5]", const FileOptions& opt = {}) {
   core::H5Writer w(path, true);
   w.attribute("/", "schema_version", schema_version);
   w.attribute("/", "scenario_name", std::string("fixture"));
@@ -104,22 +114,37 @@ inline void write_fixture(const std::string& path, std::int64_t schema_version, 
   w.attribute("/", "replicates", std::int64_t{4});
   w.attribute("/", "mode", std::string("design_only"));
   w.write("/dose_levels", kDoses);
-  if (!truth_text.empty()) w.write("/truth/dlt_probability", kTruth);
+  if (!truth_text.empty()) w.write("/truth/dlt_probability", opt.truth);
+  if (opt.overdose_factor) w.attribute("/", "scoring_overdose_factor", *opt.overdose_factor);
+  if (opt.acceptable_margin) w.attribute("/", "scoring_acceptable_margin", *opt.acceptable_margin);
+  if (opt.patients_per_month) w.attribute("/", "accrual_patients_per_month", *opt.patients_per_month);
+  if (opt.dlt_window_days) w.attribute("/", "accrual_dlt_window_days", *opt.dlt_window_days);
   for (const auto& d : designs) {
     const std::string g = "/designs/" + d.name;
     w.create_group(g);
     w.attribute(g, "type", d.type);
     if (d.target) w.attribute(g, "target", *d.target);
+    if (d.max_patients) w.attribute(g, "max_patients", *d.max_patients);
     w.write(g + "/trials/trial", d.trial);
     w.write(g + "/trials/selected_dose", d.selected_dose);
     w.write(g + "/trials/n_patients", d.n_patients);
     w.write(g + "/trials/n_dlts", d.n_dlts);
+    w.write(g + "/trials/n_cohorts", d.n_cohorts);
     w.write(g + "/patients/trial", d.patient_trial);
     w.write(g + "/patients/dose_index", d.patient_dose_index);
     w.write(g + "/patients/dlt", d.patient_dlt);
     w.write_scalar(g + "/oc/p_no_selection", 0.25);
   }
   w.commit();
+}
+
+// The designs as one file with these options, read back.
+inline trial::OcReport read_with(const std::vector<DesignTables>& designs, const FileOptions& opt) {
+  test::TempDir dir("oc");
+  std::string truth = "[";
+  for (std::size_t i = 0; i < opt.truth.size(); ++i) truth += (i ? ", " : "") + core::format_number(opt.truth[i]);
+  write_fixture(dir.file("f.h5"), 1, 7, designs, "", truth + "]", opt);
+  return trial::read_oc_report(dir.file("f.h5"));
 }
 
 // The designs as one file, read back.

@@ -106,6 +106,43 @@ TEST_CASE("CRM overdose stopping rule", "[unit][crm]") {
   CHECK(u.decision().dose == 0);
 }
 
+TEST_CASE("CRM safety stop: escalation's stop_when_too_toxic(dose 1) with its vignette's defaults", "[unit][crm]") {
+  // stop_overdose: true = {threshold: 0.8, tox_threshold: target}: stop when P(p_lowest > 0.25 | data) > 0.8;
+  // tox_threshold moves the DLT rate, threshold the confidence. Checked on every outcome of two
+  // cohorts at the lowest dose against the posterior probability crm_fit integrates.
+  const auto on = make_design(std::string(kCrm) + ", stop_overdose: true", 5);
+  const auto at35 = make_design(std::string(kCrm) + ", stop_overdose: {tox_threshold: 0.35}", 5);
+  const auto at35_half = make_design(std::string(kCrm) + ", stop_overdose: {threshold: 0.5, tox_threshold: 0.35}", 5);
+  const auto plain = make_design(kCrm, 5);
+  bool rate_matters = false;
+  for (int y1 = 0; y1 <= 3; ++y1)
+    for (int y2 = 0; y2 <= 3; ++y2) {
+      const std::vector<int> n{6, 0, 0, 0, 0}, y{y1 + y2, 0, 0, 0, 0};
+      const double p25 = crm_fit(model(), 0.25, 30, n, y).p_overdose;
+      const double p35 = crm_fit(model(), 0.35, 30, n, y).p_overdose;
+      INFO("DLTs " << y1 << " + " << y2 << ": P(p1 > 0.25) " << p25 << ", P(p1 > 0.35) " << p35);
+      auto stops = [&](const twinsim::trial::Design& d) {
+        Driver t(d, 5);
+        t.feed(Cohort{0, y1});
+        if (t.decision().stop) return true;  // already after the first cohort
+        if (t.decision().dose != 0) return false;
+        t.feed(Cohort{0, y2});
+        return t.decision().stop;
+      };
+      const double p25_first = crm_fit(model(), 0.25, 30, {3, 0, 0, 0, 0}, {y1, 0, 0, 0, 0}).p_overdose;
+      const double p35_first = crm_fit(model(), 0.35, 30, {3, 0, 0, 0, 0}, {y1, 0, 0, 0, 0}).p_overdose;
+      // Only outcomes that keep the trial at dose 0 after the first cohort reach (6, y1 + y2) there.
+      Driver probe(*plain, 5);
+      probe.feed(Cohort{0, y1});
+      if (probe.decision().dose != 0) continue;
+      CHECK(stops(*on) == (p25_first > 0.8 || p25 > 0.8));
+      CHECK(stops(*at35) == (p35_first > 0.8 || p35 > 0.8));
+      CHECK(stops(*at35_half) == (p35_first > 0.5 || p35 > 0.5));
+      rate_matters = rate_matters || ((p25 > 0.8) != (p35 > 0.8));
+    }
+  CHECK(rate_matters);  // some outcome tells the two DLT rates apart
+}
+
 TEST_CASE("CRM decisions from the per-thread state memo equal a fresh posterior fit", "[unit][crm]") {
   // Every outcome path of 4 cohorts of 3 (4^4 = 256 paths), twice: the first
   // pass fills the memo (paths share prefixes, so most states are already

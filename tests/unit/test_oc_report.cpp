@@ -51,12 +51,15 @@ TEST_CASE("exact sums: no cancellation where naive double sums of x and x^2 lose
   CHECK(e.se == Approx(std::sqrt(0.25 * R / (R - 1.0) / R)).epsilon(1e-12));
 }
 
-TEST_CASE("true target dose: closest true DLT probability, ties to the lower dose", "[unit]") {
-  CHECK(trial::true_target_dose({0.10, 0.25, 0.50}, 0.25) == 1);
-  CHECK(trial::true_target_dose({0.05, 0.10, 0.20, 0.30, 0.50}, 0.30) == 3);
-  CHECK(trial::true_target_dose({0.20, 0.30}, 0.25) == 0);  // |0.2-0.25| == |0.3-0.25| up to rounding
-  CHECK(trial::true_target_dose({0.6, 0.7}, 0.25) == 0);
-  CHECK(trial::true_target_dose({}, 0.25) == -1);
+TEST_CASE("correct selection: closest true DLT probability, ties to the lower dose", "[unit]") {
+  auto correct = [](const std::vector<double>& truth, double target) {
+    const auto t = trial::true_decision(truth, target, {});
+    return t.scored ? t.correct_dose : -99;
+  };
+  CHECK(correct({0.10, 0.25, 0.50}, 0.25) == 1);
+  CHECK(correct({0.05, 0.10, 0.20, 0.30, 0.50}, 0.30) == 3);
+  CHECK(correct({0.20, 0.30}, 0.25) == 0);  // |0.2-0.25| == |0.3-0.25| up to rounding
+  CHECK(correct({}, 0.25) == -99);           // no truth: not scored
 }
 
 TEST_CASE("design OCs from per-trial tables match hand-computed values", "[unit]") {
@@ -111,7 +114,7 @@ TEST_CASE("no target or no truth: PCS and above-target are n/a, the rest is comp
   const auto no_target = read_designs({tables("A", std::nullopt, design_a())}).designs.at(0);
   CHECK_FALSE(no_target.pcs.available());
   CHECK_FALSE(no_target.above_target.available());
-  CHECK(no_target.target_dose == -1);
+  CHECK_FALSE(no_target.scored);
   CHECK(no_target.mean_total_patients.value == Approx(6.0));
   const auto no_truth = read_designs({tables("A", 0.25, design_a())}, "").designs.at(0);
   CHECK_FALSE(no_truth.pcs.available());
@@ -120,11 +123,10 @@ TEST_CASE("no target or no truth: PCS and above-target are n/a, the rest is comp
 }
 
 TEST_CASE("designs without a target are scored against a given or shared target", "[unit]") {
+  // Read as every command reads it: the 3+3 takes the target BOIN has (0.25 -> dose index 1),
+  // so PCS = 0.5 as in design A, without any --target (the same rule in report and compare).
   std::vector<trial::OcReport> reps{
       read_designs({tables("3+3", std::nullopt, design_a()), tables("boin", 0.25, design_b())})};
-  CHECK_FALSE(reps[0].designs[0].pcs.available());
-  // No --target: the 3+3 takes the target BOIN has (0.25 -> dose index 1), so PCS = 0.5 as in design A.
-  CHECK(trial::assume_targets(reps, std::nullopt) == Approx(0.25));
   const auto& d33 = reps[0].designs[0];
   CHECK(d33.target_assumed);
   CHECK(d33.target_dose == 1);
@@ -141,7 +143,8 @@ TEST_CASE("designs without a target are scored against a given or shared target"
   // Designs whose own targets disagree: no shared target, nothing assumed.
   std::vector<trial::OcReport> mixed{read_designs({tables("3+3", std::nullopt, design_a()),
                                                    tables("b1", 0.25, design_b()), tables("b2", 0.30, design_b())})};
-  CHECK_FALSE(trial::assume_targets(mixed, std::nullopt).has_value());
+  trial::assume_targets(mixed, std::nullopt);
+  CHECK_FALSE(mixed[0].designs[0].target.has_value());
   CHECK_FALSE(mixed[0].designs[0].pcs.available());
 }
 
@@ -178,12 +181,11 @@ TEST_CASE("cross-check against stored oc/ flags disagreements only", "[unit]") {
   s.p_select = {0.25, 0.5, 0.0};
   // The writer's proportion SE uses the R-1 variance: sqrt(p(1-p)/(R-1)).
   s.p_select_se = {std::sqrt(0.25 * 0.75 / 3), std::sqrt(0.25 / 3), 0.0};
-  s.mean_total_patients = 6.0;
-  s.mean_total_patients_se = std::sqrt(1.5);
+  s.metrics["mean_total_patients"] = {6.0, std::sqrt(1.5)};
   s.trials = 4;
   trial::cross_check_oc(oc, s);
   CHECK(oc.warnings.empty());
-  s.mean_total_dlts = 1.5;  // truth is 1.75
+  s.metrics["mean_total_dlts"] = {1.5, std::nullopt};  // truth is 1.75
   trial::cross_check_oc(oc, s);
   REQUIRE(oc.warnings.size() == 1);
   CHECK_THAT(oc.warnings[0], Catch::Contains("mean_total_dlts") && Catch::Contains("1.75"));

@@ -3,7 +3,6 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
-
 #include <set>
 
 #include "test_support.hpp"
@@ -205,4 +204,69 @@ designs:
   const std::string relative = std::filesystem::relative(dir.file("sweep.yaml")).string();
   REQUIRE(relative != dir.file("sweep.yaml"));
   CHECK(trial::load_sweep_file(relative).hash == after.hash);
+}
+
+TEST_CASE("canonical_path names list items by index, as resolved in the document", "[unit]") {
+  const ConfigNode base = ConfigNode::load_string(kBase, "base.yaml");
+  CHECK(base.canonical_path("designs[boin].target") == "designs[0].target");
+  CHECK(base.canonical_path("designs[crm].skeleton") == "designs[1].skeleton");
+  CHECK(base.canonical_path("designs[1].cohort_size") == "designs[1].cohort_size");  // a new last key
+  CHECK(base.canonical_path("toxicity.true_dlt_probabilities") == "toxicity.true_dlt_probabilities");
+  CHECK(base.canonical_path("designs[bion].target").empty());
+  CHECK(base.canonical_path("designs[7]").empty());
+  CHECK(base.canonical_path("nope.x").empty());
+  CHECK(base.canonical_path("designs..x").empty());
+}
+
+namespace {
+
+// The first diagnostic; `built` counts the variants expansion started on (it
+// polls its stop callback once per variant).
+std::string first_error(const std::string& path, int* built = nullptr) {
+  int polls = 0;
+  try {
+    (void)trial::load_sweep_file(path, [&] { return ++polls < 0; });
+  } catch (const core::ScenarioError& e) {
+    if (built) *built = polls;
+    return e.diagnostics().at(0).format();
+  }
+  return "accepted";
+}
+
+}  // namespace
+
+TEST_CASE("the variant limit is checked from the axis lengths, overflow-safe, before anything is built", "[unit]") {
+  test::TempDir dir("sweep-limit");
+  // 20 axes of 10 values: 10^20 variants, past 2^64.
+  std::string axes;
+  for (int i = 0; i < 20; ++i) axes += "  designs[boin].k" + std::to_string(i) + ": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]\n";
+  int built = -1;
+  CHECK(first_error(write_sweep(dir, axes), &built).find(
+            ": error: axes: the grid has 10 x 10 x 10 x 10 x 10 x 10 x 10 x 10 x 10 x 10 x 10 x 10 x 10 x 10 x 10 x 10 "
+            "x 10 x 10 x 10 x 10 = more than 2^64 variants; the limit is 100000 variants per sweep") !=
+        std::string::npos);
+  CHECK(built == 0);  // refused from the lengths alone
+  // 2^64 exactly would wrap to 0 in size_t: 16 axes of 16 values.
+  axes.clear();
+  for (int i = 0; i < 16; ++i)
+    axes += "  designs[boin].k" + std::to_string(i) + ": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]\n";
+  CHECK(first_error(write_sweep(dir, axes)).find("= more than 2^64 variants") != std::string::npos);
+  std::string values;
+  for (int i = 0; i <= 100000; ++i) values += (i ? ", " : "") + std::to_string(i);
+  CHECK(first_error(write_sweep(dir, "  seed: [" + values + "]\n  replicates: [" + values + "]\n", "zip"), &built) ==
+        dir.file("sweep.yaml") +
+            ":15:3: error: axes: the sweep has 100001 variants; the limit is 100000 variants per sweep "
+            "(docs/sweeps.md): split it into several sweep files");
+  CHECK(built == 0);
+}
+
+TEST_CASE("expansion polls its stop callback and throws Interrupted", "[unit]") {
+  test::TempDir dir("sweep-stop");
+  const std::string path = write_sweep(dir, "  seed: [1, 2, 3, 4, 5, 6]\n");
+  int polls = 0;
+  CHECK_THROWS_AS(trial::load_sweep_file(path, [&] { return ++polls == 3; }), trial::Interrupted);
+  CHECK(polls == 3);
+  polls = 0;
+  CHECK(trial::load_sweep_file(path, [&] { return ++polls > 100; }).variants.size() == 6);
+  CHECK(polls == 6);
 }

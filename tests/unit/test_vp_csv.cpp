@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <filesystem>
 #include <map>
 
 #include "test_support.hpp"
@@ -131,7 +132,7 @@ TEST_CASE("CSV problems are reported in the CSV file and at the scenario key", "
   p = parse("population:\n  csv: {file: missing.csv}\n", dir.path().string());
   REQUIRE(p.diagnostics.size() == 1);
   CHECK(p.diagnostics[0] == "csv.yaml:2:15: error: population.csv.file: covariate file '" +
-                                (dir.path() / "missing.csv").string() + "': cannot open file: No such file or directory");
+                                (dir.path() / "missing.csv").string() + "' does not exist");
 }
 
 TEST_CASE("the shipped example CSV drives a population", "[unit]") {
@@ -164,4 +165,46 @@ TEST_CASE("the shipped example CSV drives a population", "[unit]") {
   pop.generate(1, 0, 0, v);
   CHECK(v.covariates.size() == 7);
   CHECK(v.covariates[6] > 0.0);
+}
+
+TEST_CASE("a covariate CSV is read as RFC 4180: byte-order mark, quoted commas, CRLF", "[unit]") {
+  test::TempDir dir("vp-csv-rfc");
+  // A byte-order mark alone: not part of the first column's name.
+  test::write_file(dir.file("bom.csv"), "\xEF\xBB\xBFWT,SEX\n70,0\n");
+  auto bom = parse("population:\n  csv: {file: bom.csv, categorical: [SEX]}\n", dir.path().string());
+  INFO(joined(bom.diagnostics));
+  REQUIRE(bom.spec.has_value());
+  CHECK(bom.spec->csv->table.names() == std::vector<std::string>{"WT", "SEX"});
+
+  // As spreadsheets save it: a UTF-8 byte-order mark, CRLF, a quoted name with a comma.
+  test::write_file(dir.file("sheet.csv"), "\xEF\xBB\xBFWT,\"SCR, mg/dL\",SEX\r\n70,\"1.0\",0\r\n55,0.8,1\r\n");
+  auto p = parse("population:\n  csv: {file: sheet.csv, categorical: [SEX]}\n", dir.path().string());
+  INFO(joined(p.diagnostics));
+  REQUIRE(p.spec.has_value());
+  const auto& table = p.spec->csv->table;
+  CHECK(table.names() == std::vector<std::string>{"WT", "SCR, mg/dL", "SEX"});
+  REQUIRE(table.n_rows() == 2);
+  CHECK(table.at(0, 1) == 1.0);
+  CHECK(table.at(1, 0) == 55.0);
+
+  // A decimal comma in a quoted cell is one cell that is not a number, not two cells.
+  test::write_file(dir.file("comma.csv"), "WT,SCR\n70,\"1,0\"\n");
+  const std::string comma = (dir.path() / "comma.csv").string();
+  p = parse("population:\n  csv: {file: comma.csv}\n", dir.path().string());
+  CHECK(p.diagnostics ==
+        std::vector<std::string>{comma + ":2:4: error: population.csv.file: column SCR: expected a finite number, got '1,0'"});
+
+  test::write_file(dir.file("quote.csv"), "WT,SCR\n70,1\n80,\"1.2\n");
+  const std::string quote = (dir.path() / "quote.csv").string();
+  p = parse("population:\n  csv: {file: quote.csv}\n", dir.path().string());
+  CHECK(p.diagnostics == std::vector<std::string>{quote + ":3:4: error: population.csv.file: the quoted field that "
+                                                          "starts here has no closing quote"});
+}
+
+TEST_CASE("a covariate path that is a directory is refused as such", "[unit]") {
+  test::TempDir dir("vp-csv-dir");
+  std::filesystem::create_directories(dir.path() / "data");
+  const auto p = parse("population:\n  csv: {file: data}\n", dir.path().string());
+  CHECK(p.diagnostics == std::vector<std::string>{"csv.yaml:2:15: error: population.csv.file: covariate file '" +
+                                                  (dir.path() / "data").string() + "' is a directory, not a regular file"});
 }

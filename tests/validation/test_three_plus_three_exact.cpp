@@ -13,9 +13,11 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <sstream>
 #include <vector>
 
 #include "design_sim.hpp"
+#include "test_support.hpp"
 
 namespace {
 
@@ -146,4 +148,73 @@ TEST_CASE("3+3 exact enumeration reproduces hand-computed values", "[validation]
   // N = 3 when the first cohort has >= 2 DLTs, else 6.
   const double p_stop3 = 3 * p * p * (1 - p) + p * p * p;
   CHECK(ex.mean_n == Approx(3 * p_stop3 + 6 * (1 - p_stop3)).epsilon(1e-14));
+}
+
+namespace {
+
+// PCS and P(acceptable dose) of a 3+3 run by `twinsim run`, scored by `twinsim report --target`.
+struct Scored {
+  double pcs = -1, p_acceptable = -1;
+};
+
+Scored run_and_score(const std::vector<double>& p_true, double target, std::int64_t R, std::uint64_t seed) {
+  twinsim::test::TempDir dir("3p3-pcs");
+  const std::string yaml = dir.file("s.yaml"), out = dir.file("s.h5");
+  twinsim::test::write_file(yaml, twinsim::test::design_scenario("type: three_plus_three", p_true, seed) +
+                                      "replicates: " + std::to_string(R) + "\n");
+  const auto run = twinsim::test::run_cli("run " + twinsim::test::quote(yaml) + " -o " + twinsim::test::quote(out) +
+                                          " --quiet");
+  INFO(run.output);
+  REQUIRE(run.exit_code == 0);
+  const auto rep = twinsim::test::run_cli("report " + twinsim::test::quote(out) + " --format csv --target " +
+                                          twinsim::core::format_number(target));
+  INFO(rep.output);
+  REQUIRE(rep.exit_code == 0);
+  Scored s;
+  std::stringstream lines(rep.output);
+  std::string line;
+  while (std::getline(lines, line)) {  // design,type,target,metric,dose_index,dose,true_dlt_probability,value,se
+    std::vector<std::string> f;
+    std::stringstream fields(line);
+    std::string x;
+    while (std::getline(fields, x, ',')) f.push_back(x);
+    if (f.size() < 8) continue;
+    if (f[3] == "pcs") s.pcs = std::stod(f[7]);
+    if (f[3] == "p_acceptable") s.p_acceptable = std::stod(f[7]);
+  }
+  return s;
+}
+
+// correct: the right answer worked out by hand from the curve (-1: select no
+// dose); acceptable: the doses within target ± 0.05.
+void check_scoring(const std::vector<double>& p_true, double target, int correct, const std::vector<int>& acceptable,
+                   std::uint64_t seed) {
+  const Exact ex = ThreePlusThreeTree(p_true).run();
+  const double exact_pcs = correct < 0 ? ex.p_none : ex.p_select[static_cast<std::size_t>(correct)];
+  double exact_acc = 0.0;
+  for (int d : acceptable) exact_acc += ex.p_select[static_cast<std::size_t>(d)];
+  const std::int64_t R = 20000;
+  const Scored s = run_and_score(p_true, target, R, seed);
+  const double se_pcs = twinsim::test::se_proportion(exact_pcs, static_cast<double>(R));
+  const double se_acc = twinsim::test::se_proportion(exact_acc, static_cast<double>(R));
+  INFO("exact PCS " << exact_pcs << ", simulated " << s.pcs << ", SE " << se_pcs);
+  CHECK(std::abs(s.pcs - exact_pcs) < 4 * se_pcs + 1e-12);
+  INFO("exact P(acceptable) " << exact_acc << ", simulated " << s.p_acceptable << ", SE " << se_acc);
+  CHECK(std::abs(s.p_acceptable - exact_acc) < 4 * se_acc + 1e-12);
+}
+
+}  // namespace
+
+TEST_CASE("3+3 PCS and acceptable-dose rate under the scoring rule match exact enumeration", "[validation][3+3]") {
+  // Target 0.30: the dose at 0.30 is correct and the only one within 0.25-0.35.
+  SECTION("MTD at dose 4") { check_scoring({0.05, 0.10, 0.20, 0.30, 0.50}, 0.30, 3, {3}, 21); }
+  // Target 0.25: 0.25 is correct and acceptable.
+  SECTION("MTD at dose 2") { check_scoring({0.10, 0.25, 0.40, 0.55, 0.70}, 0.25, 1, {1}, 22); }
+  // Every dose above 1.4 x 0.25 = 0.35: selecting no dose is correct (PCS = the exact P(no MTD)),
+  // and no dose is acceptable. The old rule counted the 0.45 dose as correct.
+  SECTION("every dose too toxic") { check_scoring({0.45, 0.55, 0.65, 0.75, 0.85}, 0.25, -1, {}, 23); }
+  // 0.36 is closest to 0.25 (0.11 vs 0.13) but above the overdose limit 0.35: 0.12 is correct.
+  SECTION("closest dose is an overdose") { check_scoring({0.05, 0.12, 0.36, 0.50, 0.60}, 0.25, 1, {}, 24); }
+  // Every dose below the target: the highest (closest) is correct; none is within 0.20-0.30.
+  SECTION("every dose safe") { check_scoring({0.01, 0.02, 0.03, 0.04, 0.05}, 0.25, 4, {}, 25); }
 }

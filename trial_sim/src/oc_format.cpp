@@ -1,12 +1,13 @@
+// `twinsim report` and `twinsim compare` in the four formats. Every
+// design-level row, column and field comes from oc_metrics(), so each format
+// shows the same OCs under the same definitions.
 #include "twinsim/trial/oc_format.hpp"
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <sstream>
 
 #include "twinsim/core/config.hpp"
-#include "twinsim/core/error.hpp"
 
 namespace twinsim::trial {
 
@@ -14,97 +15,14 @@ namespace {
 
 using Row = std::vector<std::string>;
 
-// A design-level OC: key (csv/json), title (table), how to print it.
-struct Metric {
-  const char* key;
-  const char* title;
-  double scale;
-  int decimals;
-  const char* unit;
-  Estimate DesignOc::*oc;
-  Estimate DesignDifference::*diff;
-};
-
-const Metric kMetrics[] = {
-    {"pcs", "PCS", 100.0, 1, " %", &DesignOc::pcs, &DesignDifference::pcs},
-    {"p_no_selection", "no dose selected", 100.0, 1, " %", &DesignOc::p_no_selection,
-     &DesignDifference::p_no_selection},
-    {"above_target", "treated above target", 100.0, 1, " %", &DesignOc::above_target, &DesignDifference::above_target},
-    {"mean_total_patients", "mean total N", 1.0, 2, "", &DesignOc::mean_total_patients,
-     &DesignDifference::mean_total_patients},
-    {"mean_total_dlts", "mean total DLTs", 1.0, 2, "", &DesignOc::mean_total_dlts, &DesignDifference::mean_total_dlts},
-};
-
-const Metric& metric(const std::string& key) {
-  for (const auto& m : kMetrics)
-    if (key == m.key) return m;
-  throw core::UsageError("unknown metric '" + key + "'");
-}
-
-std::string fixed(double v, int decimals, bool sign = false) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, sign ? "%+.*f" : "%.*f", decimals, v);
-  return buf;
-}
-
-// Shortest round-trip text for machine formats; "" for n/a.
-
-// Display width of UTF-8 text ("±" is one column, two bytes).
-std::size_t width(const std::string& s) {
-  std::size_t w = 0;
-  for (unsigned char c : s) w += (c & 0xC0) != 0x80;
-  return w;
-}
-
-// Aligned columns: first column left-aligned, the others right-aligned.
-std::string render_text(const std::vector<Row>& rows, const std::string& indent) {
-  std::vector<std::size_t> w;
-  for (const auto& r : rows)
-    for (std::size_t i = 0; i < r.size(); ++i) {
-      if (w.size() <= i) w.push_back(0);
-      w[i] = std::max(w[i], width(r[i]));
-    }
-  std::string out;
-  for (const auto& r : rows) {
-    std::string line = indent;
-    for (std::size_t i = 0; i < r.size(); ++i) {
-      const std::string pad(w[i] - width(r[i]), ' ');
-      line += i == 0 ? r[i] + pad : "  " + pad + r[i];
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out += line + '\n';
-  }
-  return out;
-}
-
-std::string md_cell(const std::string& s) {
-  std::string o;
-  for (char c : s) o += c == '|' ? std::string("\\|") : std::string(1, c);
-  return o;
-}
-
-std::string render_markdown(const std::vector<Row>& rows) {
-  std::string out;
-  for (std::size_t k = 0; k < rows.size(); ++k) {
-    out += '|';
-    for (const auto& c : rows[k]) out += ' ' + md_cell(c) + " |";
-    out += '\n';
-    if (k == 0) {
-      out += '|';
-      for (std::size_t i = 0; i < rows[0].size(); ++i) out += i == 0 ? "---|" : "---:|";
-      out += '\n';
-    }
-  }
-  return out;
-}
-
 std::string dose_label(double d) { return core::format_number(d); }
+std::string number(double v) { return core::format_number(std::round(v * 1e4) / 1e4); }
 
 std::string truth_cell(const DoseOc& o) {
   if (!o.true_dlt_probability) return "-";
-  std::string s = core::format_number(std::round(*o.true_dlt_probability * 1e4) / 1e4);
+  std::string s = number(*o.true_dlt_probability);
   if (o.true_dlt_probability_se && std::isfinite(*o.true_dlt_probability_se))
-    s += " ± " + core::format_number(std::round(*o.true_dlt_probability_se * 1e4) / 1e4);
+    s += " ± " + number(*o.true_dlt_probability_se);
   return s;
 }
 
@@ -113,8 +31,10 @@ std::string target_cell(const DesignOc& d) {
   return core::format_number(*d.target) + (d.target_assumed ? " (assumed)" : "");
 }
 
-std::string target_dose_cell(const DesignOc& d) {
-  return d.target_dose < 0 ? "-" : dose_label(d.doses[static_cast<std::size_t>(d.target_dose)].dose);
+// The correct selection: a dose, "no dose", or "-" when not scored.
+std::string correct_cell(const DesignOc& d) {
+  if (!d.scored) return "-";
+  return d.target_dose < 0 ? std::string("no dose") : dose_label(d.doses[static_cast<std::size_t>(d.target_dose)].dose);
 }
 
 std::string design_title(const DesignOc& d) {
@@ -123,11 +43,37 @@ std::string design_title(const DesignOc& d) {
   return s + "), " + std::to_string(d.trials) + " trials";
 }
 
-std::string target_note(const DesignOc& d, bool has_truth) {
-  if (!d.target) return "no target DLT rate: PCS and treated above target are n/a (see --target)";
-  if (!has_truth) return "no true DLT probabilities in the file: PCS and treated above target are n/a";
-  return std::string(d.target_assumed ? "the design has no target of its own; " : "") + "true target dose: " +
-         target_dose_cell(d) + " (true P(DLT) closest to " + core::format_number(*d.target) + "; marked *)";
+// Notes under a design's table: what it is scored against and what "stopped early" means.
+std::vector<std::string> design_notes(const DesignOc& d, bool has_truth) {
+  std::vector<std::string> notes;
+  if (d.type == "fixed") {
+    notes.push_back("fixed arm: it selects no dose, so PCS, acceptable dose and treated above target are n/a");
+  } else if (!d.target) {
+    notes.push_back("no target DLT rate: PCS, acceptable dose and treated above target are n/a (see --target)");
+  } else if (!has_truth || !d.scored) {
+    notes.push_back(std::string(has_truth ? "a true DLT probability is unknown" : "no true DLT probabilities in the file") +
+                    ": PCS, acceptable dose and treated above target are n/a");
+  } else {
+    const std::string t = core::format_number(*d.target);
+    const std::string limit = number(d.overdose_limit) + " = " + core::format_number(d.scoring.overdose_factor) +
+                              " × " + t;
+    std::string n = d.target_assumed ? "the design has no target of its own; " : "";
+    if (d.target_dose < 0)
+      n += "correct selection: no dose (every true P(DLT) is above the overdose limit " + limit + ")";
+    else
+      n += "correct selection: " + correct_cell(d) + " (true P(DLT) closest to " + t +
+           " among doses at most the overdose limit " + limit + "; marked *)";
+    notes.push_back(n);
+    std::string acc;
+    for (const auto& x : d.doses)
+      if (x.acceptable) acc += (acc.empty() ? "" : ", ") + dose_label(x.dose);
+    notes.push_back("acceptable doses (true P(DLT) within " + t + " ± " +
+                    core::format_number(d.scoring.acceptable_margin) + "): " + (acc.empty() ? "none" : acc));
+  }
+  if (d.sums.planned_patients > 0)
+    notes.push_back("stopped early: fewer than max_patients = " + std::to_string(d.sums.planned_patients) +
+                    " patients");
+  return notes;
 }
 
 std::vector<Row> dose_rows(const DesignOc& d, bool has_truth) {
@@ -137,7 +83,7 @@ std::vector<Row> dose_rows(const DesignOc& d, bool has_truth) {
   std::vector<Row> rows{head};
   for (std::size_t i = 0; i < d.doses.size(); ++i) {
     const DoseOc& o = d.doses[i];
-    Row r{dose_label(o.dose) + (static_cast<int>(i) == d.target_dose ? " *" : "")};
+    Row r{dose_label(o.dose) + (d.scored && static_cast<int>(i) == d.target_dose ? " *" : "")};
     if (has_truth) r.push_back(truth_cell(o));
     r.push_back(format_estimate(o.p_select, 100.0, 1, ""));
     r.push_back(format_estimate(o.mean_patients, 1.0, 2, ""));
@@ -149,32 +95,64 @@ std::vector<Row> dose_rows(const DesignOc& d, bool has_truth) {
 
 std::vector<Row> summary_rows(const DesignOc& d) {
   std::vector<Row> rows{{"metric", "estimate ± MC SE"}};
-  for (const auto& m : kMetrics) rows.push_back({m.title, format_estimate(d.*m.oc, m.scale, m.decimals, m.unit)});
+  for (const auto& m : oc_metrics()) rows.push_back({m.title, format_metric(d.*m.field, m)});
   return rows;
 }
 
+std::string optional_json(bool has, double v) { return has ? json_number(v) : std::string("null"); }
 
 std::string design_json(const DesignOc& d, const std::string& label, const std::string& file) {
   std::ostringstream o;
   o << "{\"label\": " << json_escape(label) << ", \"name\": " << json_escape(d.name)
     << ", \"file\": " << json_escape(file) << ", \"type\": " << json_escape(d.type)
-    << ", \"target\": " << (d.target ? json_number(*d.target) : "null")
+    << ", \"target\": " << optional_json(d.target.has_value(), d.target.value_or(0))
     << ", \"target_assumed\": " << (d.target_assumed ? "true" : "false") << ", \"trials\": " << d.trials
-    << ", \"target_dose_index\": " << (d.target_dose >= 0 ? std::to_string(d.target_dose) : "null")
-    << ",\n     \"doses\": [";
+    << ", \"max_patients\": " << optional_json(d.sums.planned_patients > 0, static_cast<double>(d.sums.planned_patients))
+    << ",\n     \"scored\": " << (d.scored ? "true" : "false") << ", \"correct_selection\": "
+    << (!d.scored ? "null" : d.target_dose < 0 ? "\"no_dose\"" : "\"dose\"")
+    << ", \"target_dose_index\": " << (d.scored && d.target_dose >= 0 ? std::to_string(d.target_dose) : "null")
+    << ", \"overdose_factor\": " << json_number(d.scoring.overdose_factor)
+    << ", \"overdose_limit\": " << optional_json(d.scored, d.overdose_limit)
+    << ", \"acceptable_margin\": " << json_number(d.scoring.acceptable_margin) << ",\n     \"doses\": [";
   for (std::size_t i = 0; i < d.doses.size(); ++i) {
     const DoseOc& x = d.doses[i];
     o << (i ? ",\n       " : "\n       ") << "{\"index\": " << i << ", \"dose\": " << json_number(x.dose)
       << ", \"true_dlt_probability\": " << (x.true_dlt_probability ? json_number(*x.true_dlt_probability) : "null")
+      << ", \"acceptable\": " << (d.scored ? (x.acceptable ? "true" : "false") : "null")
       << ", \"p_select\": " << json_estimate(x.p_select) << ", \"mean_patients\": " << json_estimate(x.mean_patients)
       << ", \"mean_dlts\": " << json_estimate(x.mean_dlts) << "}";
   }
   o << "]";
-  for (const auto& m : kMetrics) o << ",\n     \"" << m.key << "\": " << json_estimate(d.*m.oc);
+  for (const auto& m : oc_metrics()) o << ",\n     \"" << m.key << "\": " << json_estimate(d.*m.field);
   o << ",\n     \"warnings\": [";
   for (std::size_t i = 0; i < d.warnings.size(); ++i) o << (i ? ", " : "") << json_escape(d.warnings[i]);
   o << "]}";
   return o.str();
+}
+
+// The csv rows every format's csv shares about scoring: target (or
+// assumed_target) with the correct selection as its dose (-1: no dose),
+// overdose_limit, max_patients, and per dose "acceptable" (1/0).
+// `tail` fills the columns after value (se, ... ).
+std::string scoring_csv(const DesignOc& d, const std::string& lead, bool with_truth, const std::string& tail) {
+  std::string out;
+  auto dose_cols = [&](int k) {
+    if (k < 0) return std::string("-1,,") + (with_truth ? "," : "");
+    const DoseOc& x = d.doses[static_cast<std::size_t>(k)];
+    return std::to_string(k) + ',' + csv_number(x.dose) + ',' +
+           (with_truth ? (x.true_dlt_probability ? csv_number(*x.true_dlt_probability) : std::string()) + ',' : "");
+  };
+  const std::string no_dose = with_truth ? ",,," : ",,";
+  if (d.target) {
+    out += lead + (d.target_assumed ? "assumed_target," : "target,") + (d.scored ? dose_cols(d.target_dose) : no_dose) +
+           csv_number(*d.target) + tail;
+    if (d.scored) out += lead + "overdose_limit," + no_dose + csv_number(d.overdose_limit) + tail;
+    for (std::size_t k = 0; d.scored && k < d.doses.size(); ++k)
+      out += lead + "acceptable," + dose_cols(static_cast<int>(k)) + (d.doses[k].acceptable ? "1" : "0") + tail;
+  }
+  if (d.sums.planned_patients > 0)
+    out += lead + "max_patients," + no_dose + std::to_string(d.sums.planned_patients) + tail;
+  return out;
 }
 
 const char* kCsvHeader = "design,type,target,metric,dose_index,dose,true_dlt_probability,value,se";
@@ -190,82 +168,25 @@ void design_csv(const DesignOc& d, const std::string& label, std::string& out) {
     out += lead + "mean_patients," + mid + csv_number(x.mean_patients.value) + ',' + csv_number(x.mean_patients.se) + '\n';
     out += lead + "mean_dlts," + mid + csv_number(x.mean_dlts.value) + ',' + csv_number(x.mean_dlts.se) + '\n';
   }
-  if (d.target) {
-    const bool td = d.target_dose >= 0;
-    const auto k = static_cast<std::size_t>(std::max(0, d.target_dose));
-    out += lead + (d.target_assumed ? "assumed_target," : "target,");
-    out += td ? std::to_string(k) + ',' + csv_number(d.doses[k].dose) + ',' : std::string(",,");
-    out += (td && d.doses[k].true_dlt_probability ? csv_number(*d.doses[k].true_dlt_probability) : std::string()) + ',' +
-           csv_number(*d.target) + ",\n";
-  }
-  for (const auto& m : kMetrics) {
-    const Estimate& e = d.*m.oc;
+  out += scoring_csv(d, lead, true, ",\n");
+  for (const auto& m : oc_metrics()) {
+    const Estimate& e = d.*m.field;
     out += lead + m.key + ",,,," + csv_number(e.value) + ',' + csv_number(e.se) + '\n';
   }
 }
 
+std::string difference_note(const DesignDifference& d, const OcMetric& m) {
+  const Estimate& e = d.*m.field;
+  return !e.available() && m.target_dependent && !d.not_comparable.empty() ? " (" + d.not_comparable + ")"
+                                                                           : std::string();
+}
+
 }  // namespace
 
-std::string render_text_table(const std::vector<std::vector<std::string>>& rows, const std::string& indent) {
-  return render_text(rows, indent);
-}
-std::string render_markdown_table(const std::vector<std::vector<std::string>>& rows) { return render_markdown(rows); }
-
-OcFormat parse_oc_format(const std::string& name) {
-  if (name == "table") return OcFormat::kTable;
-  if (name == "csv") return OcFormat::kCsv;
-  if (name == "json") return OcFormat::kJson;
-  if (name == "markdown") return OcFormat::kMarkdown;
-  throw core::UsageError("unknown format '" + name + "' (expected table, csv, json or markdown)");
-}
-
-std::string json_escape(const std::string& s) {
-  std::string o = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      o += '\\';
-      o += static_cast<char>(c);
-    } else if (c < 0x20) {  // control characters as \u00XX
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      o += buf;
-    } else {
-      o += static_cast<char>(c);
-    }
-  }
-  return o + '"';
-}
-
-std::string csv_number(double v) { return std::isfinite(v) ? core::format_number(v) : std::string(); }
-std::string json_number(double v) { return std::isfinite(v) ? core::format_number(v) : std::string("null"); }
-
-std::string json_estimate(const Estimate& e) {
-  if (!e.available()) return "null";
-  return "{\"value\": " + json_number(e.value) + ", \"se\": " + json_number(e.se) + "}";
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string o = "\"";
-  for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return o + '"';
-}
-
-std::string format_estimate(const Estimate& e, double scale, int decimals, const std::string& unit, bool sign) {
-  if (!e.available()) return "n/a";
-  const double se = e.se * scale;
-  int dec = decimals;
-  if (std::isfinite(se) && se > 0)
-    while (dec < decimals + 3 && se < 0.95 * std::pow(10.0, -dec)) ++dec;
-  std::string s = fixed(e.value * scale, dec, sign) + unit + " ± ";
-  s += std::isfinite(se) ? fixed(se, dec) + unit : std::string("n/a");
-  return s;
-}
-
 std::string format_difference_line(const DesignDifference& d, const std::string& key) {
-  const Metric& m = metric(key);
-  return d.label + " - " + d.reference + " " + m.title + ": " +
-         format_estimate(d.*m.diff, m.scale, m.decimals, m.unit, true) + (d.paired ? "" : " (unpaired)");
+  const OcMetric& m = oc_metric(key);
+  return d.label + " - " + d.reference + " " + m.title + ": " + format_metric(d.*m.field, m, true) +
+         difference_note(d, m) + (d.paired ? "" : " (unpaired)");
 }
 
 std::string format_report(const OcReport& rep, OcFormat format) {
@@ -280,10 +201,10 @@ std::string format_report(const OcReport& rep, OcFormat format) {
         << rep.seed << ", " << rep.replicates << " replicates; estimates ± Monte-Carlo SE\n";
       for (const auto& d : rep.designs) {
         o << '\n' << (md ? "## design " : "design ") << design_title(d) << "\n\n";
-        const std::string note = target_note(d, has_truth);
-        o << (md ? render_markdown(dose_rows(d, has_truth)) + "\n" + render_markdown(summary_rows(d))
-                 : render_text(dose_rows(d, has_truth), "  ") + '\n' + render_text(summary_rows(d), "  "))
-          << (md ? "\n" : "  ") << note << '\n';
+        o << (md ? render_markdown_table(dose_rows(d, has_truth)) + "\n" + render_markdown_table(summary_rows(d))
+                 : render_text_table(dose_rows(d, has_truth), "  ") + '\n' + render_text_table(summary_rows(d), "  "));
+        if (md) o << '\n';
+        for (const auto& n : design_notes(d, has_truth)) o << (md ? "- " : "  ") << n << '\n';
       }
       break;
     }
@@ -297,6 +218,8 @@ std::string format_report(const OcReport& rep, OcFormat format) {
         << ", \"mode\": " << json_escape(rep.mode) << ", \"schema_version\": " << rep.schema_version
         << ", \"seed\": " << rep.seed << ", \"replicates\": " << rep.replicates << ",\n \"dose_levels\": [";
       for (std::size_t i = 0; i < rep.dose_levels.size(); ++i) o << (i ? ", " : "") << json_number(rep.dose_levels[i]);
+      o << "],\n \"warnings\": [";
+      for (std::size_t i = 0; i < rep.warnings.size(); ++i) o << (i ? ", " : "") << json_escape(rep.warnings[i]);
       o << "],\n \"designs\": [";
       for (std::size_t i = 0; i < rep.designs.size(); ++i)
         o << (i ? ",\n    " : "\n    ") << design_json(rep.designs[i], rep.designs[i].name, rep.path);
@@ -330,35 +253,34 @@ std::string format_comparison(const Comparison& c, OcFormat format) {
           r.push_back(k < d->doses.size() ? format_estimate(d->doses[k].*field, scale, dec, "") : "-");
         side.push_back(r);
       };
-      Row target{"target DLT rate"}, target_dose{"true target dose"};
+      Row target{"target DLT rate"}, correct{"correct selection"};
       for (const auto* d : c.designs) {
         target.push_back(target_cell(*d));
-        target_dose.push_back(target_dose_cell(*d));
+        correct.push_back(correct_cell(*d));
       }
       side.push_back(target);
-      side.push_back(target_dose);
+      side.push_back(correct);
       for (std::size_t k = 0; k < max_doses; ++k) dose_row("P(select) %", k, &DoseOc::p_select, 100.0, 1);
       for (std::size_t k = 0; k < max_doses; ++k) dose_row("patients", k, &DoseOc::mean_patients, 1.0, 2);
-      for (const auto& m : kMetrics) {
+      for (const auto& m : oc_metrics()) {
         Row r{m.title};
-        for (const auto* d : c.designs) r.push_back(format_estimate(d->*m.oc, m.scale, m.decimals, m.unit));
+        for (const auto* d : c.designs) r.push_back(format_metric(d->*m.field, m));
         side.push_back(r);
       }
       o << (md ? "# Design comparison\n\n" : "Design comparison (estimates ± Monte-Carlo SE)\n\n");
-      o << (md ? render_markdown(side) : render_text(side, "  "));
+      o << (md ? render_markdown_table(side) : render_text_table(side, "  "));
       if (n > 1) {
-        o << '\n' << (md ? "## " : "") << "Differences from the reference design " << ref
-          << "\n\n";
+        o << '\n' << (md ? "## " : "") << "Differences from the reference design " << ref << "\n\n";
         if (md) o << "| design | metric | difference ± SE | pairing |\n|---|---|---:|---|\n";
         for (const auto& d : c.differences) {
           const std::string pairing = d.paired ? "paired (same virtual patients, common random numbers)"
                                                : "unpaired: " + d.unpaired_reason;
           if (!md) o << "  " << d.label << " vs " << d.reference << ": " << pairing << '\n';
-          for (const auto& m : kMetrics) {
+          for (const auto& m : oc_metrics()) {
             if (md)
-              o << "| " << md_cell(d.label + " - " + d.reference) << " | " << m.title << " | "
-                << format_estimate(d.*m.diff, m.scale, m.decimals, m.unit, true) << " | "
-                << md_cell(d.paired ? "paired" : "unpaired: " + d.unpaired_reason) << " |\n";
+              o << "| " << markdown_cell(d.label + " - " + d.reference) << " | " << m.title << " | "
+                << markdown_cell(format_metric(d.*m.field, m, true) + difference_note(d, m)) << " | "
+                << markdown_cell(d.paired ? "paired" : "unpaired: " + d.unpaired_reason) << " |\n";
             else
               o << "    " << format_difference_line(d, m.key) << '\n';
           }
@@ -371,25 +293,22 @@ std::string format_comparison(const Comparison& c, OcFormat format) {
       for (std::size_t i = 0; i < n; ++i) {
         const DesignOc& d = *c.designs[i];
         const std::string lead = csv_field(c.labels[i]) + ',' + csv_field(ref) + ',';
-        if (d.target)
-          o << lead << (d.target_assumed ? "assumed_target," : "target,")
-            << (d.target_dose >= 0 ? std::to_string(d.target_dose) + ',' + target_dose_cell(d) : std::string(","))
-            << ',' << csv_number(*d.target) << ",,,,\n";
+        o << scoring_csv(d, lead, false, ",,,,\n");
         for (std::size_t k = 0; k < d.doses.size(); ++k) {
           const std::string mid = std::to_string(k) + ',' + csv_number(d.doses[k].dose) + ',';
-          o << lead << "p_select," << mid << csv_number(d.doses[k].p_select.value) << ',' << csv_number(d.doses[k].p_select.se)
-            << ",,,\n";
+          o << lead << "p_select," << mid << csv_number(d.doses[k].p_select.value) << ','
+            << csv_number(d.doses[k].p_select.se) << ",,,\n";
           o << lead << "mean_patients," << mid << csv_number(d.doses[k].mean_patients.value) << ','
             << csv_number(d.doses[k].mean_patients.se) << ",,,\n";
         }
-        for (const auto& m : kMetrics) {
-          const Estimate& e = d.*m.oc;
+        for (const auto& m : oc_metrics()) {
+          const Estimate& e = d.*m.field;
           o << lead << m.key << ",,," << csv_number(e.value) << ',' << csv_number(e.se) << ',';
           if (i == 0) {
             o << ",,reference\n";
           } else {
             const DesignDifference& diff = c.differences[i - 1];
-            const Estimate& de = diff.*m.diff;
+            const Estimate& de = diff.*m.field;
             o << csv_number(de.value) << ',' << csv_number(de.se) << ',' << (diff.paired ? "paired" : "unpaired") << '\n';
           }
         }
@@ -414,8 +333,9 @@ std::string format_comparison(const Comparison& c, OcFormat format) {
         const DesignDifference& d = c.differences[i];
         o << (i ? ",\n    " : "\n    ") << "{\"design\": " << json_escape(d.label)
           << ", \"reference\": " << json_escape(d.reference) << ", \"paired\": " << (d.paired ? "true" : "false")
-          << ", \"unpaired_reason\": " << (d.paired ? "null" : json_escape(d.unpaired_reason));
-        for (const auto& m : kMetrics) o << ", \"" << m.key << "\": " << json_estimate(d.*m.diff);
+          << ", \"unpaired_reason\": " << (d.paired ? "null" : json_escape(d.unpaired_reason))
+          << ", \"not_comparable\": " << (d.not_comparable.empty() ? "null" : json_escape(d.not_comparable));
+        for (const auto& m : oc_metrics()) o << ", \"" << m.key << "\": " << json_estimate(d.*m.field);
         o << "}";
       }
       o << "]}\n";

@@ -1,27 +1,19 @@
 // Operating characteristics from sums over trials: estimates with MC SEs,
-// scoring against the true target dose, cross-check with oc/, paired
-// comparison of designs. The file reading lives in oc_read.cpp and
-// oc_stream.cpp.
+// scoring against the truth (oc_metrics.hpp), cross-check with oc/. The
+// paired comparison lives in oc_compare.cpp, the file reading in oc_read.cpp
+// and oc_stream.cpp.
 #include "twinsim/trial/oc_report.hpp"
 
 #include <algorithm>
 
+#include "oc_sums.hpp"
 #include "twinsim/core/config.hpp"
 #include "twinsim/core/error.hpp"
 
 namespace twinsim::trial {
 
-namespace {
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+namespace detail {
 
-// R·Σ(x − x̄)(y − ȳ) = R·Σxy − Σx·Σy, exact in integers (see kMaxCount).
-Int128 comoment(std::int64_t trials, Int128 sum_xy, Int128 sum_x, Int128 sum_y) {
-  return Int128{trials} * sum_xy - sum_x * sum_y;
-}
-
-// The mean Σx/R and its SE sd/sqrt(R), given r_ss = R·Σ(x − x̄)², exact
-// and rounded once here. (Σx/R is also what a running double sum of the
-// integer values gives: such a sum is exact below 2^53.)
 Estimate from_moments(std::int64_t trials, double sum, long double r_ss) {
   Estimate e;
   if (trials <= 0) return e;
@@ -33,39 +25,29 @@ Estimate from_moments(std::int64_t trials, double sum, long double r_ss) {
   return e;
 }
 
-Sums indicator(std::int64_t ones) { return {ones, ones}; }  // of 0/1 values: Σx² = Σx
-
-// "Treated above target" as a mean of per-trial values: with a_r patients
-// above the target dose, t_r patients in all, n̄ = mean(t) and q = ā/n̄, the
+// With a_r patients above the correct dose (every dose when the correct
+// decision is no dose), t_r patients in all, n̄ = mean(t) and q = ā/n̄, the
 // linearised value is z_r = q + (a_r − q t_r)/n̄ = q + Σ_d w_d n_rd, with
-// w_d = ([d > target dose] − q)/n̄. Their mean is q; sd(z)/sqrt(R) is the
+// w_d = ([d > correct dose] − q)/n̄. Their mean is q; sd(z)/sqrt(R) is the
 // delta-method SE.
-struct AboveTarget {
-  double q = kNaN;
-  std::vector<long double> w;
-};
-
 std::optional<AboveTarget> above_target_weights(const DesignOc& oc) {
-  if (oc.target_dose < 0 || !oc.sums.per_dose) return std::nullopt;
+  if (!oc.scored || !oc.sums.per_dose || oc.sums.trials <= 0) return std::nullopt;
   const TrialSums& s = oc.sums;
-  const std::size_t D = s.patients.size();
+  const int D = static_cast<int>(s.patients.size());
   Int128 above = 0, treated = 0;
-  for (std::size_t d = 0; d < D; ++d) {
-    treated += s.patients[d];
-    if (d > static_cast<std::size_t>(oc.target_dose)) above += s.patients[d];
+  for (int d = 0; d < D; ++d) {
+    treated += s.patients[static_cast<std::size_t>(d)];
+    if (d > oc.target_dose) above += s.patients[static_cast<std::size_t>(d)];
   }
   const double R = static_cast<double>(s.trials);
   const double n_bar = static_cast<double>(treated) / R;
   if (!(n_bar > 0)) return std::nullopt;
   AboveTarget a;
   a.q = (static_cast<double>(above) / R) / n_bar;
-  for (std::size_t d = 0; d < D; ++d)
-    a.w.push_back(((d > static_cast<std::size_t>(oc.target_dose) ? 1.0L : 0.0L) - a.q) / n_bar);
+  for (int d = 0; d < D; ++d) a.w.push_back(((d > oc.target_dose ? 1.0L : 0.0L) - a.q) / n_bar);
   return a;
 }
 
-// Σ_de wa_d wb_e (R·X_de − Sa_d Sb_e) = R·Σ_r (za_r − z̄a)(zb_r − z̄b) for
-// z = Σ_d w_d n_rd, where X_de = Σ_r na_rd nb_re and S = Σ_r n_rd.
 long double weighted_comoment(std::int64_t trials, const std::vector<Int128>& X, const std::vector<Int128>& Sa,
                               const std::vector<Int128>& Sb, const std::vector<long double>& wa,
                               const std::vector<long double>& wb) {
@@ -74,6 +56,46 @@ long double weighted_comoment(std::int64_t trials, const std::vector<Int128>& X,
     for (std::size_t e = 0; e < Sb.size(); ++e)
       total += wa[d] * wb[e] * static_cast<long double>(comoment(trials, X[d * Sb.size() + e], Sa[d], Sb[e]));
   return total;
+}
+
+std::vector<std::size_t> correct_outcomes(const DesignOc& oc) {
+  if (!oc.scored) return {};
+  return {static_cast<std::size_t>(oc.target_dose + 1)};
+}
+
+std::vector<std::size_t> acceptable_outcomes(const DesignOc& oc) {
+  std::vector<std::size_t> out;
+  for (std::size_t d = 0; oc.scored && d < oc.doses.size(); ++d)
+    if (oc.doses[d].acceptable) out.push_back(d + 1);
+  return out;
+}
+
+std::int64_t trials_with(const TrialSums& s, const std::vector<std::size_t>& outcomes) {
+  std::int64_t n = 0;
+  for (const std::size_t k : outcomes) n += s.selected[k];
+  return n;
+}
+
+DurationWeights duration_weights(const DurationModel& m) {
+  return {static_cast<long double>(m.gap_days), static_cast<long double>(m.window_days) - m.gap_days};
+}
+
+}  // namespace detail
+
+using namespace detail;
+
+namespace {
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Mean duration: D_r = g N_r + h C_r, so R·Σ(D − D̄)² = g²·css(N) + h²·css(C) + 2gh·css(N, C).
+Estimate duration_estimate(const TrialSums& s, const DurationModel& m) {
+  const DurationWeights w = duration_weights(m);
+  const std::int64_t R = s.trials;
+  const long double cnn = static_cast<long double>(comoment(R, s.n_patients.sum_sq, s.n_patients.sum, s.n_patients.sum));
+  const long double ccc = static_cast<long double>(comoment(R, s.n_cohorts.sum_sq, s.n_cohorts.sum, s.n_cohorts.sum));
+  const long double cnc = static_cast<long double>(comoment(R, s.patients_cohorts, s.n_patients.sum, s.n_cohorts.sum));
+  const long double sum = w.g * static_cast<long double>(s.n_patients.sum) + w.h * static_cast<long double>(s.n_cohorts.sum);
+  return from_moments(R, static_cast<double>(sum), w.g * w.g * cnn + w.h * w.h * ccc + 2 * w.g * w.h * cnc);
 }
 
 }  // namespace
@@ -114,80 +136,86 @@ Estimate unpaired_difference(const Estimate& a, const Estimate& b) {
   return {a.value - b.value, std::sqrt(a.se * a.se + b.se * b.se)};
 }
 
-int true_target_dose(const std::vector<double>& truth, double target) {
-  int best = -1;
-  double best_gap = 0.0;
-  for (std::size_t d = 0; d < truth.size(); ++d) {
-    const double gap = std::fabs(truth[d] - target);
-    if (best < 0 || gap < best_gap - 1e-12) {  // strictly closer: ties keep the lower dose
-      best = static_cast<int>(d);
-      best_gap = gap;
-    }
-  }
-  return best;
-}
-
-DesignOc design_oc_from_sums(const std::string& name, const std::string& type, std::optional<double> target,
-                             TrialSums sums, const std::vector<double>& dose_levels,
-                             const std::optional<std::vector<double>>& truth,
-                             const std::optional<std::vector<double>>& truth_se) {
-  const std::size_t D = dose_levels.size();
+DesignOc design_oc_from_sums(const std::string& name, const std::string& type, const ScoringTarget& target,
+                             TrialSums sums, const OcContext& ctx) {
+  const std::size_t D = ctx.dose_levels.size();
   if (sums.patients.size() != D) throw core::RuntimeError("design '" + name + "': sums for another number of doses");
   DesignOc oc;
   oc.name = name;
   oc.type = type;
-  oc.target = target;
   oc.trials = sums.trials;
+  oc.scoring = ctx.scoring;
+  oc.duration = ctx.duration;
   const std::int64_t R = sums.trials;
   oc.doses.resize(D);
   for (std::size_t d = 0; d < D; ++d) {
     DoseOc& o = oc.doses[d];
-    o.dose = dose_levels[d];
-    if (truth && truth->size() == D) o.true_dlt_probability = (*truth)[d];
-    if (truth_se && truth_se->size() == D) o.true_dlt_probability_se = (*truth_se)[d];
+    o.dose = ctx.dose_levels[d];
+    if (ctx.truth && ctx.truth->size() == D) o.true_dlt_probability = (*ctx.truth)[d];
+    if (ctx.truth_se && ctx.truth_se->size() == D) o.true_dlt_probability_se = (*ctx.truth_se)[d];
     o.p_select = proportion_estimate(R, sums.selected[d + 1]);
     o.mean_patients = mean_estimate(R, {sums.patients[d], sums.patient_products[d * D + d]});
     o.mean_dlts = mean_estimate(R, sums.dlts[d]);
   }
   oc.p_no_selection = proportion_estimate(R, sums.selected[0]);
+  if (sums.planned_patients > 0) oc.p_stopped_early = proportion_estimate(R, sums.stopped_early);
   oc.mean_total_patients = mean_estimate(R, sums.n_patients);
   oc.mean_total_dlts = mean_estimate(R, sums.n_dlts);
+  if (ctx.duration && sums.has_cohorts) oc.mean_duration_days = duration_estimate(sums, *ctx.duration);
   oc.sums = std::move(sums);
-  if (target) score_against_target(oc, *target, false);
+  if (target.target) score_against_target(oc, *target.target, target.assumed);
   return oc;
 }
 
 void score_against_target(DesignOc& oc, double target, bool assumed) {
   oc.target = target;
   oc.target_assumed = assumed;
+  oc.pcs = oc.p_acceptable = oc.above_target = {};
+  oc.scored = false;
+  oc.target_dose = -1;
   std::vector<double> truth;
-  for (const auto& d : oc.doses)
+  for (auto& d : oc.doses) {
+    d.acceptable = false;
     if (d.true_dlt_probability) truth.push_back(*d.true_dlt_probability);
-  if (truth.empty() || truth.size() != oc.doses.size()) return;  // no truth: PCS stays n/a
-  oc.target_dose = true_target_dose(truth, target);
+  }
+  if (truth.size() != oc.doses.size()) return;  // no truth: n/a
+  const TrueDecision t = true_decision(truth, target, oc.scoring);
+  oc.overdose_limit = t.overdose_limit;
+  if (!t.scored) return;
+  oc.scored = true;
+  oc.target_dose = t.correct_dose;
+  for (std::size_t d = 0; d < oc.doses.size(); ++d) oc.doses[d].acceptable = t.acceptable[d];
   const TrialSums& s = oc.sums;
-  oc.pcs = proportion_estimate(s.trials, s.selected[static_cast<std::size_t>(oc.target_dose) + 1]);
-  oc.above_target = {};
+  oc.pcs = proportion_estimate(s.trials, trials_with(s, correct_outcomes(oc)));
+  oc.p_acceptable = proportion_estimate(s.trials, trials_with(s, acceptable_outcomes(oc)));
   if (const auto a = above_target_weights(oc)) {
     const long double r_ss = weighted_comoment(s.trials, s.patient_products, s.patients, s.patients, a->w, a->w);
     oc.above_target = {a->q, from_moments(s.trials, 0.0, r_ss).se};
   }
 }
 
-std::optional<double> assume_targets(std::vector<OcReport>& reports, std::optional<double> target) {
-  if (!target) {  // the one target shared by every design that has one, if there is exactly one
-    for (const auto& rep : reports)
-      for (const auto& d : rep.designs) {
-        if (!d.target || d.target_assumed) continue;
-        if (target && std::fabs(*target - *d.target) > 1e-12) return std::nullopt;
-        target = d.target;
+void assume_targets(std::vector<OcReport>& reports, std::optional<double> target) {
+  for (auto& rep : reports) {
+    std::vector<DesignTargetInfo> info;
+    for (const auto& d : rep.designs)
+      info.push_back({d.type, d.target_assumed ? std::nullopt : d.target});
+    const auto targets = scoring_targets(info, target);
+    for (std::size_t i = 0; i < rep.designs.size(); ++i) {
+      DesignOc& d = rep.designs[i];
+      if (!d.target_assumed && d.target) continue;  // its own target
+      // Already scored so (e.g. by read_oc_reports): keep it, stored values included.
+      if (d.target_assumed && same_target(d.target, targets[i].target)) continue;
+      if (targets[i].target) {
+        score_against_target(d, *targets[i].target, true);
+      } else {
+        d.target.reset();
+        d.target_assumed = d.scored = false;
+        d.target_dose = -1;
+        d.pcs = d.p_acceptable = d.above_target = {};
+        for (auto& x : d.doses) x.acceptable = false;
       }
+    }
   }
-  if (!target) return std::nullopt;
-  for (auto& rep : reports)
-    for (auto& d : rep.designs)
-      if (!d.target || d.target_assumed) score_against_target(d, *target, true);
-  return target;
 }
 
 namespace {
@@ -198,6 +226,12 @@ bool close(double a, double b) {
 }
 
 }  // namespace
+
+bool stored_scoring_matches(const DesignOc& d, const StoredOc& s) {
+  if (!d.scored || !s.true_target_dose || static_cast<int>(*s.true_target_dose) != d.target_dose) return false;
+  // Files written before oc/scoring_target scored a design against its own target only.
+  return s.scoring_target ? same_target(*s.scoring_target, d.target) : !d.target_assumed;
+}
 
 void cross_check_oc(DesignOc& d, const StoredOc& s) {
   const double R = static_cast<double>(d.trials);
@@ -227,93 +261,17 @@ void cross_check_oc(DesignOc& d, const StoredOc& s) {
   check_vec("mean_patients_se", s.mean_patients_se, [](const DoseOc& o) { return o.mean_patients.se; });
   check_vec("mean_dlts", s.mean_dlts, [](const DoseOc& o) { return o.mean_dlts.value; });
   check_vec("mean_dlts_se", s.mean_dlts_se, [](const DoseOc& o) { return o.mean_dlts.se; });
-  check("p_no_selection", s.p_no_selection, d.p_no_selection.value);
-  check("p_no_selection_se", s.p_no_selection_se, d.p_no_selection.se * prop_factor);
-  check("mean_total_patients", s.mean_total_patients, d.mean_total_patients.value);
-  check("mean_total_patients_se", s.mean_total_patients_se, d.mean_total_patients.se);
-  check("mean_total_dlts", s.mean_total_dlts, d.mean_total_dlts.value);
-  check("mean_total_dlts_se", s.mean_total_dlts_se, d.mean_total_dlts.se);
-}
-
-std::optional<std::string> unpaired_reason(const OcReport& a, const OcReport& b) {
-  if (&a == &b) return std::nullopt;
-  if (a.seed != b.seed)
-    return "different seeds (" + std::to_string(a.seed) + " vs " + std::to_string(b.seed) + ")";
-  if (a.replicates != b.replicates)
-    return "different replicates (" + std::to_string(a.replicates) + " vs " + std::to_string(b.replicates) + ")";
-  if (a.population_key.empty() || b.population_key.empty() || a.population_key != b.population_key)
-    return "different scenarios (dose levels, truth or patient model differ)";
-  return std::nullopt;
-}
-
-namespace {
-
-// The paired difference of "treated above target": mean(za − zb) = qa − qb,
-// SE from R·Σ(za − zb − (qa − qb))² = Caa + Cbb − 2 Cab (weighted comoments).
-Estimate above_target_difference(const DesignOc& a, const DesignOc& b, const PairSums& pair) {
-  const auto wa = above_target_weights(a), wb = above_target_weights(b);
-  if (!wa || !wb) return {};
-  const TrialSums &sa = a.sums, &sb = b.sums;
-  const std::int64_t R = sa.trials;
-  const long double r_ss = weighted_comoment(R, sa.patient_products, sa.patients, sa.patients, wa->w, wa->w) +
-                           weighted_comoment(R, sb.patient_products, sb.patients, sb.patients, wb->w, wb->w) -
-                           2 * weighted_comoment(R, pair.patient_products, sa.patients, sb.patients, wa->w, wb->w);
-  return {wa->q - wb->q, from_moments(R, 0.0, r_ss).se};
-}
-
-}  // namespace
-
-Comparison compare_reports(const std::vector<OcReport>& reports) {
-  Comparison c;
-  for (const auto& rep : reports) {
-    for (const auto& d : rep.designs) {
-      c.labels.push_back(reports.size() > 1 ? rep.path + ":" + d.name : d.name);
-      c.designs.push_back(&d);
-      c.files.push_back(&rep);
-    }
+  // The run scores against the same target: a different correct dose means the truth or oc/ was changed.
+  if (d.scored && s.true_target_dose && s.scoring_target && same_target(*s.scoring_target, d.target))
+    check("true_target_dose", s.true_target_dose, d.target_dose);
+  const bool scoring_matches = stored_scoring_matches(d, s);
+  for (const auto& m : oc_metrics()) {
+    const auto it = s.metrics.find(m.key);
+    if (it == s.metrics.end() || (m.target_dependent && !scoring_matches)) continue;
+    const Estimate& mine = d.*m.field;
+    check(m.stored, it->second.value, mine.value);
+    check(std::string(m.stored) + "_se", it->second.se, m.proportion ? mine.se * prop_factor : mine.se);
   }
-  if (c.designs.empty()) return c;
-  const DesignOc& ref = *c.designs[0];
-  const std::string ref_key = pair_key(c.files[0]->path, ref.name);
-  for (std::size_t i = 1; i < c.designs.size(); ++i) {
-    const DesignOc& d = *c.designs[i];
-    DesignDifference diff;
-    diff.label = c.labels[i];
-    diff.reference = c.labels[0];
-    const auto reason = unpaired_reason(*c.files[0], *c.files[i]);
-    const PairSums* pair = d.with_reference && d.with_reference->reference == ref_key ? &*d.with_reference : nullptr;
-    diff.paired = !reason && d.trials == ref.trials && pair;
-    if (!diff.paired)
-      diff.unpaired_reason = reason                   ? *reason
-                             : d.trials != ref.trials ? "different numbers of trials"
-                                                      : "not read together with the reference design";
-    auto one = [&](const Estimate& ea, const Estimate& eb, auto paired) {
-      if (!ea.available() || !eb.available()) return Estimate{};
-      return diff.paired ? paired() : unpaired_difference(ea, eb);
-    };
-    const TrialSums& a = d.sums;
-    const TrialSums& b = ref.sums;
-    const std::int64_t R = ref.trials;
-    // Joint selection counts: a selected dose i - 1 and the reference j - 1.
-    auto joint = [&](int in_a, int in_b) {
-      return pair->selected[static_cast<std::size_t>(in_a) * b.selected.size() + static_cast<std::size_t>(in_b)];
-    };
-    const int ta = d.target_dose + 1, tb = ref.target_dose + 1;
-    diff.pcs = one(d.pcs, ref.pcs, [&] {
-      return paired_difference(R, indicator(a.selected[static_cast<std::size_t>(ta)]),
-                               indicator(b.selected[static_cast<std::size_t>(tb)]), joint(ta, tb));
-    });
-    diff.p_no_selection = one(d.p_no_selection, ref.p_no_selection, [&] {
-      return paired_difference(R, indicator(a.selected[0]), indicator(b.selected[0]), joint(0, 0));
-    });
-    diff.mean_total_patients = one(d.mean_total_patients, ref.mean_total_patients,
-                                   [&] { return paired_difference(R, a.n_patients, b.n_patients, pair->n_patients); });
-    diff.mean_total_dlts = one(d.mean_total_dlts, ref.mean_total_dlts,
-                               [&] { return paired_difference(R, a.n_dlts, b.n_dlts, pair->n_dlts); });
-    diff.above_target = one(d.above_target, ref.above_target, [&] { return above_target_difference(d, ref, *pair); });
-    c.differences.push_back(std::move(diff));
-  }
-  return c;
 }
 
 }  // namespace twinsim::trial

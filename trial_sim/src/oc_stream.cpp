@@ -8,6 +8,11 @@
 
 namespace twinsim::trial {
 
+namespace {
+// Stopped before the planned end: fewer patients than the design's max_patients.
+bool stopped_early(std::int64_t planned, const TrialValues& t) { return planned > 0 && t.n_patients < planned; }
+}  // namespace
+
 void add_trial(TrialSums& s, const TrialValues& t) {
   ++s.trials;
   ++s.selected[static_cast<std::size_t>(t.selected + 1)];
@@ -21,26 +26,37 @@ void add_trial(TrialSums& s, const TrialValues& t) {
   }
   s.n_patients.add(t.n_patients);
   s.n_dlts.add(t.n_dlts);
+  s.n_cohorts.add(t.n_cohorts);
+  s.patients_cohorts += Int128{t.n_patients} * t.n_cohorts;
+  if (stopped_early(s.planned_patients, t)) ++s.stopped_early;
 }
 
-void add_pair(PairSums& p, const TrialValues& a, const TrialValues& b) {
+void add_pair(PairSums& p, const TrialValues& a, const TrialValues& b, std::int64_t planned_a,
+              std::int64_t planned_b) {
   const std::size_t Db = b.patients.size();
   ++p.selected[static_cast<std::size_t>(a.selected + 1) * (Db + 1) + static_cast<std::size_t>(b.selected + 1)];
   for (const std::size_t d : a.doses_used)
     for (const std::size_t e : b.doses_used) p.patient_products[d * Db + e] += Int128{a.patients[d]} * b.patients[e];
   p.n_patients += Int128{a.n_patients} * b.n_patients;
   p.n_dlts += Int128{a.n_dlts} * b.n_dlts;
+  p.n_cohorts += Int128{a.n_cohorts} * b.n_cohorts;
+  p.patients_cohorts += Int128{a.n_patients} * b.n_cohorts;
+  p.cohorts_patients += Int128{a.n_cohorts} * b.n_patients;
+  if (stopped_early(planned_a, a) && stopped_early(planned_b, b)) ++p.stopped_early;
 }
 
-DesignStream::DesignStream(const core::H5Reader& h5, const std::string& group, std::size_t doses, std::string where)
+DesignStream::DesignStream(const core::H5Reader& h5, const std::string& group, std::size_t doses, std::string where,
+                           std::int64_t max_patients)
     : where_(std::move(where)),
       doses_(doses),
+      max_patients_(max_patients),
       trial_(h5, group + "/trials/trial"),
       selected_(h5, group + "/trials/selected_dose"),
       n_patients_(h5, group + "/trials/n_patients"),
       n_dlts_(h5, group + "/trials/n_dlts") {
   // No patients/ group at all: written with output.patients: false. A group
   // with some columns missing is a damaged file and fails below.
+  if (h5.exists(group + "/trials/n_cohorts")) cohorts_.emplace(h5, group + "/trials/n_cohorts");
   if (h5.exists(group + "/patients")) {
     p_trial_.emplace(h5, group + "/patients/trial");
     p_dose_.emplace(h5, group + "/patients/dose_index");
@@ -48,7 +64,7 @@ DesignStream::DesignStream(const core::H5Reader& h5, const std::string& group, s
   }
   const std::uint64_t R = trial_.rows();
   if (R == 0) fail("no trials (trials/trial is empty)");
-  if (selected_.rows() != R || n_patients_.rows() != R || n_dlts_.rows() != R)
+  if (selected_.rows() != R || n_patients_.rows() != R || n_dlts_.rows() != R || (cohorts_ && cohorts_->rows() != R))
     fail("trials/ columns have different lengths");
   if (p_trial_ && (p_dose_->rows() != p_trial_->rows() || p_dlt_->rows() != p_trial_->rows()))
     fail("patients/ columns have different lengths");
@@ -67,6 +83,7 @@ void DesignStream::load(std::int64_t first, std::int64_t n) {
   selected_.read(f, k, t_selected_);
   n_patients_.read(f, k, t_n_);
   n_dlts_.read(f, k, t_y_);
+  if (cohorts_) cohorts_->read(f, k, t_c_);
   first_ = first;
   next_ = 0;
 }
@@ -108,6 +125,15 @@ const TrialValues& DesignStream::next() {
   if (v.n_patients < 0 || v.n_patients > kMaxCount)
     fail("trials/n_patients " + std::to_string(v.n_patients) + " is not a patient count");
   if (v.n_dlts < 0 || v.n_dlts > kMaxCount) fail("trials/n_dlts " + std::to_string(v.n_dlts) + " is not a DLT count");
+  if (max_patients_ > 0 && v.n_patients > max_patients_)
+    fail("trial " + rs + ": trials/n_patients " + std::to_string(v.n_patients) + " is more than the design's max_patients " +
+         std::to_string(max_patients_));
+  if (cohorts_) {
+    v.n_cohorts = t_c_[i];
+    if (v.n_cohorts < 0 || v.n_cohorts > v.n_patients)
+      fail("trial " + rs + ": trials/n_cohorts " + std::to_string(v.n_cohorts) + " is not a cohort count for " +
+           std::to_string(v.n_patients) + " patients");
+  }
 
   std::int64_t trial = 0, n = 0, y = 0;
   while (patient_row(trial) && trial <= r) {

@@ -18,28 +18,21 @@ namespace twinsim::trial {
 // (larger blocks measured no faster).
 constexpr std::int64_t kStreamBlockRows = 16384;
 
-// One trial of one design, assembled from its trials/ row and patients/ rows.
-struct TrialValues {
-  std::int64_t selected = -1, n_patients = 0, n_dlts = 0;
-  std::vector<std::int64_t> patients, dlts;  // [D] per dose, from patients/
-  std::vector<std::size_t> doses_used;       // doses with patients: the others are 0
-};
-
-void add_trial(TrialSums& s, const TrialValues& t);
-// a: the design; b: the reference design, same trial number.
-void add_pair(PairSums& p, const TrialValues& a, const TrialValues& b);
-
 class DesignStream {
  public:
-  // group: "/designs/<name>"; where: "'file': design 'name': " for messages.
+  // group: "/designs/<name>"; where: "'file': design 'name': " for messages;
+  // max_patients: the design's (-1: none), no trial may have more.
   // Throws core::RuntimeError if a column is missing, corrupt or of the
   // wrong length, or there are no trials.
-  DesignStream(const core::H5Reader& h5, const std::string& group, std::size_t doses, std::string where);
+  DesignStream(const core::H5Reader& h5, const std::string& group, std::size_t doses, std::string where,
+               std::int64_t max_patients = -1);
 
   std::int64_t trials() const { return trials_; }
   // False for a file written with output.patients: false: per-dose counts of
   // a trial are then unknown (TrialValues::patients and dlts stay zero).
   bool has_patients() const { return p_trial_.has_value(); }
+  // False for files without trials/n_cohorts (TrialValues::n_cohorts stays 0).
+  bool has_cohorts() const { return cohorts_.has_value(); }
   // Reads trials/ rows [first, first + n); they must hold trials first.. in order.
   void load(std::int64_t first, std::int64_t n);
   // The next trial of the loaded block with its patients (patients/ rows
@@ -60,9 +53,10 @@ class DesignStream {
   std::string where_;
   std::size_t doses_;
   std::int64_t trials_ = 0;
+  std::int64_t max_patients_;
   core::H5IntColumn trial_, selected_, n_patients_, n_dlts_;
-  std::optional<core::H5IntColumn> p_trial_, p_dose_, p_dlt_;
-  std::vector<std::int64_t> t_trial_, t_selected_, t_n_, t_y_;  // the loaded block of trials/
+  std::optional<core::H5IntColumn> cohorts_, p_trial_, p_dose_, p_dlt_;
+  std::vector<std::int64_t> t_trial_, t_selected_, t_n_, t_y_, t_c_;  // the loaded block of trials/
   std::int64_t first_ = 0;
   std::size_t next_ = 0;  // index of the next trial in the block
   std::vector<std::int64_t> p_trial_buf_, p_dose_buf_, p_dlt_buf_;  // a block of patients/

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <ctime>
+#include <limits>
 
 #include "twinsim/core/version.hpp"
 #include "twinsim/trial/truth.hpp"
@@ -48,6 +49,13 @@ ResultWriter::ResultWriter(const std::string& path, bool overwrite, const Scenar
   h5_.attribute("/", "replicates", s.replicates);
   h5_.attribute("/", "mode", std::string(s.pkpd_mode() ? "pkpd" : "design_only"));
   h5_.attribute("/", "created_utc", utc_now_iso8601());
+  // How oc/ is scored and timed, so that report and compare recompute it the same way.
+  h5_.attribute("/", "scoring_overdose_factor", s.scoring.overdose_factor);
+  h5_.attribute("/", "scoring_acceptable_margin", s.scoring.acceptable_margin);
+  if (s.accrual) {
+    h5_.attribute("/", "accrual_patients_per_month", s.accrual->patients_per_month);
+    h5_.attribute("/", "accrual_dlt_window_days", s.accrual->dlt_window_days);
+  }
   h5_.write("/dose_levels", s.dose_levels);
   if (s.true_dlt_probabilities) h5_.write("/truth/dlt_probability", *s.true_dlt_probabilities);
 }
@@ -87,6 +95,8 @@ void ResultWriter::begin_design(const DesignSpec& d, bool with_timecourses) {
   h5_.create_group(group_);
   h5_.attribute(group_, "type", d.type);
   if (d.design->target() >= 0) h5_.attribute(group_, "target", d.design->target());
+  if (d.design->planned_patients() > 0)
+    h5_.attribute(group_, "max_patients", static_cast<std::int64_t>(d.design->planned_patients()));
   for (const char* c : kTrialColumns) h5_.create_table(group_ + "/trials/" + c, Type::kInt64, 0, kChunkRows);
   if (scenario_.output.patients) create_patient_tables();
   timecourses_ = with_timecourses && !model_.timecourse_variables().empty();
@@ -201,31 +211,36 @@ void ResultWriter::append_patients(const ResultBlock& b) {
   }
 }
 
-void ResultWriter::end_design(const OcAccumulator& oc) {
+void ResultWriter::end_design(const DesignOc& oc) {
   const std::string o = group_ + "/oc/";
-  h5_.write(o + "p_select", oc.p_select());
-  h5_.write(o + "p_select_se", oc.p_select_se());
-  h5_.write_scalar(o + "p_no_selection", oc.p_no_selection());
-  h5_.write_scalar(o + "p_no_selection_se", oc.p_no_selection_se());
-  h5_.write(o + "mean_patients", oc.mean_patients());
-  h5_.write(o + "mean_patients_se", oc.mean_patients_se());
-  h5_.write(o + "mean_dlts", oc.mean_dlts());
-  h5_.write(o + "mean_dlts_se", oc.mean_dlts_se());
-  h5_.write_scalar(o + "mean_total_patients", oc.mean_total_patients());
-  h5_.write_scalar(o + "mean_total_patients_se", oc.mean_total_patients_se());
-  h5_.write_scalar(o + "mean_total_dlts", oc.mean_total_dlts());
-  h5_.write_scalar(o + "mean_total_dlts_se", oc.mean_total_dlts_se());
-  h5_.write_scalar(o + "trials", oc.trials());
-  if (oc.target_dose() >= 0) {
-    h5_.write_scalar(o + "true_target_dose", static_cast<std::int64_t>(oc.target_dose()));
-    h5_.write_scalar(o + "pcs", oc.pcs());
-    h5_.write_scalar(o + "pcs_se", oc.pcs_se());
-    h5_.write_scalar(o + "p_treated_above_target", oc.p_treated_above_target());
-    h5_.write_scalar(o + "p_treated_above_target_se", oc.p_treated_above_target_se());
+  // oc/ keeps its SEs of proportions as sd/sqrt(R) with the R-1 sample variance.
+  const double R = static_cast<double>(oc.trials);
+  const double prop = oc.trials > 1 ? std::sqrt(R / (R - 1.0)) : std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> p, p_se, n, n_se, y, y_se;
+  for (const auto& d : oc.doses) {
+    p.push_back(d.p_select.value);
+    p_se.push_back(d.p_select.se * prop);
+    n.push_back(d.mean_patients.value);
+    n_se.push_back(d.mean_patients.se);
+    y.push_back(d.mean_dlts.value);
+    y_se.push_back(d.mean_dlts.se);
   }
-  if (oc.has_duration()) {
-    h5_.write_scalar(o + "mean_duration_days", oc.mean_duration_days());
-    h5_.write_scalar(o + "mean_duration_days_se", oc.mean_duration_days_se());
+  h5_.write(o + "p_select", p);
+  h5_.write(o + "p_select_se", p_se);
+  h5_.write(o + "mean_patients", n);
+  h5_.write(o + "mean_patients_se", n_se);
+  h5_.write(o + "mean_dlts", y);
+  h5_.write(o + "mean_dlts_se", y_se);
+  h5_.write_scalar(o + "trials", oc.trials);
+  if (oc.scored) {
+    h5_.write_scalar(o + "true_target_dose", static_cast<std::int64_t>(oc.target_dose));
+    h5_.write_scalar(o + "scoring_target", *oc.target);
+  }
+  for (const auto& m : oc_metrics()) {
+    const Estimate& e = oc.*m.field;
+    if (!e.available()) continue;
+    h5_.write_scalar(o + m.stored, e.value);
+    h5_.write_scalar(o + m.stored + "_se", m.proportion ? e.se * prop : e.se);
   }
 }
 

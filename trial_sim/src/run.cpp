@@ -79,8 +79,17 @@ RunSummary run_scenario(const Scenario& s, const RunOptions& opt) {
     truth = t.p;
     summary.truth_failed = t.failed;
   }
-  const double gap_days = s.accrual ? 30.4375 / s.accrual->patients_per_month : -1.0;
-  const double window_days = s.accrual ? s.accrual->dlt_window_days : 0.0;
+  // How the OCs are scored and timed: the same rules report and compare apply to the file.
+  OcContext context;
+  context.dose_levels = s.dose_levels;
+  if (!truth.empty()) context.truth = truth;
+  context.scoring = s.scoring;
+  if (s.accrual) context.duration = duration_model(s.accrual->patients_per_month, s.accrual->dlt_window_days);
+  std::vector<DesignTargetInfo> target_info;
+  for (const auto& spec : s.designs)
+    target_info.push_back({spec.type, spec.design->target() >= 0 ? std::optional<double>(spec.design->target())
+                                                                  : std::nullopt});
+  const std::vector<ScoringTarget> targets = scoring_targets(target_info);
   const std::int64_t total = s.replicates * static_cast<std::int64_t>(s.designs.size());
   std::int64_t done = 0;
   // Output runs on one writer thread while the next block is simulated; two
@@ -90,7 +99,8 @@ RunSummary run_scenario(const Scenario& s, const RunOptions& opt) {
   std::array<std::uint64_t, 2> written{0, 0};  // ticket of each block's last write
   core::SerialExecutor output;
   std::size_t cur = 0;
-  for (const auto& spec : s.designs) {
+  for (std::size_t design_index = 0; design_index < s.designs.size(); ++design_index) {
+    const DesignSpec& spec = s.designs[design_index];
     const bool timecourses = !model->timecourse_variables().empty();
     DesignRunner runner(*spec.design, *model, s.dose_levels.size(), opt.threads, timecourses, s.output.patients,
                         s.endpoints.failure_policy(), spec.name);
@@ -105,9 +115,7 @@ RunSummary run_scenario(const Scenario& s, const RunOptions& opt) {
       runner.set_gather_timecourses(false);
     }
     output.submit([&writer, &spec, timecourses] { writer.begin_design(spec, timecourses); });
-    const double target = spec.design->target();
-    const int target_dose = (target >= 0 && !truth.empty()) ? true_target_dose(truth, target) : -1;
-    OcAccumulator oc(s.dose_levels.size(), target_dose, gap_days, window_days);
+    OcAccumulator oc(s.dose_levels.size(), spec.design->planned_patients());
     DesignSummary ds;
     std::array<std::int64_t, core::kSolveStatusCount> failed_by_status{};
     ds.name = spec.name;
@@ -135,7 +143,8 @@ RunSummary run_scenario(const Scenario& s, const RunOptions& opt) {
       if (opt.progress) opt.progress(done, total);
     }
     if (packer) output.submit([&writer, rows = packer->finish()] { writer.append_timecourse_rows(rows); });
-    output.submit([&writer, oc] { writer.end_design(oc); });
+    const DesignOc result = design_oc_from_sums(spec.name, spec.type, targets[design_index], oc.sums(), context);
+    output.submit([&writer, result] { writer.end_design(result); });
     for (std::size_t k = 0; k < failed_by_status.size(); ++k)
       if (failed_by_status[k] > 0)
         ds.failed_by_status[core::to_string(static_cast<core::SolveStatus>(k))] = failed_by_status[k];
@@ -146,12 +155,14 @@ RunSummary run_scenario(const Scenario& s, const RunOptions& opt) {
     ds.mean_cmax /= ok;
     ds.mean_auc_first /= ok;
     ds.mean_ctrough /= ok;
-    ds.trials = oc.trials();
-    ds.p_select = oc.p_select();
-    ds.p_no_selection = oc.p_no_selection();
-    ds.mean_patients = oc.mean_patients();
-    ds.mean_dlts = oc.mean_dlts();
-    ds.mean_total_patients = oc.mean_total_patients();
+    ds.trials = result.trials;
+    for (const auto& d : result.doses) {
+      ds.p_select.push_back(d.p_select.value);
+      ds.mean_patients.push_back(d.mean_patients.value);
+      ds.mean_dlts.push_back(d.mean_dlts.value);
+    }
+    ds.p_no_selection = result.p_no_selection.value;
+    ds.mean_total_patients = result.mean_total_patients.value;
     summary.designs.push_back(std::move(ds));
   }
   output.finish();

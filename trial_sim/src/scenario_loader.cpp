@@ -243,6 +243,16 @@ Scenario parse(const ConfigNode& root, Diagnostics& diag, const std::string& bas
       s.accrual = spec;
     }
   }
+  const ConfigNode scoring = r.get("scoring");
+  if (!scoring.is_missing()) {
+    MapReader sc(scoring, diag);
+    if (sc.valid()) {
+      s.scoring.overdose_factor = sc.optional_double("overdose_factor", s.scoring.overdose_factor, Range::at_least(1));
+      s.scoring.acceptable_margin =
+          sc.optional_double("acceptable_margin", s.scoring.acceptable_margin, {0.0, 1.0, false, true});
+      sc.finish();
+    }
+  }
   DesignContext ctx{s.dose_levels.size(), s.dose_levels};
   const ConfigNode designs = r.require("designs");
   s.designs = read_designs(designs, diag, ctx);

@@ -14,22 +14,6 @@ namespace {
 
 using Row = std::vector<std::string>;
 
-struct Metric {
-  const char* key;
-  const char* title;
-  double scale;
-  int decimals;
-  const char* unit;
-  Estimate SweepDesignOc::*oc;
-};
-
-const Metric kMetrics[] = {
-    {"pcs", "PCS", 100.0, 1, " %", &SweepDesignOc::pcs},
-    {"p_no_selection", "no dose selected", 100.0, 1, " %", &SweepDesignOc::p_no_selection},
-    {"mean_total_patients", "mean total N", 1.0, 2, "", &SweepDesignOc::mean_total_patients},
-    {"mean_total_dlts", "mean total DLTs", 1.0, 2, "", &SweepDesignOc::mean_total_dlts},
-};
-
 
 std::string target_cell(const SweepDesignOc& d) {
   if (!d.target) return "-";
@@ -88,13 +72,21 @@ const SweepDesignOc* find_design(const SweepVariantOc& v, const std::string& nam
   return nullptr;
 }
 
-// The design with the highest PCS ("" if none has one).
-std::string best_design(const SweepVariantOc& v) {
+// The design with the highest PCS: "" if none has one, or if the designs
+// with one are scored against different targets (their PCS measure
+// different things, so they are not ranked; `different` says so).
+std::string best_design(const SweepVariantOc& v, bool& different) {
   const SweepDesignOc* best = nullptr;
-  for (const auto& d : v.designs)
-    if (d.pcs.available() && (!best || d.pcs.value > best->pcs.value)) best = &d;
-  return best ? best->name : std::string();
+  different = false;
+  for (const auto& d : v.designs) {
+    if (!d.pcs.available()) continue;
+    if (best && !same_target(best->target, d.target)) different = true;
+    if (!best || d.pcs.value > best->pcs.value) best = &d;
+  }
+  return best && !different ? best->name : std::string();
 }
+
+const char* kNotRanked = "not ranked: scored against different targets";
 
 }  // namespace
 
@@ -111,7 +103,7 @@ std::string format_sweep_report(const SweepReport& r, OcFormat format) {
           << ", \"axes\": " << json_axes(r, v) << ", \"design\": " << json_escape(d.name)
           << ", \"type\": " << json_escape(d.type) << ", \"target\": " << (d.target ? json_number(*d.target) : "null")
           << ", \"target_assumed\": " << (d.target_assumed ? "true" : "false") << ", \"trials\": " << d.trials;
-        for (const auto& m : kMetrics) o << ", \"" << m.key << "\": " << json_estimate(d.*m.oc);
+        for (const auto& m : oc_metrics()) o << ", \"" << m.key << "\": " << json_estimate(d.*m.field);
         o << "}";
         first = false;
       }
@@ -120,7 +112,7 @@ std::string format_sweep_report(const SweepReport& r, OcFormat format) {
   }
   std::vector<Row> rows{axis_header(r)};
   for (const char* c : {"design", "type", "target"}) rows[0].push_back(c);
-  for (const auto& m : kMetrics) {
+  for (const auto& m : oc_metrics()) {
     rows[0].push_back(human ? m.title : m.key);
     if (!human) rows[0].push_back(std::string(m.key) + "_se");
   }
@@ -130,10 +122,10 @@ std::string format_sweep_report(const SweepReport& r, OcFormat format) {
       row.push_back(d.name);
       row.push_back(d.type);
       row.push_back(human ? target_cell(d) : (d.target ? csv_number(*d.target) : std::string()));
-      for (const auto& m : kMetrics) {
-        const Estimate& e = d.*m.oc;
+      for (const auto& m : oc_metrics()) {
+        const Estimate& e = d.*m.field;
         if (human) {
-          row.push_back(format_estimate(e, m.scale, m.decimals, m.unit));
+          row.push_back(format_metric(e, m));
         } else {
           row.push_back(csv_number(e.value));
           row.push_back(csv_number(e.se));
@@ -158,8 +150,10 @@ std::string format_sweep_comparison(const SweepReport& r, OcFormat format) {
         const SweepDesignOc* d = find_design(v, names[k]);
         o << (k ? ", " : "") << json_escape(names[k]) << ": " << (d ? json_estimate(d->pcs) : "null");
       }
-      const std::string best = best_design(v);
-      o << "}, \"best\": " << (best.empty() ? "null" : json_escape(best)) << "}";
+      bool different = false;
+      const std::string best = best_design(v, different);
+      o << "}, \"best\": " << (best.empty() ? "null" : json_escape(best))
+        << ", \"best_note\": " << (different ? json_escape(kNotRanked) : "null") << "}";
     }
     o << "]}\n";
     return o.str();
@@ -176,14 +170,15 @@ std::string format_sweep_comparison(const SweepReport& r, OcFormat format) {
       const SweepDesignOc* d = find_design(v, n);
       const Estimate e = d ? d->pcs : Estimate{};
       if (human) {
-        row.push_back(format_estimate(e, 100.0, 1, " %"));
+        row.push_back(format_metric(e, oc_metric("pcs")));
       } else {
         row.push_back(csv_number(e.value));
         row.push_back(csv_number(e.se));
       }
     }
-    const std::string best = best_design(v);
-    row.push_back(best.empty() && human ? "-" : best);
+    bool different = false;
+    const std::string best = best_design(v, different);
+    row.push_back(!best.empty() || !human ? best : different ? kNotRanked : "-");
     rows.push_back(row);
   }
   std::string out = human ? heading(r, format, "Sweep comparison (PCS by design)") : std::string();

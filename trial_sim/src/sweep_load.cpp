@@ -13,6 +13,7 @@
 #include "twinsim/core/config.hpp"
 #include "twinsim/core/version.hpp"
 #include "twinsim/trial/sweep.hpp"
+#include "twinsim/trial/sweep_run.hpp"
 
 namespace twinsim::trial {
 
@@ -79,23 +80,13 @@ class VariantErrors {
   std::vector<std::size_t> more_;
 };
 
-// Index combinations: grid (last axis fastest) or zip.
-std::vector<std::vector<std::size_t>> combinations(const std::vector<AxisInput>& axes, bool grid) {
-  std::vector<std::vector<std::size_t>> out;
-  if (!grid) {
-    for (std::size_t i = 0; i < axes.front().nodes.size(); ++i) out.emplace_back(axes.size(), i);
-    return out;
-  }
-  std::vector<std::size_t> at(axes.size(), 0);
-  for (;;) {
-    out.push_back(at);
-    std::size_t k = axes.size();
-    while (k > 0) {
-      --k;
-      if (++at[k] < axes[k].nodes.size()) break;
-      at[k] = 0;
-      if (k == 0) return out;
-    }
+// The values variant i takes, one index per axis: grid (last axis fastest) or zip.
+void pick_of(std::size_t i, const std::vector<AxisInput>& axes, bool grid, std::vector<std::size_t>& pick) {
+  pick.assign(axes.size(), i);
+  if (!grid) return;
+  for (std::size_t a = axes.size(); a-- > 0;) {
+    pick[a] = i % axes[a].nodes.size();
+    i /= axes[a].nodes.size();
   }
 }
 
@@ -129,22 +120,73 @@ std::vector<AxisInput> read_axes(const ConfigNode& axes, Diagnostics& diag) {
   return out;
 }
 
+std::string at_text(const core::SourceMark& m) { return std::to_string(m.line) + ":" + std::to_string(m.column); }
+
+// True if `inner` names a key inside `outer` ("designs[0]" holds "designs[0].target").
+bool inside(const std::string& inner, const std::string& outer) {
+  return inner.size() > outer.size() && inner.compare(0, outer.size(), outer) == 0 &&
+         (inner[outer.size()] == '.' || inner[outer.size()] == '[');
+}
+
+// Two axes that set one key, however they spell it (designs[boin].target and
+// designs[0].target), or one a key inside the other's: the variant's value
+// would depend on the order of the axes. Paths are compared as resolved in the
+// base; one that does not resolve is compared as written (and reported later).
+void check_axes_distinct(const std::vector<AxisInput>& axes, const ConfigNode& base, Diagnostics& diag) {
+  std::vector<std::string> key;
+  for (const auto& a : axes) {
+    const std::string c = base.canonical_path(a.axis.path);
+    key.push_back(c.empty() ? a.axis.path : c);
+  }
+  for (std::size_t j = 1; j < axes.size(); ++j) {
+    for (std::size_t i = 0; i < j; ++i) {
+      const std::string other = "axis '" + axes[i].axis.path + "' (" + at_text(axes[i].key_mark) + ")";
+      std::string msg;
+      if (key[i] == key[j])
+        msg = "sets the same key as " + other + ": both are " + key[j] + "; sweep each key on one axis only";
+      else if (inside(key[j], key[i]))
+        msg = "sets " + key[j] + ", inside " + key[i] + " that " + other + " replaces whole; sweep each key on one axis only";
+      else if (inside(key[i], key[j]))
+        msg = "replaces " + key[j] + " whole, inside which " + other + " sets " + key[i] +
+              "; sweep each key on one axis only";
+      if (msg.empty()) continue;
+      diag.error(axes[j].key_mark, "axes." + axes[j].axis.path, msg);
+      break;
+    }
+  }
+}
+
+// From the axis lengths alone, before anything is expanded; the product is
+// checked for overflow, so no grid is too large to be refused.
 std::size_t count_variants(const std::vector<AxisInput>& axes, bool grid, const ConfigNode& axes_node,
                            Diagnostics& diag) {
-  std::size_t n = grid ? 1 : axes.front().nodes.size();
-  for (const auto& a : axes) {
-    if (grid) {
-      if (n > SweepLimits::kMaxVariants / a.nodes.size()) {
-        diag.error(axes_node.mark(), "axes",
-                   "the grid has more than " + std::to_string(SweepLimits::kMaxVariants) + " variants");
-        return 0;
-      }
-      n *= a.nodes.size();
-    } else if (a.nodes.size() != n) {
-      diag.error(a.key_mark, "axes." + a.axis.path,
-                 "combine: zip needs lists of equal length: this one has " + std::to_string(a.nodes.size()) +
-                     " values, '" + axes.front().axis.path + "' has " + std::to_string(n));
+  constexpr std::size_t kMax = SweepLimits::kMaxVariants;
+  const std::string limit = "; the limit is " + std::to_string(kMax) +
+                            " variants per sweep (docs/sweeps.md): split it into several sweep files";
+  if (!grid) {
+    const std::size_t n = axes.front().nodes.size();
+    for (const auto& a : axes) {
+      if (a.nodes.size() != n)
+        diag.error(a.key_mark, "axes." + a.axis.path,
+                   "combine: zip needs lists of equal length: this one has " + std::to_string(a.nodes.size()) +
+                       " values, '" + axes.front().axis.path + "' has " + std::to_string(n));
     }
+    if (diag.empty() && n > kMax)
+      diag.error(axes_node.mark(), "axes", "the sweep has " + std::to_string(n) + " variants" + limit);
+    return n;
+  }
+  std::size_t n = 1;
+  bool overflow = false;
+  std::string lengths;
+  for (const auto& a : axes) {
+    lengths += (lengths.empty() ? "" : " x ") + std::to_string(a.nodes.size());
+    overflow = overflow || __builtin_mul_overflow(n, a.nodes.size(), &n);
+  }
+  if (overflow || n > kMax) {
+    diag.error(axes_node.mark(), "axes",
+               "the grid has " + lengths + " = " + (overflow ? std::string("more than 2^64") : std::to_string(n)) +
+                   " variants" + limit);
+    return 0;
   }
   return n;
 }
@@ -221,7 +263,7 @@ Scenario load_variant(const Sweep& sweep, const SweepVariant& v) {
   return load_scenario_tree(root, v.scenario_yaml, name, sweep.base_dir);
 }
 
-Sweep load_sweep_file(const std::string& path) {
+Sweep load_sweep_file(const std::string& path, const std::function<bool()>& stop) {
   const ConfigNode root = ConfigNode::load_file(path);
   Diagnostics diag;
   core::MapReader r(root, diag);
@@ -260,26 +302,29 @@ Sweep load_sweep_file(const std::string& path) {
   diag.throw_if_any();
   if (axes.empty() || !base) throw core::ScenarioError(root.mark(), "", "nothing to sweep");
 
+  check_axes_distinct(axes, *base, diag);
   const bool grid = sweep.combine == "grid";
   const std::size_t n = count_variants(axes, grid, axes_node, diag);
   diag.throw_if_any();
   for (const auto& a : axes) sweep.axes.push_back(a.axis);
 
   VariantErrors errors;
-  const auto picks = combinations(axes, grid);
   sweep.variants.resize(n);
   std::string all;
   std::map<std::string, std::string> digests;
+  std::vector<std::size_t> pick;
   for (std::size_t i = 0; i < n; ++i) {
+    if (stop && stop()) throw Interrupted("interrupted while expanding the sweep");
+    pick_of(i, axes, grid, pick);
     SweepVariant& v = sweep.variants[i];
     v.index = i;
     std::string overrides;
     for (std::size_t a = 0; a < axes.size(); ++a) {
-      v.values.push_back(axes[a].axis.values[picks[i][a]]);
+      v.values.push_back(axes[a].axis.values[pick[a]]);
       overrides += axes[a].axis.path + "=" + v.values.back() + "\n";
     }
     v.id = "v" + padded(i, n) + "-" + hash_hex(overrides).substr(0, 8);
-    build_variant(sweep, *base, axes, picks[i], v, errors, digests);
+    build_variant(sweep, *base, axes, pick, v, errors, digests);
     all += v.id + " " + v.hash + "\n";
   }
   errors.throw_if_any();

@@ -95,6 +95,10 @@ void copy_variant(const std::string& file, const SweepManifest::Row& v, const st
     if (r.has_attribute("/", a)) w.attribute(g, a, r.attribute_string("/", a));
   for (const char* a : {"seed", "replicates", "schema_version"})
     if (r.has_attribute("/", a)) w.attribute(g, a, r.attribute_int("/", a));
+  // How the variant's OCs were scored and timed (report rescores with them).
+  for (const char* a : {"scoring_overdose_factor", "scoring_acceptable_margin", "accrual_patients_per_month",
+                        "accrual_dlt_window_days"})
+    if (r.has_attribute("/", a)) w.attribute(g, a, r.attribute_double("/", a));
   copy_dataset(r, "/dose_levels", w, g + "/dose_levels");
   for (const char* t : {"/truth/dlt_probability", "/truth/dlt_probability_se"})
     if (r.exists(t)) copy_dataset(r, t, w, g + t);
@@ -107,6 +111,7 @@ void copy_variant(const std::string& file, const SweepManifest::Row& v, const st
     w.create_group(g + d);
     if (r.has_attribute(d, "type")) w.attribute(g + d, "type", r.attribute_string(d, "type"));
     if (r.has_attribute(d, "target")) w.attribute(g + d, "target", r.attribute_double(d, "target"));
+    if (r.has_attribute(d, "max_patients")) w.attribute(g + d, "max_patients", r.attribute_int(d, "max_patients"));
     // How many patients failed to solve, and what the design counted them as:
     // without them a merged file's OC cannot be judged.
     if (r.has_attribute(d, "replaced_patients"))

@@ -1,8 +1,11 @@
-// Reading a merged sweep file into per-variant, per-design OCs. PCS is
-// p_select at the true target dose (the dose whose true DLT probability is
-// closest to the target), with p_select's stored binomial SE: the same figure
-// run writes as oc/pcs, and also available for designs scored against an
-// assumed target.
+// Reading a merged sweep file into per-variant, per-design OCs, defined as
+// everywhere else (oc_metrics.hpp). A proportion is taken back to its count
+// of trials (value x R, an integer the run divided by R) and shown with the
+// binomial SE report uses, so a variant's row here is its `twinsim report`
+// figure to the last digit; PCS and the acceptable-dose rate are rescored
+// from p_select, so an assumed or --target target works too. "Treated above
+// target" needs the per-trial counts: it is the stored value when the run
+// scored the design the same way, else n/a.
 #include "twinsim/trial/sweep_report.hpp"
 
 #include <algorithm>
@@ -17,46 +20,81 @@ namespace twinsim::trial {
 
 namespace {
 
+std::optional<double> scalar(const core::H5Reader& h5, const std::string& path) {
+  if (!h5.exists(path)) return std::nullopt;
+  const auto v = h5.read_doubles(path);
+  if (v.size() != 1) return std::nullopt;
+  return v[0];
+}
+
 Estimate stored(const core::H5Reader& h5, const std::string& path) {
   Estimate e;
-  if (h5.exists(path)) e.value = h5.read_doubles(path).at(0);
-  if (h5.exists(path + "_se")) e.se = h5.read_doubles(path + "_se").at(0);
+  if (const auto v = scalar(h5, path)) e.value = *v;
+  if (const auto v = scalar(h5, path + "_se")) e.se = *v;
   return e;
 }
 
-// One design's OCs; its PCS is scored once the variant's target is known.
-SweepDesignOc read_design(const core::H5Reader& h5, const std::string& g, const std::string& name) {
-  SweepDesignOc d;
+// Trials behind a stored fraction of R.
+std::int64_t count_of(double fraction, std::int64_t R) {
+  return static_cast<std::int64_t>(std::llround(fraction * static_cast<double>(R)));
+}
+
+struct DesignData {
+  SweepDesignOc oc;
+  std::vector<double> p_select;
+  std::optional<double> stored_target, stored_target_dose;
+  Estimate stored_above;
+};
+
+// One design's target-independent OCs; its target-dependent ones are scored
+// once the variant's targets are known.
+DesignData read_design(const core::H5Reader& h5, const std::string& g, const std::string& name) {
+  DesignData out;
+  SweepDesignOc& d = out.oc;
   d.name = name;
   d.type = h5.has_attribute(g, "type") ? h5.attribute_string(g, "type") : std::string("?");
   if (h5.has_attribute(g, "target")) d.target = h5.attribute_double(g, "target");
   const std::string o = g + "/oc/";
-  if (h5.exists(o + "trials")) d.trials = static_cast<std::int64_t>(h5.read_doubles(o + "trials").at(0));
-  d.p_no_selection = stored(h5, o + "p_no_selection");
-  d.mean_total_patients = stored(h5, o + "mean_total_patients");
-  d.mean_total_dlts = stored(h5, o + "mean_total_dlts");
-  return d;
-}
-
-void score(const core::H5Reader& h5, const std::string& g, const std::vector<double>& truth, SweepDesignOc& d) {
-  if (!d.target || truth.empty()) return;
-  d.target_dose = true_target_dose(truth, *d.target);
-  const auto p = h5.read_doubles(g + "/oc/p_select");
-  const auto se = h5.exists(g + "/oc/p_select_se") ? h5.read_doubles(g + "/oc/p_select_se") : std::vector<double>{};
-  const auto k = static_cast<std::size_t>(d.target_dose);
-  if (k < p.size()) d.pcs.value = p[k];
-  if (k < se.size()) d.pcs.se = se[k];
-}
-
-// The target all designs with their own target share, if they agree.
-std::optional<double> shared_target(const std::vector<SweepDesignOc>& designs) {
-  std::optional<double> t;
-  for (const auto& d : designs) {
-    if (!d.target) continue;
-    if (t && std::abs(*t - *d.target) > 1e-12) return std::nullopt;
-    t = d.target;
+  if (const auto t = scalar(h5, o + "trials")) d.trials = static_cast<std::int64_t>(*t);
+  for (const auto& m : oc_metrics()) {
+    if (m.target_dependent) continue;
+    Estimate e = stored(h5, o + m.stored);
+    if (m.proportion && e.available() && d.trials > 0) e = proportion_estimate(d.trials, count_of(e.value, d.trials));
+    d.*m.field = e;
   }
-  return t;
+  if (h5.exists(o + "p_select")) out.p_select = h5.read_doubles(o + "p_select");
+  out.stored_target = scalar(h5, o + "scoring_target");
+  out.stored_target_dose = scalar(h5, o + "true_target_dose");
+  out.stored_above = stored(h5, o + "p_treated_above_target");
+  return out;
+}
+
+void score(DesignData& data, const std::vector<double>& truth, const ScoringOptions& scoring) {
+  SweepDesignOc& d = data.oc;
+  if (!d.target || d.trials <= 0) return;
+  const TrueDecision t = true_decision(truth, *d.target, scoring);
+  if (!t.scored || data.p_select.size() != truth.size()) return;
+  d.scored = true;
+  d.target_dose = t.correct_dose;
+  const std::int64_t R = d.trials;
+  const std::int64_t none = d.p_no_selection.available() ? count_of(d.p_no_selection.value, R) : 0;
+  d.pcs = proportion_estimate(R, t.correct_dose < 0 ? none : count_of(data.p_select[static_cast<std::size_t>(t.correct_dose)], R));
+  std::int64_t acceptable = 0;
+  for (std::size_t k = 0; k < truth.size(); ++k)
+    if (t.acceptable[k]) acceptable += count_of(data.p_select[k], R);
+  d.p_acceptable = proportion_estimate(R, acceptable);
+  const bool as_run = data.stored_target_dose && static_cast<int>(*data.stored_target_dose) == t.correct_dose &&
+                      (data.stored_target ? same_target(*data.stored_target, d.target) : !d.target_assumed);
+  if (as_run) d.above_target = data.stored_above;
+}
+
+// Scoring settings of a variant, as its file had them (defaults if absent).
+ScoringOptions variant_scoring(const core::H5Reader& h5, const std::string& g) {
+  ScoringOptions s;
+  if (h5.has_attribute(g, "scoring_overdose_factor")) s.overdose_factor = h5.attribute_double(g, "scoring_overdose_factor");
+  if (h5.has_attribute(g, "scoring_acceptable_margin"))
+    s.acceptable_margin = h5.attribute_double(g, "scoring_acceptable_margin");
+  return s;
 }
 
 }  // namespace
@@ -114,6 +152,11 @@ SweepReport read_sweep_report(const std::string& path, std::optional<double> tar
     if (!h5.exists(g + "/designs")) throw core::RuntimeError(file + "no " + g + "/designs");
     const std::vector<double> truth =
         h5.exists(g + "/truth/dlt_probability") ? h5.read_doubles(g + "/truth/dlt_probability") : std::vector<double>{};
+    // As for a variant file (oc_read.cpp): probabilities, or NaN for "unknown" (then not scored).
+    for (std::size_t k = 0; k < truth.size(); ++k)
+      if (!std::isnan(truth[k]) && !(truth[k] >= 0.0 && truth[k] <= 1.0))
+        throw core::RuntimeError(file + g + "/truth/dlt_probability[" + std::to_string(k) + "] = " +
+                                 core::format_number(truth[k]) + " is not a probability in [0, 1]");
     auto names = h5.children(g + "/designs");
     // Scenario order, as in a single result file.
     const auto order = h5.has_attribute(g, "scenario_yaml")
@@ -127,14 +170,19 @@ SweepReport read_sweep_report(const std::string& path, std::optional<double> tar
     }
     for (const auto& n : names)
       if (std::find(ordered.begin(), ordered.end(), n) == ordered.end()) ordered.push_back(n);
-    for (const auto& n : ordered) v.designs.push_back(read_design(h5, g + "/designs/" + n, n));
-    const std::optional<double> assumed = target ? target : shared_target(v.designs);
-    for (auto& d : v.designs) {
-      if (!d.target && assumed && d.type != "fixed") {
-        d.target = assumed;
-        d.target_assumed = true;
-      }
-      score(h5, g + "/designs/" + d.name, truth, d);
+    std::vector<DesignData> data;
+    std::vector<DesignTargetInfo> info;
+    for (const auto& n : ordered) {
+      data.push_back(read_design(h5, g + "/designs/" + n, n));
+      info.push_back({data.back().oc.type, data.back().oc.target});
+    }
+    const auto targets = scoring_targets(info, target);
+    const ScoringOptions scoring = variant_scoring(h5, g);
+    for (std::size_t k = 0; k < data.size(); ++k) {
+      data[k].oc.target = targets[k].target;
+      data[k].oc.target_assumed = targets[k].assumed;
+      score(data[k], truth, scoring);
+      v.designs.push_back(std::move(data[k].oc));
     }
     rep.variants.push_back(std::move(v));
   }

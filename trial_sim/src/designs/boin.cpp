@@ -188,6 +188,7 @@ class BoinDesign final : public Design {
                            o.max_patients)) {}
   std::unique_ptr<DesignRun> start() const override { return std::make_unique<BoinRun>(*this, n_doses_); }
   int max_patients() const override { return o_.max_patients; }
+  int planned_patients() const override { return o_.max_patients; }
   double target() const override { return o_.target; }
 
   const BoinOptions& options() const { return o_; }

@@ -151,6 +151,7 @@ class IntervalDesign final : public Design {
       : o_(o), n_doses_(n_doses), t_(build_tables(o, action)) {}
   std::unique_ptr<DesignRun> start() const override { return std::make_unique<IntervalRun>(*this, n_doses_); }
   int max_patients() const override { return o_.max_patients; }
+  int planned_patients() const override { return o_.max_patients; }
   double target() const override { return o_.target; }
   const detail::IntervalOptions& options() const { return o_; }
   const IntervalTables& tables() const { return t_; }

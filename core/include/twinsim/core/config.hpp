@@ -83,6 +83,11 @@ class ConfigNode {
   // "did you mean" hint) and *this is returned unchanged.
   ConfigNode with_override(const std::string& path, const ConfigNode& value, const SourceMark& where,
                            const std::string& key_path, Diagnostics& diag) const;
+  // `path` (with_override's syntax) resolved in this document with every list
+  // item given by its index, "designs[boin].target" -> "designs[0].target", so
+  // two spellings of one key compare equal. "" if a step does not resolve
+  // (with_override reports why).
+  std::string canonical_path(const std::string& path) const;
   // YAML text that loads back to the same tree (marks aside): block style,
   // lists of scalars in flow style, strings quoted where plain text would
   // change meaning.

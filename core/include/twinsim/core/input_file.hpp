@@ -9,10 +9,11 @@ namespace twinsim::core {
 
 // Reads the file at `path` into `text`, at most max_bytes + 1 bytes (one past
 // the limit, so the caller can tell a file that is too large without reading
-// all of it). Returns "" on success, else why the file cannot be read, in words
-// for "PATH: error: <why>": "cannot open file: No such file or directory",
-// "is a directory, not a regular file", "is a FIFO (named pipe), not a regular
-// file", a character or block device, a socket.
+// all of it). Returns "" on success, else why the file cannot be read, a
+// predicate for "PATH: error: <why>" or "covariate file 'PATH' <why>" (the CSV
+// reader uses it too): "does not exist", "cannot be opened: Permission
+// denied", "is a directory, not a regular file", "is a FIFO (named pipe), not a
+// regular file" (a device, a socket: core::file_kind), "cannot be read: ...".
 //
 // Anything but a regular file is refused before a byte is read: opening a
 // FIFO for reading blocks until a writer appears (forever, for a typo'd path

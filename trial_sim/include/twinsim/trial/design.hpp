@@ -58,6 +58,10 @@ class Design {
   virtual int max_patients() const = 0;
   // Target DLT rate, or a negative number when the design has none (fixed arms).
   virtual double target() const { return -1.0; }
+  // The planned maximum sample size (the max_patients key), or -1 when the
+  // design has none: 3+3 ends by its own rule, a fixed arm treats its
+  // patients. A trial with fewer patients stopped early.
+  virtual int planned_patients() const { return -1; }
 };
 
 // Parses one design's keys (besides `name` and `type`, which the scenario

@@ -24,12 +24,13 @@ std::string format_report(const OcReport& report, OcFormat format);
 std::string format_comparison(const Comparison& comparison, OcFormat format);
 
 // "boin - 3+3 PCS: +18.2 % ± 0.5 %" (with " (unpaired)" when not paired).
-// metric: "pcs", "p_no_selection", "above_target", "mean_total_patients", "mean_total_dlts".
+// metric: an OcMetric::key of oc_metrics().
 std::string format_difference_line(const DesignDifference& d, const std::string& metric);
 
 // Aligned text and markdown tables; rows[0] is the header (sweep reports use them too).
 std::string render_text_table(const std::vector<std::vector<std::string>>& rows, const std::string& indent);
 std::string render_markdown_table(const std::vector<std::vector<std::string>>& rows);
+std::string markdown_cell(const std::string& s);  // '|' escaped
 
 // Helpers, exposed for tests.
 std::string json_escape(const std::string& s);  // with the surrounding quotes
@@ -40,5 +41,7 @@ std::string json_estimate(const Estimate& e);     // {"value": v, "se": s} or nu
 // value ± se with enough decimals to show the SE (at least `decimals`).
 std::string format_estimate(const Estimate& e, double scale, int decimals, const std::string& unit,
                             bool sign = false);
+// An OC as tables show it (its scale, decimals and unit).
+std::string format_metric(const Estimate& e, const OcMetric& m, bool sign = false);
 
 }  // namespace twinsim::trial

@@ -20,9 +20,12 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "twinsim/trial/oc_metrics.hpp"
 
 namespace twinsim::trial {
 
@@ -32,14 +35,6 @@ namespace twinsim::trial {
 __extension__ typedef __int128 Int128;
 constexpr std::int64_t kMaxCount = std::int64_t{1} << 30;
 constexpr std::int64_t kMaxTrials = std::int64_t{1} << 32;
-
-// An estimate and its Monte-Carlo standard error. NaN value = not applicable
-// ("n/a"); NaN se = not estimable (e.g. fewer than 2 trials).
-struct Estimate {
-  double value = std::numeric_limits<double>::quiet_NaN();
-  double se = std::numeric_limits<double>::quiet_NaN();
-  bool available() const { return std::isfinite(value); }
-};
 
 // Σx and Σx² of one integer value per trial.
 struct Sums {
@@ -60,23 +55,26 @@ Estimate paired_difference(std::int64_t trials, const Sums& a, const Sums& b, In
 // Unpaired difference of independent estimates: SE = sqrt(se_a^2 + se_b^2).
 Estimate unpaired_difference(const Estimate& a, const Estimate& b);
 
-// Index of the dose whose true DLT probability is closest to target; ties
-// (within 1e-12) go to the lower dose. -1 if truth is empty.
-int true_target_dose(const std::vector<double>& truth, double target);
-
 // One design's sums over its R trials: enough for every OC, whatever target
-// it is scored against later (assume_targets). n_rd and y_rd are the patients
-// and DLTs of trial r at dose d (from patients/).
+// it is scored against later (score_against_target). n_rd and y_rd are the
+// patients and DLTs of trial r at dose d (from patients/), N_r and C_r its
+// patients and cohorts (trials/).
 struct TrialSums {
   std::int64_t trials = 0;
   std::vector<std::int64_t> selected;     // [D + 1]: trials selecting no dose ([0]) or dose d ([d + 1])
   std::vector<Int128> patients;           // [D] Σ_r n_rd
   std::vector<Int128> patient_products;   // [D x D] Σ_r n_rd n_re ("above target" mixes doses)
   std::vector<Sums> dlts;                 // [D] y_rd
-  Sums n_patients, n_dlts;                // trials/n_patients, trials/n_dlts
+  Sums n_patients, n_dlts, n_cohorts;     // trials/n_patients, trials/n_dlts, trials/n_cohorts
+  Int128 patients_cohorts = 0;            // Σ_r N_r C_r (trial duration mixes both)
+  // The design's max_patients (-1: it has none, e.g. 3+3): trials with fewer
+  // patients stopped early.
+  std::int64_t planned_patients = -1;
+  std::int64_t stopped_early = 0;
   // False when the file has no patients/ table (output.patients: false):
   // the per-dose sums above are then zero, not data.
   bool per_dose = true;
+  bool has_cohorts = true;  // false: the file has no trials/n_cohorts (n_cohorts sums are zero)
   explicit TrialSums(std::size_t doses = 0);
 };
 
@@ -86,8 +84,25 @@ struct PairSums {
   std::vector<std::int64_t> selected;     // [(Da + 1) x (Db + 1)]: trials where a selected i-1 and b j-1
   std::vector<Int128> patient_products;   // [Da x Db] Σ_r n^a_rd n^b_re
   Int128 n_patients = 0, n_dlts = 0;      // Σ_r of the products of trials/ values
+  Int128 n_cohorts = 0, patients_cohorts = 0, cohorts_patients = 0;  // Σ Ca Cb, Σ Na Cb, Σ Ca Nb
+  std::int64_t stopped_early = 0;         // trials where both stopped early
   PairSums(std::string reference_key, std::size_t doses_a, std::size_t doses_b);
 };
+
+// One trial of one design: its trials/ row and the per-dose counts of its patients/ rows.
+struct TrialValues {
+  std::int64_t selected = -1, n_patients = 0, n_dlts = 0, n_cohorts = 0;
+  std::vector<std::int64_t> patients, dlts;  // [D] per dose, from patients/
+  std::vector<std::size_t> doses_used;       // doses with patients: the others are 0
+};
+
+// Adds one trial to the sums: the only place per-trial values enter an OC
+// (the run's oc/ and report's recomputation both come through here).
+void add_trial(TrialSums& s, const TrialValues& t);
+// a: the design; b: the reference design, same trial number; planned_*:
+// their max_patients (TrialSums::planned_patients).
+void add_pair(PairSums& p, const TrialValues& a, const TrialValues& b, std::int64_t planned_a,
+              std::int64_t planned_b);
 
 // Identifies the reference design of PairSums.
 std::string pair_key(const std::string& file, const std::string& design);
@@ -96,25 +111,35 @@ struct DoseOc {
   double dose = 0.0;
   std::optional<double> true_dlt_probability;
   std::optional<double> true_dlt_probability_se;  // PK/PD mode: estimated truth
+  bool acceptable = false;  // true P(DLT) within the scoring target +/- margin (when scored)
   Estimate p_select;       // fraction of trials selecting this dose
   Estimate mean_patients;  // patients treated at this dose per trial
   Estimate mean_dlts;      // DLTs at this dose per trial
 };
 
-struct DesignOc {
+// What a result file says about how its designs are scored and timed.
+struct OcContext {
+  std::vector<double> dose_levels;
+  std::optional<std::vector<double>> truth;
+  std::optional<std::vector<double>> truth_se;
+  ScoringOptions scoring;
+  std::optional<DurationModel> duration;  // with accrual
+};
+
+// The design-level OCs are the fields of OcEstimates (oc_metrics.hpp).
+struct DesignOc : OcEstimates {
   std::string name;
   std::string type;
-  std::optional<double> target;  // target DLT rate PCS is scored against
-  bool target_assumed = false;   // the design has no target of its own (see assume_targets)
+  std::optional<double> target;  // target DLT rate the design is scored against
+  bool target_assumed = false;   // the design has no target of its own (scoring_targets)
   std::int64_t trials = 0;
-  int target_dose = -1;  // true target dose index, -1 if not applicable
+  ScoringOptions scoring;
+  bool scored = false;    // target and truth known: the target-dependent OCs are computed
+  int target_dose = -1;   // when scored: the correct selection (TrueDecision), -1 = select no dose
+  double overdose_limit = std::numeric_limits<double>::quiet_NaN();
   std::vector<DoseOc> doses;
-  Estimate p_no_selection;
-  Estimate pcs;               // P(selected dose == true target dose); n/a without target or truth
-  Estimate above_target;      // fraction of all treated patients dosed above the target dose
-  Estimate mean_total_patients;
-  Estimate mean_total_dlts;
   TrialSums sums;
+  std::optional<DurationModel> duration;
   // Sums with the reference design of the read (see read_oc_reports); absent
   // for the reference itself and for designs with another number of trials.
   std::optional<PairSums> with_reference;
@@ -123,30 +148,27 @@ struct DesignOc {
   std::vector<std::string> warnings;
 };
 
-// One design's OCs from its sums; scored against its own target if it has one.
-DesignOc design_oc_from_sums(const std::string& name, const std::string& type, std::optional<double> target,
-                             TrialSums sums, const std::vector<double>& dose_levels,
-                             const std::optional<std::vector<double>>& truth,
-                             const std::optional<std::vector<double>>& truth_se = std::nullopt);
+// One design's OCs from its sums; scored against `target` (its own, or one
+// scoring_targets assumed for it) when given.
+DesignOc design_oc_from_sums(const std::string& name, const std::string& type, const ScoringTarget& target,
+                             TrialSums sums, const OcContext& context);
 
-// (Re)scores PCS and "treated above target" against a target DLT rate: the
-// true target dose is the one whose true DLT probability is closest to it.
-// Without truth they stay n/a. assumed: the target is not the design's own.
+// (Re)scores the target-dependent OCs (PCS, acceptable dose, treated above
+// target) against a target DLT rate (TrueDecision). Without truth they stay
+// n/a. assumed: the target is not the design's own.
 void score_against_target(DesignOc& oc, double target, bool assumed);
 
 // A whole result file.
-struct OcReport {
+struct OcReport : OcContext {
   std::string path;
   std::string scenario_name;
   std::string mode;
   std::int64_t schema_version = 0;
   std::uint64_t seed = 0;
   std::int64_t replicates = 0;
-  std::vector<double> dose_levels;
-  std::optional<std::vector<double>> truth;
-  std::optional<std::vector<double>> truth_se;
+  std::vector<std::string> warnings;  // about the file as a whole (e.g. a true P(DLT) unknown)
   // The scenario text reduced to what decides the virtual patients and their
-  // outcomes (everything but name, seed, replicates, designs, output), in a
+  // outcomes (everything but name, seed, replicates, designs, output, scoring), in a
   // canonical form: files with equal keys, seeds and replicates share patients.
   std::string population_key;
   std::vector<DesignOc> designs;
@@ -164,23 +186,34 @@ OcReport read_oc_report(const std::string& path);  // one file: read_oc_reports(
 
 // Compares the stored oc/ summaries with the recomputed ones; appends one
 // warning per disagreement to d.warnings. Exposed for tests.
+struct StoredValue {
+  std::optional<double> value, se;
+};
 struct StoredOc {
   std::vector<double> p_select, p_select_se, mean_patients, mean_patients_se, mean_dlts, mean_dlts_se;
-  std::optional<double> p_no_selection, p_no_selection_se, mean_total_patients, mean_total_patients_se,
-      mean_total_dlts, mean_total_dlts_se, trials;
-  // Scored by the run against the design's own target (files without patients/ need them).
-  std::optional<double> true_target_dose, p_treated_above_target, p_treated_above_target_se;
+  std::optional<double> trials;
+  // What the run scored the design against (files without patients/ need
+  // them): oc/true_target_dose and oc/scoring_target (absent in files
+  // written before scoring_target existed: then the design's own target).
+  std::optional<double> true_target_dose, scoring_target;
+  // oc/<OcMetric::stored> and its _se, by OcMetric::key.
+  std::map<std::string, StoredValue> metrics;
 };
 void cross_check_oc(DesignOc& d, const StoredOc& stored);
+// Whether the stored target-dependent OCs were scored as d is now.
+bool stored_scoring_matches(const DesignOc& d, const StoredOc& stored);
 
 // Side-by-side comparison: every design of every file, each compared with
-// the first one (the reference).
-struct DesignDifference {
+// the first one (the reference). The fields of OcEstimates are the
+// differences design - reference.
+struct DesignDifference : OcEstimates {
   std::string label;      // "design" or "file:design"
   std::string reference;  // label of the reference design
   bool paired = false;
   std::string unpaired_reason;  // why not paired (empty when paired)
-  Estimate pcs, p_no_selection, mean_total_patients, mean_total_dlts, above_target;
+  // Why the target-dependent differences are n/a although both sides have
+  // values (scored against different targets or scoring settings); empty otherwise.
+  std::string not_comparable;
 };
 
 struct Comparison {
@@ -193,10 +226,11 @@ struct Comparison {
 // Whether designs from two files saw the same virtual patients; if not, why.
 std::optional<std::string> unpaired_reason(const OcReport& a, const OcReport& b);
 
-// Designs without a target of their own (e.g. 3+3) have no PCS. This scores
-// them against `target` if given, otherwise against the one target all the
-// other designs share (none if they disagree). Returns the target used.
-std::optional<double> assume_targets(std::vector<OcReport>& reports, std::optional<double> target);
+// Scores each file's designs by scoring_targets(): a dose-finding design
+// without a target of its own (3+3) against `target` if given, else against
+// the one target the other designs of its own file share. read_oc_reports
+// already does this with no `target`; call it again for --target.
+void assume_targets(std::vector<OcReport>& reports, std::optional<double> target);
 
 // The reports must outlive the returned Comparison. Paired differences need
 // the reports from one read_oc_reports call (PairSums with the reference);

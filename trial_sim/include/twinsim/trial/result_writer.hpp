@@ -33,7 +33,8 @@ class ResultWriter {
   // The last rows of each time-course table, [rows, T] per variable, after
   // the blocks' whole chunks (TimecoursePacker::finish()).
   void append_timecourse_rows(const std::vector<std::vector<double>>& rows);
-  void end_design(const OcAccumulator& oc);
+  // oc/: the design's OCs (design_oc_from_sums over the run's sums).
+  void end_design(const DesignOc& oc);
   // Attributes on the current design group: failed_patients (all failures)
   // and failed_<status> per SolveStatus name, e.g. failed_too_much_work.
   // replaced: how many of them were replaced (on_solve_failure: replace).

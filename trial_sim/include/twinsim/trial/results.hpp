@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "twinsim/core/h5_chunk.hpp"
+#include "twinsim/trial/oc_report.hpp"
 #include "twinsim/trial/patient_model.hpp"
 
 namespace twinsim::trial {
@@ -50,59 +51,21 @@ struct ResultBlock {
   }
 };
 
-// Operating characteristics accumulated trial by trial (sums, so memory does
-// not grow with the number of trials). Standard errors are Monte-Carlo SEs of
-// the means: sd / sqrt(R).
+// The sums every operating characteristic is computed from (oc_report.hpp),
+// accumulated trial by trial while the run goes, so memory does not grow
+// with the number of trials. The run's oc/ summaries then come from
+// design_oc_from_sums(), the code `report` recomputes them with.
 class OcAccumulator {
  public:
-  // target_dose: index of the true target dose (-1: unknown, no PCS).
-  // gap_days, window_days: accrual model for the trial duration (gap_days < 0: none).
-  explicit OcAccumulator(std::size_t n_doses, int target_dose = -1, double gap_days = -1.0,
-                         double window_days = 0.0);
+  // planned_patients: the design's max_patients (-1: none, e.g. 3+3).
+  OcAccumulator(std::size_t n_doses, std::int64_t planned_patients);
   void add(const TrialRow& t);
-
-  int target_dose() const { return target_; }
-  double pcs() const { return mean(correct_); }
-  double pcs_se() const { return se(correct_); }
-  // Fraction of all treated patients given a dose above the target dose
-  // (ratio of sums, as the BOIN package reports it); delta-method SE.
-  double p_treated_above_target() const;
-  double p_treated_above_target_se() const;
-  bool has_duration() const { return gap_ >= 0; }
-  double mean_duration_days() const { return mean(duration_); }
-  double mean_duration_days_se() const { return se(duration_); }
-
-  std::int64_t trials() const { return r_; }
-  std::vector<double> p_select() const;
-  std::vector<double> p_select_se() const;
-  double p_no_selection() const;
-  double p_no_selection_se() const;
-  std::vector<double> mean_patients() const;
-  std::vector<double> mean_patients_se() const;
-  std::vector<double> mean_dlts() const;
-  std::vector<double> mean_dlts_se() const;
-  double mean_total_patients() const;
-  double mean_total_patients_se() const;
-  double mean_total_dlts() const;
-  double mean_total_dlts_se() const;
+  const TrialSums& sums() const { return sums_; }
+  std::int64_t trials() const { return sums_.trials; }
 
  private:
-  struct Moments {
-    double sum = 0.0, sumsq = 0.0;
-    void add(double x) {
-      sum += x;
-      sumsq += x * x;
-    }
-  };
-  double mean(const Moments& m) const;
-  double se(const Moments& m) const;
-  std::size_t d_;
-  int target_;
-  double gap_, window_;
-  std::int64_t r_ = 0;
-  std::vector<Moments> select_, patients_, dlts_;
-  Moments none_, total_patients_, total_dlts_, correct_, above_, duration_;
-  double above_times_total_ = 0.0;  // sum over trials of above_i * n_i
+  TrialSums sums_;
+  TrialValues values_;  // scratch, reused for every trial
 };
 
 }  // namespace twinsim::trial

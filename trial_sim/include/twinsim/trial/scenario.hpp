@@ -16,6 +16,7 @@
 #include "twinsim/trial/endpoints/recist.hpp"
 #include "twinsim/vp/population.hpp"
 #include "twinsim/trial/design.hpp"
+#include "twinsim/trial/oc_metrics.hpp"
 #include "twinsim/trial/value_rules.hpp"
 
 namespace twinsim::trial {
@@ -133,6 +134,7 @@ struct Scenario {
   OutputSpec output;
   std::vector<DesignSpec> designs;
   std::optional<AccrualSpec> accrual;
+  ScoringOptions scoring;  // how the OCs score selections (`scoring`)
 
   std::string source_path;  // the file it came from
   std::string source_text;  // its full text (stored in the HDF5 provenance)

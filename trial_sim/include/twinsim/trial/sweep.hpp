@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -12,7 +13,10 @@
 namespace twinsim::trial {
 
 struct SweepLimits {
-  static constexpr std::size_t kMaxVariants = 1'000'000;
+  // Every variant is built and validated before anything runs (0.3-0.6 ms
+  // each, docs/sweeps.md) and kept in memory (about 1 kB each): 10^5 variants
+  // take under a minute and 100 MB; larger grids belong in several sweep files.
+  static constexpr std::size_t kMaxVariants = 100'000;
   static constexpr std::size_t kMaxAxes = 32;
 };
 
@@ -42,8 +46,11 @@ struct Sweep {
 };
 
 // Parses the sweep file, expands and validates every variant; collects every
-// problem and throws core::ScenarioError (messages name the variant).
-Sweep load_sweep_file(const std::string& path);
+// problem and throws core::ScenarioError (messages name the variant). The
+// variant count is checked against SweepLimits::kMaxVariants from the axis
+// lengths before any variant is built. `stop`, if given, is polled before each
+// variant; when it returns true, Interrupted (sweep_run.hpp) is thrown.
+Sweep load_sweep_file(const std::string& path, const std::function<bool()>& stop = {});
 
 // The variant's scenario exactly as `twinsim run` loads its text.
 Scenario load_variant(const Sweep& sweep, const SweepVariant& v);

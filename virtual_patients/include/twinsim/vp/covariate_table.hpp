@@ -1,8 +1,9 @@
 // A table of baseline covariates read from a CSV file: one header row of
 // covariate names, then one row of numbers per real (or synthetic) patient.
-// Lines starting with '#' and blank lines are skipped; fields are separated by
-// commas and may be wrapped in double quotes; every cell must be a finite
-// decimal number (no missing values: impute or drop rows beforehand).
+// The file is read as CSV by core::CsvReader (RFC 4180 quoting, CRLF, a UTF-8
+// byte-order mark; lines starting with '#' and blank lines are skipped); every
+// cell must be a finite decimal number (no missing values: impute or drop rows
+// beforehand).
 #pragma once
 
 #include <cstddef>
@@ -30,8 +31,9 @@ class CovariateTable {
 
   // Reads `path`. Problems are reported as diagnostics that point into the CSV
   // file itself (path:line:column), under `key_path`; a file that cannot be
-  // opened is reported at `where` (the scenario's `file:` key). Returns nullopt
-  // on any error. At most 10 cell errors are listed.
+  // opened or is not a regular file is reported at `where` (the scenario's
+  // `file:` key). Returns nullopt on any error. At most 10 cell errors are
+  // listed; a CSV syntax error stops the reading.
   static std::optional<CovariateTable> read_csv(const std::string& path, core::Diagnostics& diag,
                                                 const core::SourceMark& where,
                                                 const std::string& key_path);

@@ -1,0 +1,142 @@
+// Designs side by side: paired differences from the cross sums of each
+// design with the reference (trial r with trial r), unpaired ones otherwise.
+#include "oc_sums.hpp"
+#include "twinsim/core/config.hpp"
+
+namespace twinsim::trial {
+
+using namespace detail;
+
+std::optional<std::string> unpaired_reason(const OcReport& a, const OcReport& b) {
+  if (&a == &b) return std::nullopt;
+  if (a.seed != b.seed)
+    return "different seeds (" + std::to_string(a.seed) + " vs " + std::to_string(b.seed) + ")";
+  if (a.replicates != b.replicates)
+    return "different replicates (" + std::to_string(a.replicates) + " vs " + std::to_string(b.replicates) + ")";
+  if (a.population_key.empty() || b.population_key.empty() || a.population_key != b.population_key)
+    return "different scenarios (dose levels, truth or patient model differ)";
+  return std::nullopt;
+}
+
+namespace {
+
+std::string target_text(const DesignOc& d) { return d.target ? core::format_number(*d.target) : std::string("none"); }
+
+// Why the target-dependent OCs of a and b measure different things, or "".
+std::string yardstick_difference(const DesignOc& a, const DesignOc& b) {
+  if (!same_target(a.target, b.target))
+    return "scored against different targets (" + target_text(a) + " vs " + target_text(b) + ")";
+  if (!(a.scoring == b.scoring)) return "scored with different scoring settings";
+  return {};
+}
+
+// A paired difference of indicators: a counts the trials whose outcome is in
+// sa, b those in sb; joint(i, j) the trials where a had outcome i and b j.
+template <class Joint>
+Estimate indicator_difference(std::int64_t R, const TrialSums& a, const std::vector<std::size_t>& sa,
+                              const TrialSums& b, const std::vector<std::size_t>& sb, Joint joint) {
+  Int128 both = 0;
+  for (const std::size_t i : sa)
+    for (const std::size_t j : sb) both += joint(i, j);
+  return paired_difference(R, indicator(trials_with(a, sa)), indicator(trials_with(b, sb)), both);
+}
+
+// The paired difference of "treated above target": mean(za − zb) = qa − qb,
+// SE from R·Σ(za − zb − (qa − qb))² = Caa + Cbb − 2 Cab (weighted comoments).
+Estimate above_target_difference(const DesignOc& a, const DesignOc& b, const PairSums& pair) {
+  const auto wa = above_target_weights(a), wb = above_target_weights(b);
+  if (!wa || !wb) return {};
+  const TrialSums &sa = a.sums, &sb = b.sums;
+  const std::int64_t R = sa.trials;
+  const long double r_ss = weighted_comoment(R, sa.patient_products, sa.patients, sa.patients, wa->w, wa->w) +
+                           weighted_comoment(R, sb.patient_products, sb.patients, sb.patients, wb->w, wb->w) -
+                           2 * weighted_comoment(R, pair.patient_products, sa.patients, sb.patients, wa->w, wb->w);
+  return {wa->q - wb->q, from_moments(R, 0.0, r_ss).se};
+}
+
+// Durations D = g N + h C of each design: Var(Da − Db) from the comoments of
+// (Na, Ca) with themselves and with (Nb, Cb).
+Estimate duration_difference(const DesignOc& a, const DesignOc& b, const PairSums& p) {
+  if (!a.duration || !b.duration || !a.sums.has_cohorts || !b.sums.has_cohorts) return {};
+  const DurationWeights wa = duration_weights(*a.duration), wb = duration_weights(*b.duration);
+  const TrialSums &sa = a.sums, &sb = b.sums;
+  const std::int64_t R = sa.trials;
+  auto c = [R](Int128 xy, const Sums& x, const Sums& y) {
+    return static_cast<long double>(comoment(R, xy, x.sum, y.sum));
+  };
+  auto var = [&](const TrialSums& s, const DurationWeights& w) {
+    return w.g * w.g * c(s.n_patients.sum_sq, s.n_patients, s.n_patients) +
+           w.h * w.h * c(s.n_cohorts.sum_sq, s.n_cohorts, s.n_cohorts) +
+           2 * w.g * w.h * c(s.patients_cohorts, s.n_patients, s.n_cohorts);
+  };
+  const long double cov = wa.g * wb.g * c(p.n_patients, sa.n_patients, sb.n_patients) +
+                          wa.g * wb.h * c(p.patients_cohorts, sa.n_patients, sb.n_cohorts) +
+                          wa.h * wb.g * c(p.cohorts_patients, sa.n_cohorts, sb.n_patients) +
+                          wa.h * wb.h * c(p.n_cohorts, sa.n_cohorts, sb.n_cohorts);
+  const long double sum = wa.g * static_cast<long double>(sa.n_patients.sum) +
+                          wa.h * static_cast<long double>(sa.n_cohorts.sum) -
+                          wb.g * static_cast<long double>(sb.n_patients.sum) -
+                          wb.h * static_cast<long double>(sb.n_cohorts.sum);
+  return from_moments(R, static_cast<double>(sum), var(sa, wa) + var(sb, wb) - 2 * cov);
+}
+
+}  // namespace
+
+Comparison compare_reports(const std::vector<OcReport>& reports) {
+  Comparison c;
+  for (const auto& rep : reports) {
+    for (const auto& d : rep.designs) {
+      c.labels.push_back(reports.size() > 1 ? rep.path + ":" + d.name : d.name);
+      c.designs.push_back(&d);
+      c.files.push_back(&rep);
+    }
+  }
+  if (c.designs.empty()) return c;
+  const DesignOc& ref = *c.designs[0];
+  const std::string ref_key = pair_key(c.files[0]->path, ref.name);
+  for (std::size_t i = 1; i < c.designs.size(); ++i) {
+    const DesignOc& d = *c.designs[i];
+    DesignDifference diff;
+    diff.label = c.labels[i];
+    diff.reference = c.labels[0];
+    const auto reason = unpaired_reason(*c.files[0], *c.files[i]);
+    const PairSums* pair = d.with_reference && d.with_reference->reference == ref_key ? &*d.with_reference : nullptr;
+    diff.paired = !reason && d.trials == ref.trials && pair;
+    if (!diff.paired)
+      diff.unpaired_reason = reason                   ? *reason
+                             : d.trials != ref.trials ? "different numbers of trials"
+                                                      : "not read together with the reference design";
+    const std::string yardstick = yardstick_difference(d, ref);
+    const TrialSums& a = d.sums;
+    const TrialSums& b = ref.sums;
+    const std::int64_t R = ref.trials;
+    // Joint selection counts: a had outcome i (0 none, k + 1 dose k) and the reference j.
+    auto joint = [&](std::size_t oa, std::size_t ob) { return Int128{pair->selected[oa * b.selected.size() + ob]}; };
+    auto paired = [&](const OcMetric& m) -> Estimate {
+      const std::string key = m.key;
+      if (key == "pcs") return indicator_difference(R, a, correct_outcomes(d), b, correct_outcomes(ref), joint);
+      if (key == "p_acceptable")
+        return indicator_difference(R, a, acceptable_outcomes(d), b, acceptable_outcomes(ref), joint);
+      if (key == "p_no_selection") return indicator_difference(R, a, {0}, b, {0}, joint);
+      if (key == "p_stopped_early")
+        return paired_difference(R, indicator(a.stopped_early), indicator(b.stopped_early), pair->stopped_early);
+      if (key == "above_target") return above_target_difference(d, ref, *pair);
+      if (key == "mean_total_patients") return paired_difference(R, a.n_patients, b.n_patients, pair->n_patients);
+      if (key == "mean_total_dlts") return paired_difference(R, a.n_dlts, b.n_dlts, pair->n_dlts);
+      return duration_difference(d, ref, *pair);  // mean_duration_days
+    };
+    for (const auto& m : oc_metrics()) {
+      const Estimate &ea = d.*m.field, &eb = ref.*m.field;
+      if (!ea.available() || !eb.available()) continue;
+      if (m.target_dependent && !yardstick.empty()) {
+        diff.not_comparable = yardstick;
+        continue;
+      }
+      diff.*m.field = diff.paired ? paired(m) : unpaired_difference(ea, eb);
+    }
+    c.differences.push_back(std::move(diff));
+  }
+  return c;
+}
+
+}  // namespace twinsim::trial
