@@ -89,7 +89,7 @@ int sweep_command(const SweepArgs& a) {
     sweep = trial::load_sweep_file(a.sweep, [] { return interrupt_requested(); });
   });
   if ((code = mpi.max_all(code)) != 0) {
-    if (lead && code == kExitInterrupted)
+    if (lead && is_interrupt_exit_code(code))
       std::fprintf(stderr, "twinsim: interrupted while expanding the sweep; nothing was written\n");
     return code;
   }
