@@ -34,7 +34,7 @@ class AnalyticPropagator {
     return core::SolveStatus::kOk;
   }
 
- private:
+  // e^{Ah} and integral_0^h e^{As} ds.
   using Pair = std::pair<StateMatrix, StateMatrix>;
   const Pair& step(double h) {
     auto it = cache_.find(h);
@@ -49,6 +49,8 @@ class AnalyticPropagator {
     Pair p{E.topLeftCorner(n, n), E.topRightCorner(n, n)};
     return cache_.emplace(h, std::move(p)).first->second;
   }
+
+ private:
   const PkSystem* s_ = nullptr;
   double t_ = 0.0;
   std::map<double, Pair> cache_;

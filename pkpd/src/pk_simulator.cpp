@@ -2,6 +2,7 @@
 
 #include "engine_parts.hpp"
 #include "hybrid_engine.hpp"
+#include "node_scan.hpp"
 #include "twinsim/core/dopri5.hpp"
 
 #include <algorithm>
@@ -164,10 +165,8 @@ struct PkSimulator::Impl {
   std::map<int, std::unique_ptr<core::Dopri5Solver>> explicit_solvers;  // one per PD system size
   std::map<int, std::unique_ptr<core::CvodeSolver>> solvers;  // one per system size
   StateVector rate;
-  // Exposure trace scratch: located points, merge buffer, the CVODE pass's output.
+  // Exposure trace scratch: located points, merge buffer.
   std::vector<CcPoint> roots, merged;
-  std::vector<Sample> end_sample;
-  Trajectory pass;
 
   core::CvodeSolver& cvode(int n) {
     auto& slot = solvers[n];
@@ -175,35 +174,19 @@ struct PkSimulator::Impl {
     return *slot;
   }
   // Stationary points and threshold crossings of linear PK up to t_end into
-  // `roots`: on the closed form, or by a CVODE pass where the PK matrix has no
-  // safe eigendecomposition. False (status in out) if that pass fails.
-  bool locate_linear(const ModelSystem& pk_only, const std::vector<core::InputAction>& actions, double t_end,
-                     const ExposureOptions& exposure, const core::OdeOptions& ode_options, Trajectory& out);
-};
-
-bool PkSimulator::Impl::locate_linear(const ModelSystem& pk_only, const std::vector<core::InputAction>& actions,
-                                      double t_end, const ExposureOptions& exposure,
-                                      const core::OdeOptions& ode_options, Trajectory& out) {
-  if (curve.prepare(pk_only.pk)) {
+  // `roots`: on the closed form, or by the exact node scan where the PK
+  // matrix has no safe eigendecomposition.
+  void locate_linear(const ModelSystem& pk_only, const std::vector<core::InputAction>& actions, double t_end,
+                     double threshold) {
     analytic.bind(pk_only.pk);
-    curve.build(pk_only, actions, analytic);
-    curve.critical_points(t_end, exposure.threshold, roots);
-    return true;
+    if (curve.prepare(pk_only.pk)) {
+      curve.build(pk_only, actions, analytic);
+      curve.critical_points(t_end, threshold, roots);
+    } else {
+      detail::node_scan(pk_only, actions, t_end, threshold, analytic, roots);
+    }
   }
-  auto& solver = cvode(pk_only.n_states);
-  ModelOde ode(pk_only, rate, &roots, exposure.threshold);
-  OdePropagator prop(solver, ode, ode_options);
-  end_sample.assign(1, Sample{t_end, false});
-  pass.states.resize(pk_only.n_states, 1);
-  pass.status = core::SolveStatus::kOk;
-  detail::run(prop, pk_only, actions, end_sample, rate, pass);
-  if (pass.status != core::SolveStatus::kOk) {
-    out.status = pass.status;
-    out.message = "locating the exposure extrema: " + solver.last_message();
-    return false;
-  }
-  return true;
-}
+};
 
 PkSimulator::PkSimulator() : impl_(std::make_unique<Impl>()) {}
 PkSimulator::~PkSimulator() = default;
@@ -284,9 +267,10 @@ void PkSimulator::simulate(const ModelSystem& model, const std::vector<core::Inp
       out.status = core::SolveStatus::kNonFinite;
     }
     if (out.status != core::SolveStatus::kOk) out.message = "analytic solution is not finite";
-    if (trace && out.status == core::SolveStatus::kOk &&
-        impl_->locate_linear(model, actions, samples.back().time, exposure_, exposure_ode_options_, out))
+    if (trace && out.status == core::SolveStatus::kOk) {
+      impl_->locate_linear(model, actions, samples.back().time, exposure_.threshold);
       out.trace.merge(impl_->roots, impl_->merged);
+    }
     finish_trace(out);
     return;
   }

@@ -19,8 +19,8 @@
 //  - linear PK (analytic and hybrid engines): located on the closed form
 //    (concentration_curve.hpp, exponential_sum.hpp), exact up to rounding;
 //    where the PK matrix is not safely diagonalisable (transit chains,
-//    coincident rates) by CVODE's root-finding on the PK equations at
-//    rtol 1e-10 (exposure_ode_options());
+//    coincident rates) by a scan of the exact solution in steps of at most
+//    1/||A|| with root refinement on its Taylor series (node_scan.hpp);
 //  - ode engine: by CVODE's root-finding on its dense output during the
 //    integration itself, on the exact dCc/dt of the right-hand side.
 #pragma once
@@ -87,9 +87,6 @@ class PkSimulator {
 
   core::OdeOptions& ode_options() { return ode_options_; }
   ExposureOptions& exposure() { return exposure_; }
-  // Tolerances of the CVODE pass that locates the extrema of linear PK that
-  // has no safe eigendecomposition.
-  core::OdeOptions& exposure_ode_options() { return exposure_ode_options_; }
   // Tolerances of the PD integration in the hybrid engine.
   core::OdeOptions& hybrid_options() { return hybrid_options_; }
 
@@ -106,7 +103,6 @@ class PkSimulator {
   std::unique_ptr<Impl> impl_;
   core::OdeOptions ode_options_;
   core::OdeOptions hybrid_options_ = {1e-7, {1e-9}, 500000, 0.0, 5, 2'000'000};
-  core::OdeOptions exposure_ode_options_ = {1e-10, {1e-12}, 500000, 0.0, 5, 2'000'000};
   ExposureOptions exposure_;
 };
 
