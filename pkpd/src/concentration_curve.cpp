@@ -60,12 +60,7 @@ void ConcentrationCurve::build(const ModelSystem& m, const std::vector<core::Inp
   for (std::size_t ai = 0; ai < actions.size();) {
     const double ta = actions[ai].time;
     prop.advance(ta, ta, x, r);
-    for (; ai < actions.size() && actions[ai].time == ta; ++ai) {
-      x[actions[ai].cmt] += actions[ai].bolus;
-      r[actions[ai].cmt] += actions[ai].rate_change;
-    }
-    for (int i = 0; i < n; ++i)
-      if (std::abs(r[i]) < 1e-12) r[i] = 0.0;
+    ai = apply_inputs(actions, ai, ta, x, r);
     prop.reset(ta, x);
     if (ta == start_.back()) {
       start_.pop_back();

@@ -56,6 +56,20 @@ class AnalyticPropagator {
   std::map<double, Pair> cache_;
 };
 
+// Applies every action at time t from index ai on to state x and rates;
+// returns the index of the first later action.
+inline std::size_t apply_inputs(const std::vector<core::InputAction>& actions, std::size_t ai, double t,
+                                StateVector& x, StateVector& rate) {
+  for (; ai < actions.size() && actions[ai].time == t; ++ai) {
+    x[actions[ai].cmt] += actions[ai].bolus;
+    rate[actions[ai].cmt] += actions[ai].rate_change;
+  }
+  // Rates that should cancel exactly may leave rounding residue.
+  for (Eigen::Index i = 0; i < rate.size(); ++i)
+    if (std::abs(rate[i]) < 1e-12) rate[i] = 0.0;
+  return ai;
+}
+
 // The event loop shared by both engines: integrate continuously between input
 // changes, apply boluses and rate changes at their exact times, restart there.
 // With a trace, records Cc (and AUC) at the start, at every input change
@@ -93,13 +107,7 @@ inline void run(Propagator& prop, const ModelSystem& m, const std::vector<core::
         t = ta;
       }
       const double before = pk.concentration(x.data());
-      for (; ai < actions.size() && actions[ai].time == ta; ++ai) {
-        x[actions[ai].cmt] += actions[ai].bolus;
-        rate[actions[ai].cmt] += actions[ai].rate_change;
-      }
-      // Rates that should cancel exactly may leave rounding residue.
-      for (int i = 0; i < n; ++i)
-        if (std::abs(rate[i]) < 1e-12) rate[i] = 0.0;
+      ai = apply_inputs(actions, ai, ta, x, rate);
       prop.reset(t, x);
       record(ta, before);
     }

@@ -148,8 +148,6 @@ void roots_of(const ExpTerm* t, int m, double lo, double hi, double tol, std::ve
 
 }  // namespace
 
-double exp_sum_scaled(const ExpTerm* terms, int n, double mu_max, double t) { return eval(terms, n, mu_max, t); }
-
 void exp_sum_roots(const ExpTerm* terms, int n, double lo, double hi, double tol, std::vector<double>& roots) {
   if (n > kMaxExpTerms) throw std::invalid_argument("exp_sum_roots: too many terms");
   ExpTerm t[kMaxExpTerms];

@@ -111,12 +111,7 @@ void node_scan(const ModelSystem& m, const std::vector<core::InputAction>& actio
   prop.reset(t, x);
   std::size_t ai = 0;
   while (t < t_end) {
-    for (; ai < actions.size() && actions[ai].time == t; ++ai) {
-      x[actions[ai].cmt] += actions[ai].bolus;
-      r[actions[ai].cmt] += actions[ai].rate_change;
-    }
-    for (int i = 0; i < n; ++i)
-      if (std::abs(r[i]) < 1e-12) r[i] = 0.0;
+    ai = apply_inputs(actions, ai, t, x, r);
     prop.reset(t, x);
     const double next = ai < actions.size() ? std::min(actions[ai].time, t_end) : t_end;
     if (next > t) {

@@ -109,6 +109,31 @@ Case docetaxel_like() {
   return c;
 }
 
+// Oral first-order absorption into the W1 disposition (bench/w1_cohort.yaml),
+// a third compartment where asked.
+Case oral(int compartments, double ka) {
+  Case c;
+  c.compartments = compartments;
+  c.absorption = "first_order";
+  c.route = "oral";
+  c.cl = 10;
+  c.v1 = 50;
+  c.q = 5;
+  c.v2 = 100;
+  c.q3 = 2;
+  c.v3 = 200;
+  c.ka = ka;
+  return c;
+}
+
+// interval_h, doses_per_cycle, cycle_length_h, cycles.
+void schedule(Case& c, double interval, int doses, double cycle, int cycles) {
+  c.interval = interval;
+  c.doses_per_cycle = doses;
+  c.cycle = cycle;
+  c.cycles = cycles;
+}
+
 }  // namespace
 
 TEST_CASE("exposure: docetaxel-like 30-min infusion on the default 1-h grid: the exact peak", "[validation]") {
@@ -124,10 +149,7 @@ TEST_CASE("exposure: IV infusions of 0.25, 0.5, 1 and 2 h on grids of 1, 2, 3 an
     Case c = docetaxel_like();
     c.tinf = tinf;
     c.tlag = 0.1;  // infusion ends off every grid
-    c.interval = 24;
-    c.doses_per_cycle = 3;
-    c.cycle = 168;
-    c.cycles = 2;
+    schedule(c, 24, 3, 168, 2);
     c.threshold = 1.0;
     const Reference ref(c);
     for (double grid : {1.0, 2.0, 3.0, 6.0}) {
@@ -142,10 +164,7 @@ TEST_CASE("exposure: IV bolus with a 0.5-h lag on a 1-h grid: the dose lands at 
   c.cl = 10;
   c.v1 = 50;
   c.tlag = 0.5;
-  c.interval = 12;
-  c.doses_per_cycle = 4;
-  c.cycle = 48;
-  c.cycles = 2;
+  schedule(c, 12, 4, 48, 2);
   c.threshold = 1.5;
   const Reference ref(c);
   check(c, ref);
@@ -154,22 +173,9 @@ TEST_CASE("exposure: IV bolus with a 0.5-h lag on a 1-h grid: the dose lands at 
 
 TEST_CASE("exposure: oral with lag, 1, 2 and 3 compartments, several doses and cycles, 2-h grid", "[validation]") {
   for (int n : {1, 2, 3}) {
-    Case c;
-    c.compartments = n;
-    c.absorption = "first_order";
-    c.route = "oral";
-    c.cl = 10;
-    c.v1 = 50;
-    c.q = 5;
-    c.v2 = 100;
-    c.q3 = 2;
-    c.v3 = 200;
-    c.ka = 1.3;
+    Case c = oral(n, 1.3);
     c.tlag = 0.7;
-    c.interval = 24;
-    c.doses_per_cycle = 3;
-    c.cycle = 96;
-    c.cycles = 2;
+    schedule(c, 24, 3, 96, 2);
     c.threshold = 0.8;
     c.grid = 2;
     check(c, Reference(c));
@@ -182,28 +188,15 @@ TEST_CASE("exposure: 3-compartment 1-h infusion on a 6-h grid (70x low before is
   c.q3 = 10;
   c.v3 = 50;
   c.tinf = 1;
-  c.interval = 168;
-  c.doses_per_cycle = 1;
-  c.cycle = 168;
-  c.cycles = 3;
+  schedule(c, 168, 1, 168, 3);
   c.threshold = 0.2;
   c.grid = 6;
   check(c, Reference(c));
 }
 
 TEST_CASE("exposure: hybrid engine (PK + Friberg): Cmax from the PK closed form, 6-h grid", "[validation]") {
-  Case c;
-  c.compartments = 2;
-  c.absorption = "first_order";
-  c.route = "oral";
-  c.cl = 10;
-  c.v1 = 50;
-  c.q = 5;
-  c.v2 = 100;
-  c.ka = 1.0;
-  c.interval = 24;
-  c.doses_per_cycle = 21;
-  c.cycle = 504;
+  Case c = oral(2, 1.0);
+  schedule(c, 24, 21, 504, 1);
   c.threshold = 1.0;
   c.grid = 6;
   c.friberg = true;
@@ -211,39 +204,23 @@ TEST_CASE("exposure: hybrid engine (PK + Friberg): Cmax from the PK closed form,
 }
 
 TEST_CASE("exposure: transit absorption (repeated rates, no eigendecomposition): exact node scan", "[validation]") {
-  Case c;
-  c.compartments = 2;
+  Case c = oral(2, 2.0);  // KA = KTR: the depot joins the transit chain's Jordan block
   c.absorption = "transit";
-  c.route = "oral";
-  c.cl = 10;
-  c.v1 = 50;
-  c.q = 5;
-  c.v2 = 100;
   c.ntr = 3;
   c.mtt = 2;
-  c.ka = 2;  // = KTR: the depot joins the transit chain's Jordan block
-  c.interval = 24;
-  c.doses_per_cycle = 3;
-  c.cycle = 72;
-  c.cycles = 2;
+  schedule(c, 24, 3, 72, 2);
   c.threshold = 0.5;
   c.grid = 3;
   check(c, Reference(c));  // observed within 1e-12 relative, 1e-7 h
 }
 
 TEST_CASE("exposure: Michaelis-Menten oral, ODE engine's root-finding vs Odeint at 1e-12, 6-h grid", "[validation]") {
-  Case c;
-  c.absorption = "first_order";
-  c.route = "oral";
+  Case c = oral(1, 1.2);
   c.vmax = 20;
   c.km = 1;
   c.v1 = 30;
-  c.ka = 1.2;
   c.dose = 200;
-  c.interval = 12;
-  c.doses_per_cycle = 3;
-  c.cycle = 36;
-  c.cycles = 2;
+  schedule(c, 12, 3, 36, 2);
   c.threshold = 2.0;
   c.grid = 6;
   // The ODE engine runs at its default rtol 1e-8: its states are that good,
@@ -253,17 +230,9 @@ TEST_CASE("exposure: Michaelis-Menten oral, ODE engine's root-finding vs Odeint 
 }
 
 TEST_CASE("exposure: oral with KA = CL/V exactly (a repeated rate: the node scan), 3-h grid", "[validation]") {
-  Case c;
-  c.absorption = "first_order";
-  c.route = "oral";
-  c.cl = 10;
-  c.v1 = 50;
-  c.ka = 0.2;  // = CL/V1: C = D k t e^{-k t} / V, no eigendecomposition
+  Case c = oral(1, 0.2);  // KA = CL/V1: C = D k t e^{-k t} / V, no eigendecomposition
   c.tlag = 0.4;
-  c.interval = 12;
-  c.doses_per_cycle = 4;
-  c.cycle = 48;
-  c.cycles = 2;
+  schedule(c, 12, 4, 48, 2);
   c.threshold = 1.0;
   c.grid = 3;
   check(c, Reference(c));

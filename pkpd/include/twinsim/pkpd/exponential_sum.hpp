@@ -27,9 +27,6 @@ struct ExpTerm {
 // Largest number of terms exp_sum_roots accepts (a PK system's modes plus a constant).
 constexpr int kMaxExpTerms = 34;
 
-// g(t) scaled by exp(-mu_max t) (same sign, same roots, no overflow for t >= 0).
-double exp_sum_scaled(const ExpTerm* terms, int n, double mu_max, double t);
-
 // Appends to `roots`, ascending, every t in (lo, hi) at which g changes sign,
 // each to within tol (h, absolute). Roots where g touches zero without a sign
 // change are not reported (they are neither extrema nor crossings).
