@@ -85,7 +85,7 @@ void scan_interval(const PkSystem& s, StateVector y, const StateVector& r, doubl
       if (cross) found[m++] = refine([&](double d) { return t.conc(d) - threshold; }, 0.0, h, c0, c1, tol);
       if (m == 2 && found[1] < found[0]) std::swap(found[0], found[1]);
       for (int k = 0; k < m; ++k) {
-        if (!std::isfinite(found[k]) || !(found[k] > 0.0) || !(found[k] < len)) continue;
+        if (!std::isfinite(found[k]) || !(found[k] > 0.0) || !(found[k] < h)) continue;
         const double c = t.conc(found[k]);
         out.push_back({t0 + j * h + found[k], c, c, CcPoint::kNaN});
       }
