@@ -66,6 +66,17 @@ int rhs_callback(realtype t, N_Vector y, N_Vector ydot, void* user) {
   return 0;
 }
 
+int root_callback(realtype t, N_Vector y, realtype* g, void* user) {
+  auto* impl = static_cast<CvodeSolver::Impl*>(user);
+  try {
+    impl->system->root_functions(t, N_VGetArrayPointer(y), g);
+  } catch (...) {
+    impl->pending = std::current_exception();
+    return -1;
+  }
+  return 0;
+}
+
 int jac_callback(realtype t, N_Vector y, N_Vector /*fy*/, SUNMatrix J, void* user, N_Vector,
                  N_Vector, N_Vector) {
   auto* impl = static_cast<CvodeSolver::Impl*>(user);
@@ -136,6 +147,10 @@ void CvodeSolver::start(const OdeSystem& system, double t0, const double* y0,
   check_flag(CVodeSetMaxOrd(impl_->mem, options.max_order), "CVodeSetMaxOrd");
   check_flag(CVodeSetJacFn(impl_->mem, system.has_jacobian() ? jac_callback : nullptr),
              "CVodeSetJacFn");
+  // Same count as last time: CVODE keeps its root workspace (no allocation).
+  const int n_roots = system.n_roots();
+  check_flag(CVodeRootInit(impl_->mem, n_roots, n_roots > 0 ? root_callback : nullptr), "CVodeRootInit");
+  if (n_roots > 0) check_flag(CVodeSetNoInactiveRootWarn(impl_->mem), "CVodeSetNoInactiveRootWarn");
   t_ = t0;
   impl_->initialised = true;
 }
@@ -163,22 +178,36 @@ SolveStatus CvodeSolver::advance(double tout, double tstop, double* yout) {
     message_ = budget_message(t_);
     return SolveStatus::kTooMuchWork;
   }
-  const bool budget_binds = impl_->budget_left < impl_->max_steps;
+  bool budget_binds = false;
   CVodeSetStopTime(impl_->mem, tstop);
-  CVodeSetMaxNumSteps(impl_->mem, std::min(impl_->max_steps, impl_->budget_left));
   impl_->pending = nullptr;
   impl_->nonfinite = false;
   realtype tret = t_;
-  long steps_before = 0, steps_after = 0;
-  CVodeGetNumSteps(impl_->mem, &steps_before);
-  const int flag = CVode(impl_->mem, tout, impl_->y, &tret, CV_NORMAL);
-  CVodeGetNumSteps(impl_->mem, &steps_after);
-  impl_->budget_left -= steps_after - steps_before;
-  if (impl_->pending) {
-    auto e = impl_->pending;
-    impl_->pending = nullptr;
-    std::rethrow_exception(e);
-  }
+  int flag = CV_SUCCESS;
+  do {
+    // A root stops CVode short of tout: report it and go on, within the
+    // same step budget.
+    if (flag == CV_ROOT_RETURN) {
+      impl_->system->on_root(tret, y);
+      if (impl_->budget_left <= 0) {
+        t_ = tret;
+        message_ = budget_message(tret);
+        return SolveStatus::kTooMuchWork;
+      }
+    }
+    budget_binds = impl_->budget_left < impl_->max_steps;
+    CVodeSetMaxNumSteps(impl_->mem, std::max(1L, std::min(impl_->max_steps, impl_->budget_left)));
+    long steps_before = 0, steps_after = 0;
+    CVodeGetNumSteps(impl_->mem, &steps_before);
+    flag = CVode(impl_->mem, tout, impl_->y, &tret, CV_NORMAL);
+    CVodeGetNumSteps(impl_->mem, &steps_after);
+    impl_->budget_left -= steps_after - steps_before;
+    if (impl_->pending) {
+      auto e = impl_->pending;
+      impl_->pending = nullptr;
+      std::rethrow_exception(e);
+    }
+  } while (flag == CV_ROOT_RETURN);
   t_ = tret;
   for (int i = 0; i < n_; ++i) yout[i] = y[i];
   if (flag >= 0) {

@@ -34,7 +34,7 @@ class AnalyticPropagator {
     return core::SolveStatus::kOk;
   }
 
- private:
+  // e^{Ah} and integral_0^h e^{As} ds.
   using Pair = std::pair<StateMatrix, StateMatrix>;
   const Pair& step(double h) {
     auto it = cache_.find(h);
@@ -49,16 +49,35 @@ class AnalyticPropagator {
     Pair p{E.topLeftCorner(n, n), E.topRightCorner(n, n)};
     return cache_.emplace(h, std::move(p)).first->second;
   }
+
+ private:
   const PkSystem* s_ = nullptr;
   double t_ = 0.0;
   std::map<double, Pair> cache_;
 };
 
+// Applies every action at time t from index ai on to state x and rates;
+// returns the index of the first later action.
+inline std::size_t apply_inputs(const std::vector<core::InputAction>& actions, std::size_t ai, double t,
+                                StateVector& x, StateVector& rate) {
+  for (; ai < actions.size() && actions[ai].time == t; ++ai) {
+    x[actions[ai].cmt] += actions[ai].bolus;
+    rate[actions[ai].cmt] += actions[ai].rate_change;
+  }
+  // Rates that should cancel exactly may leave rounding residue.
+  for (Eigen::Index i = 0; i < rate.size(); ++i)
+    if (std::abs(rate[i]) < 1e-12) rate[i] = 0.0;
+  return ai;
+}
+
 // The event loop shared by both engines: integrate continuously between input
 // changes, apply boluses and rate changes at their exact times, restart there.
+// With a trace, records Cc (and AUC) at the start, at every input change
+// before and after it, and at every sample marked in_trace.
 template <class Propagator>
 inline void run(Propagator& prop, const ModelSystem& m, const std::vector<core::InputAction>& actions,
-         const std::vector<Sample>& samples, StateVector& rate, Trajectory& out) {
+                const std::vector<Sample>& samples, StateVector& rate, Trajectory& out,
+                ExposureTrace* trace = nullptr) {
   const int n = m.n_states;
   StateVector x(n);
   m.initial_state(x.data());
@@ -67,6 +86,11 @@ inline void run(Propagator& prop, const ModelSystem& m, const std::vector<core::
   if (!samples.empty()) t = std::min(t, samples.front().time);
   if (!actions.empty()) t = std::min(t, actions.front().time);
   prop.reset(t, x);
+  const PkSystem& pk = m.pk;
+  auto record = [&](double at, double before) {
+    if (trace) trace->push(at, before, pk.concentration(x.data()), x[pk.idx_auc]);
+  };
+  record(t, pk.concentration(x.data()));
   std::size_t ai = 0;
   const double inf = std::numeric_limits<double>::infinity();
   for (std::size_t j = 0; j < samples.size(); ++j) {
@@ -82,14 +106,10 @@ inline void run(Propagator& prop, const ModelSystem& m, const std::vector<core::
         }
         t = ta;
       }
-      for (; ai < actions.size() && actions[ai].time == ta; ++ai) {
-        x[actions[ai].cmt] += actions[ai].bolus;
-        rate[actions[ai].cmt] += actions[ai].rate_change;
-      }
-      // Rates that should cancel exactly may leave rounding residue.
-      for (int i = 0; i < n; ++i)
-        if (std::abs(rate[i]) < 1e-12) rate[i] = 0.0;
+      const double before = pk.concentration(x.data());
+      ai = apply_inputs(actions, ai, ta, x, rate);
       prop.reset(t, x);
+      record(ta, before);
     }
     if (smp.time > t) {
       const double t_stop = ai < actions.size() ? actions[ai].time : inf;
@@ -101,6 +121,7 @@ inline void run(Propagator& prop, const ModelSystem& m, const std::vector<core::
       t = smp.time;
     }
     out.states.col(static_cast<Eigen::Index>(j)) = x;
+    if (smp.in_trace) record(smp.time, pk.concentration(x.data()));
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include "engine_parts.hpp"
 #include "hybrid_engine.hpp"
+#include "node_scan.hpp"
 #include "twinsim/core/dopri5.hpp"
 
 #include <algorithm>
@@ -57,8 +58,28 @@ namespace {
 // elimination, the current piecewise-constant infusion rates, and PD blocks.
 class ModelOde final : public core::OdeSystem {
  public:
-  ModelOde(const ModelSystem& m, const StateVector& rate) : m_(m), s_(m.pk), rate_(rate) {}
+  // roots: where to record the stationary points of Cc and its crossings of
+  // threshold (> 0); null records nothing.
+  ModelOde(const ModelSystem& m, const StateVector& rate, std::vector<CcPoint>* roots = nullptr,
+           double threshold = 0.0)
+      : m_(m), s_(m.pk), rate_(rate), roots_(roots), threshold_(threshold) {}
   int size() const override { return m_.n_states; }
+  int n_roots() const override { return roots_ ? (threshold_ > 0 ? 2 : 1) : 0; }
+  void root_functions(double, const double* y, double* g) const override {
+    // dCc/dt from the central row of the right-hand side itself, not from the
+    // slope of the interpolant.
+    const int c = s_.idx_central;
+    double d = rate_[c];
+    for (int j = 0; j < s_.n_states; ++j) d += s_.A(c, j) * y[j];
+    const double cc = s_.concentration(y);
+    if (s_.michaelis_menten) d -= s_.vmax * cc / (s_.km + cc);
+    g[0] = d / s_.v_central;
+    if (threshold_ > 0) g[1] = cc - threshold_;
+  }
+  void on_root(double t, const double* y) const override {
+    const double cc = s_.concentration(y);
+    roots_->push_back({t, cc, cc, y[s_.idx_auc]});
+  }
   void rhs(double t, const double* y, double* ydot) const override {
     const int n = s_.n_states;
     Eigen::Map<const Eigen::VectorXd> x(y, n);
@@ -93,6 +114,8 @@ class ModelOde final : public core::OdeSystem {
   const ModelSystem& m_;
   const PkSystem& s_;
   const StateVector& rate_;
+  std::vector<CcPoint>* roots_;
+  double threshold_;
 };
 
 class OdePropagator {
@@ -128,14 +151,41 @@ void reject_non_finite(Trajectory& out, const char* what) {
   }
 }
 
+// A failed solve has no exposure: no partial trace may look like one.
+void finish_trace(Trajectory& out) {
+  if (out.status != core::SolveStatus::kOk) out.trace.clear();
+}
+
 }  // namespace
 
 struct PkSimulator::Impl {
   detail::AnalyticPropagator analytic;
   detail::HybridEngine hybrid;
+  detail::ConcentrationCurve curve;  // analytic engine's Cc, for the exposure trace
   std::map<int, std::unique_ptr<core::Dopri5Solver>> explicit_solvers;  // one per PD system size
   std::map<int, std::unique_ptr<core::CvodeSolver>> solvers;  // one per system size
   StateVector rate;
+  // Exposure trace scratch: located points, merge buffer.
+  std::vector<CcPoint> roots, merged;
+
+  core::CvodeSolver& cvode(int n) {
+    auto& slot = solvers[n];
+    if (!slot) slot = std::make_unique<core::CvodeSolver>(n);
+    return *slot;
+  }
+  // Stationary points and threshold crossings of linear PK up to t_end into
+  // `roots`: on the closed form, or by the exact node scan where the PK
+  // matrix has no safe eigendecomposition.
+  void locate_linear(const ModelSystem& pk_only, const std::vector<core::InputAction>& actions, double t_end,
+                     double threshold) {
+    analytic.bind(pk_only.pk);
+    if (curve.prepare(pk_only.pk)) {
+      curve.build(pk_only, actions, analytic);
+      curve.critical_points(t_end, threshold, roots);
+    } else {
+      detail::node_scan(pk_only, actions, t_end, threshold, analytic, roots);
+    }
+  }
 };
 
 PkSimulator::PkSimulator() : impl_(std::make_unique<Impl>()) {}
@@ -157,6 +207,9 @@ void PkSimulator::simulate(const ModelSystem& model, const std::vector<core::Inp
   out.status = core::SolveStatus::kOk;
   out.message.clear();
   out.steps = 0;
+  out.trace.clear();
+  impl_->roots.clear();
+  ExposureTrace* trace = exposure_.trace && !samples.empty() ? &out.trace : nullptr;
   const bool analytic_ok = system.linear() && !model.has_pd_states();
   if (engine == Engine::kAuto) {
     engine = analytic_ok ? Engine::kAnalytic : impl_->hybrid.applicable(model) ? Engine::kHybrid : Engine::kOde;
@@ -171,11 +224,12 @@ void PkSimulator::simulate(const ModelSystem& model, const std::vector<core::Inp
     impl_->analytic.bind(system);
     Trajectory pk;
     pk.states.resize(system.n_states, static_cast<Eigen::Index>(samples.size()));
-    detail::run(impl_->analytic, pk_only, actions, samples, impl_->rate, pk);
+    detail::run(impl_->analytic, pk_only, actions, samples, impl_->rate, pk, trace);
     reject_non_finite(pk, "analytic PK solution is not finite");
     if (pk.status != core::SolveStatus::kOk) {
       out.status = pk.status;
       out.message = "analytic PK solution is not finite";
+      finish_trace(out);
       return;
     }
     out.states.topRows(system.n_states) = pk.states;
@@ -191,35 +245,45 @@ void PkSimulator::simulate(const ModelSystem& model, const std::vector<core::Inp
     if (out.status == core::SolveStatus::kStiff || out.status == core::SolveStatus::kTooMuchWork) {
       out.status = core::SolveStatus::kOk;
       out.message.clear();
-      auto& slot = impl_->solvers[n_pd];
-      if (!slot) slot = std::make_unique<core::CvodeSolver>(n_pd);
-      const long before = slot->total_steps();
+      auto& solver = impl_->cvode(n_pd);
+      const long before = solver.total_steps();
       impl_->analytic.bind(system);
-      impl_->hybrid.run_pd(model, actions, samples, *slot, hybrid_options_, impl_->analytic, out);
-      out.steps += slot->total_steps() - before;
+      impl_->hybrid.run_pd(model, actions, samples, solver, hybrid_options_, impl_->analytic, out);
+      out.steps += solver.total_steps() - before;
     }
     reject_non_finite(out, "PD solution is not finite");
+    if (trace && out.status == core::SolveStatus::kOk) {
+      impl_->hybrid.curve().critical_points(samples.back().time, exposure_.threshold, impl_->roots);
+      out.trace.merge(impl_->roots, impl_->merged);
+    }
+    finish_trace(out);
     return;
   }
   if (engine == Engine::kAnalytic) {
     if (!analytic_ok) throw std::invalid_argument("analytic engine needs linear PK and no PD states");
     impl_->analytic.bind(system);
-    detail::run(impl_->analytic, model, actions, samples, impl_->rate, out);
+    detail::run(impl_->analytic, model, actions, samples, impl_->rate, out, trace);
     if (!out.states.allFinite() && out.status == core::SolveStatus::kOk) {
       out.status = core::SolveStatus::kNonFinite;
     }
     if (out.status != core::SolveStatus::kOk) out.message = "analytic solution is not finite";
+    if (trace && out.status == core::SolveStatus::kOk) {
+      impl_->locate_linear(model, actions, samples.back().time, exposure_.threshold);
+      out.trace.merge(impl_->roots, impl_->merged);
+    }
+    finish_trace(out);
     return;
   }
-  auto& slot = impl_->solvers[model.n_states];
-  if (!slot) slot = std::make_unique<core::CvodeSolver>(model.n_states);
-  const long steps_before = slot->total_steps();
-  ModelOde ode(model, impl_->rate);
-  OdePropagator prop(*slot, ode, ode_options_);
-  detail::run(prop, model, actions, samples, impl_->rate, out);
-  out.steps = slot->total_steps() - steps_before;
-  if (out.status != core::SolveStatus::kOk) out.message = slot->last_message();
+  auto& solver = impl_->cvode(model.n_states);
+  const long steps_before = solver.total_steps();
+  ModelOde ode(model, impl_->rate, trace ? &impl_->roots : nullptr, exposure_.threshold);
+  OdePropagator prop(solver, ode, ode_options_);
+  detail::run(prop, model, actions, samples, impl_->rate, out, trace);
+  out.steps = solver.total_steps() - steps_before;
+  if (out.status != core::SolveStatus::kOk) out.message = solver.last_message();
   reject_non_finite(out, "ODE solution is not finite");
+  if (trace && out.status == core::SolveStatus::kOk) out.trace.merge(impl_->roots, impl_->merged);
+  finish_trace(out);
 }
 
 }  // namespace twinsim::pkpd

@@ -356,16 +356,26 @@ TEST_CASE("RECIST 1.1 confirmation: repeat assessment >= confirmation_min_h late
 }
 
 // ---------------------------------------------------------------------------
-// Per-cycle exposure from sampled Cc and AUC (pkpd::window_exposure): AUC is
-// the difference of the AUC state, Cmax/Tmax the sampled maximum, Cmin the
-// minimum after the window's first input, time above a threshold by linear
-// interpolation of the crossings.
+// Per-cycle exposure from a trace of Cc and AUC (pkpd::window_exposure): AUC is
+// the difference of the AUC state, Cmax/Tmax the largest point, Cmin the
+// minimum after the window's first input, time above a threshold from the
+// gaps between points (linear interpolation where a gap straddles it without
+// a crossing point). The exact traces the simulator records are validated in
+// tests/validation/test_exact_exposure.cpp.
+namespace {
+// Samples (t ascending; a pre/post-input pair shares a time) as a trace.
+twinsim::pkpd::ExposureTrace trace_of(const std::vector<double>& t, const std::vector<double>& c,
+                                      const std::vector<double>& auc) {
+  twinsim::pkpd::ExposureTrace tr;
+  for (std::size_t i = 0; i < t.size(); ++i) tr.push(t[i], c[i], c[i], auc[i]);
+  return tr;
+}
+}  // namespace
+
 TEST_CASE("exposure window: AUC difference, Cmax/Tmax, Cmin after the first input, time above threshold", "[unit]") {
   // One oral-like cycle: samples at 0 (pre- and post-dose), then hourly.
-  const std::vector<double> t = {0, 0, 1, 2, 3, 4, 5, 6};
-  const std::vector<double> c = {0, 0, 4, 6, 5, 3, 2, 1};
-  const std::vector<double> auc = {0, 0, 2, 7, 12.5, 16.5, 19, 20.5};
-  const auto w = twinsim::pkpd::window_exposure(t, c, auc, 0.0, 6.0, 3.5);
+  const auto tr = trace_of({0, 0, 1, 2, 3, 4, 5, 6}, {0, 0, 4, 6, 5, 3, 2, 1}, {0, 0, 2, 7, 12.5, 16.5, 19, 20.5});
+  const auto w = twinsim::pkpd::window_exposure(tr, 0.0, 6.0, 3.5);
   CHECK(w.auc == 20.5);
   CHECK(w.cmax == 6);
   CHECK(w.tmax == 2);
@@ -373,9 +383,9 @@ TEST_CASE("exposure window: AUC difference, Cmax/Tmax, Cmin after the first inpu
   // Above 3.5: from 0.875 h (4 at 1 h, 0 at 0 h) to 3.75 h (5 -> 3): 2.875 h.
   CHECK(w.time_above_h == Approx(2.875).epsilon(1e-12));
   // threshold <= 0: not computed.
-  CHECK(std::isnan(twinsim::pkpd::window_exposure(t, c, auc, 0.0, 6.0, 0.0).time_above_h));
-  // A window with no samples is all NaN.
-  CHECK(std::isnan(twinsim::pkpd::window_exposure(t, c, auc, 10.0, 20.0, 1.0).auc));
+  CHECK(std::isnan(twinsim::pkpd::window_exposure(tr, 0.0, 6.0, 0.0).time_above_h));
+  // A window with no points is all NaN.
+  CHECK(std::isnan(twinsim::pkpd::window_exposure(tr, 10.0, 20.0, 1.0).auc));
 }
 
 // Cycle 1 of an IV bolus regimen whose next cycle starts with a bolus exactly
@@ -384,14 +394,13 @@ TEST_CASE("exposure window: AUC difference, Cmax/Tmax, Cmin after the first inpu
 // not include cycle 2's peak (it did once: the window was closed at its end and
 // took the post-dose sample, reporting Cmax 12.5 at 24 h instead of 10 at 0 h).
 TEST_CASE("exposure window: the next cycle's first bolus is not in this cycle's Cmax", "[unit]") {
-  const std::vector<double> t = {0, 0, 12, 24, 24, 36, 48};
-  const std::vector<double> c = {0, 10, 5, 2.5, 12.5, 6.25, 3.125};
-  const std::vector<double> auc = {0, 0, 86.6, 129.9, 129.9, 238.1, 292.2};
-  const auto w1 = twinsim::pkpd::window_exposure(t, c, auc, 0.0, 24.0, 0.0);
+  const auto tr = trace_of({0, 0, 12, 24, 24, 36, 48}, {0, 10, 5, 2.5, 12.5, 6.25, 3.125},
+                           {0, 0, 86.6, 129.9, 129.9, 238.1, 292.2});
+  const auto w1 = twinsim::pkpd::window_exposure(tr, 0.0, 24.0, 0.0);
   CHECK(w1.cmax == 10);
   CHECK(w1.tmax == 0);
   CHECK(w1.auc == 129.9);
-  const auto w2 = twinsim::pkpd::window_exposure(t, c, auc, 24.0, 48.0, 0.0);
+  const auto w2 = twinsim::pkpd::window_exposure(tr, 24.0, 48.0, 0.0);
   CHECK(w2.cmax == 12.5);
   CHECK(w2.tmax == 24);
 }

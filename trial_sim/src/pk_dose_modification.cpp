@@ -49,6 +49,7 @@ bool PkPatientModel::simulate_piece(PkWorkspace& ws, pkpd::ModelSystem& m, doubl
     ws.traj.message = ws.piece.message;
     return false;
   }
+  ws.traj.trace.append(ws.piece.trace);
   for (std::size_t j = 0; j < ws.piece_index.size(); ++j) {
     const auto col = ws.piece.states.col(static_cast<Eigen::Index>(j));
     if (ws.piece_index[j] >= 0) ws.traj.states.col(ws.piece_index[j]) = col;
@@ -106,6 +107,7 @@ void PkPatientModel::simulate_modified(PkWorkspace& ws, int dose, double horizon
   auto& h = ws.history;
   h.reset(regimen_.cycles);
   ws.traj.status = core::SolveStatus::kOk;
+  ws.traj.trace.clear();
   ws.all_actions.clear();
   ws.state.clear();
   std::size_t next = 0;

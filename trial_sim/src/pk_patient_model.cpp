@@ -243,6 +243,7 @@ void PkPatientModel::simulate_by_cycle(PkWorkspace& ws, const std::vector<core::
   std::vector<double> state;
   std::vector<double> running_rate;
   ws.traj.status = core::SolveStatus::kOk;
+  ws.traj.trace.clear();
   for (std::size_t c = 0; c < C; ++c) {
     const double t0 = static_cast<double>(c) * regimen_.cycle_length_h;
     const double t1 = t0 + regimen_.cycle_length_h;
@@ -273,6 +274,7 @@ void PkPatientModel::simulate_by_cycle(PkWorkspace& ws, const std::vector<core::
       ws.traj.message = ws.piece.message;
       return;
     }
+    ws.traj.trace.append(ws.piece.trace);
     const auto& idx = cycle_index_[c];
     for (std::size_t j = 0; j < idx.size(); ++j) {
       if (idx[j] >= 0) {
@@ -304,6 +306,7 @@ void PkPatientModel::simulate_dlt(PatientWorkspace& base, std::uint64_t trial, s
   if ((by_cycle_ && !modifies_doses_) || !endpoints_.dlt) return simulate(base, trial, patient, dose, out, nullptr);
   auto& ws = static_cast<PkWorkspace&>(base);
   out = PatientOutcome{};
+  ws.sim.exposure() = {};  // the DLT alone needs no exposure trace
   population_->generate(seed_, trial, patient, ws.patient);
   population_->individual_parameters(ws.patient, typical_, 0, ws.params);
   if (!parameters_valid(ws.params)) {
@@ -333,6 +336,8 @@ void PkPatientModel::simulate(PatientWorkspace& base, std::uint64_t trial, std::
                               PatientOutcome& out, double* timecourse) const {
   auto& ws = static_cast<PkWorkspace&>(base);
   out = PatientOutcome{};
+  const double threshold = endpoints_.exposure_threshold.value_or(0.0);
+  ws.sim.exposure() = {true, threshold};
   population_->generate(seed_, trial, patient, ws.patient);
   population_->individual_parameters(ws.patient, typical_, 0, out.parameters);
   // A patient whose parameters leave the model's ranges is recorded, not
@@ -369,16 +374,14 @@ void PkPatientModel::simulate(PatientWorkspace& base, std::uint64_t trial, std::
     if (timecourse) std::fill(timecourse, timecourse + output_names_.size() * T, kNaN);
     return;
   }
-  out.exposure = plan_.metrics(system.pk, ws.traj);
+  // Exposure from the exact trace of Cc, independent of the output grid.
+  const pkpd::ExposureTrace& trace = ws.traj.trace;
+  out.exposure = plan_.metrics(trace);
 
   const auto& samples = plan_.samples();
   ws.times.resize(samples.size());
   for (std::size_t j = 0; j < samples.size(); ++j) ws.times[j] = samples[j].time;
-  fill_series(system, ws.traj, Variable{}, ws.conc);
-  ws.auc.resize(samples.size());
-  for (std::size_t j = 0; j < samples.size(); ++j) ws.auc[j] = ws.traj.states(system.pk.idx_auc, static_cast<Eigen::Index>(j));
 
-  const double threshold = endpoints_.exposure_threshold.value_or(0.0);
   for (int c = 0; c < regimen_.cycles; ++c) {
     double* row = out.cycles.data() + static_cast<std::size_t>(c) * n_cycle_cols;
     double start = c * regimen_.cycle_length_h, end = (c + 1) * regimen_.cycle_length_h;
@@ -393,7 +396,7 @@ void PkPatientModel::simulate(PatientWorkspace& base, std::uint64_t trial, std::
       row[n_cycle_cols - 1] = h.cycle_dose_mg[cu];
       if (std::isnan(start)) continue;
     }
-    const auto w = pkpd::window_exposure(ws.times, ws.conc, ws.auc, start, end, threshold);
+    const auto w = pkpd::window_exposure(trace, start, end, threshold);
     row[0] = w.cmax;
     row[1] = w.tmax;
     row[2] = w.cmin;
@@ -412,7 +415,7 @@ void PkPatientModel::simulate(PatientWorkspace& base, std::uint64_t trial, std::
   }
   if (above_column_ >= 0) {
     out.extra[static_cast<std::size_t>(above_column_)] =
-        pkpd::window_exposure(ws.times, ws.conc, ws.auc, 0.0, regimen_.end_time(), threshold).time_above_h;
+        pkpd::window_exposure(trace, 0.0, regimen_.end_time(), threshold).time_above_h;
   }
   if (anc_column_ >= 0) {
     fill_series(system, ws.traj, variable("ANC"), ws.series);

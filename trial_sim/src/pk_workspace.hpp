@@ -38,7 +38,7 @@ struct PkWorkspace final : PatientWorkspace {
   pkpd::PkSimulator sim;
   pkpd::Trajectory traj, piece;
   std::vector<core::DoseEvent> doses;
-  std::vector<double> times, conc, auc, series;
+  std::vector<double> times, series;
   std::vector<std::vector<double>> criteria_series;
   vp::VirtualPatient patient;
   std::vector<double> params;

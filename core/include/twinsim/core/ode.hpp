@@ -30,6 +30,21 @@ class OdeSystem {
     return false;
   }
   virtual bool has_jacobian() const { return false; }
+
+  // Optional root functions g_i(t, y), i < n_roots(): CvodeSolver locates
+  // every sign change of each between its steps, on its dense output
+  // (CVODE's rootfinding), and calls on_root() with the interpolated state
+  // there before going on. Other integrators ignore them. Same rules as rhs().
+  virtual int n_roots() const { return 0; }
+  virtual void root_functions(double t, const double* y, double* g) const {
+    (void)t;
+    (void)y;
+    (void)g;
+  }
+  virtual void on_root(double t, const double* y) const {
+    (void)t;
+    (void)y;
+  }
 };
 
 enum class SolveStatus : int {

@@ -1,15 +1,19 @@
-// Exposure metrics of one patient from a simulated trajectory.
+// Exposure metrics of one patient, exact and independent of the output grid:
+// read from the trace of Cc(t) (exposure_trace.hpp), whose points include
+// every input change, every stationary point and every threshold crossing.
 //
-// The sample plan puts exact samples where the metrics need them: just before
-// and just after every dose, and at the end of the first and last dosing
-// intervals; the output grid fills in between. Cmax/Tmax are therefore exact
-// for IV bolus doses and resolved to the output grid (grid_h) otherwise, as in
-// non-compartmental analysis of sampled data. AUCs are exact (AUC state).
+// A window [start, end] holds Cc from just after the inputs at `start` to just
+// before the inputs at `end`: a bolus given at `end` belongs to the next
+// window, one given at `start` to this one. The windows the patient model
+// uses start and end at trace points (dose times, interval ends, cycle
+// boundaries, the start and end of the run). docs/models.md, "Exposure
+// metrics", gives every definition.
 #pragma once
 
 #include <limits>
 #include <vector>
 
+#include "twinsim/pkpd/exposure_trace.hpp"
 #include "twinsim/pkpd/pk_simulator.hpp"
 
 namespace twinsim::pkpd {
@@ -18,27 +22,29 @@ struct ExposureMetrics {
   static constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
   double cmax = kNaN;        // mg/L, maximum central concentration over the run
   double tmax = kNaN;        // h, time of cmax (first occurrence)
-  double ctrough = kNaN;     // mg/L, concentration just before the last dose
+  double ctrough = kNaN;     // mg/L, concentration just before the last dose (nominal time)
   double cmin_last = kNaN;   // mg/L, minimum over the last dosing interval
   double auc_first = kNaN;   // mg*h/L, AUC over the first dosing interval
   double auc_last = kNaN;    // mg*h/L, AUC over the last dosing interval
   double auc_total = kNaN;   // mg*h/L, AUC from 0 to the end of the run
 };
 
-// Exposure over one window [start, end] (a cycle) from samples of Cc and AUC.
+// Exposure over one window [start, end] (a cycle, a dosing interval).
 struct WindowExposure {
   static constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
   double cmax = kNaN;             // mg/L
-  double tmax = kNaN;             // h since the start of the run
-  double cmin = kNaN;             // mg/L, after the window's first input
-  double auc = kNaN;              // mg*h/L
-  double time_above_h = kNaN;     // h with Cc above the threshold (linear interpolation between samples)
+  double tmax = kNaN;             // h since the start of the run, first occurrence
+  double cmin = kNaN;             // mg/L, minimum over the window
+  double auc = kNaN;              // mg*h/L, AUC state at the last point minus at the first
+  double time_above_h = kNaN;     // h with Cc strictly above the threshold
 };
 
-// t, conc, auc: sampled series (t ascending; pre/post-dose pairs share a time).
-// threshold <= 0 leaves time_above_h NaN.
-WindowExposure window_exposure(const std::vector<double>& t, const std::vector<double>& conc,
-                               const std::vector<double>& auc, double start, double end, double threshold);
+// threshold <= 0 leaves time_above_h NaN; a window with no trace point is all NaN.
+// Between points Cc is monotone, so a crossing is a point and each gap is
+// wholly above or below; a gap whose ends straddle the threshold without a
+// crossing point (a trace built from samples only) is split by linear
+// interpolation.
+WindowExposure window_exposure(const ExposureTrace& trace, double start, double end, double threshold);
 
 // Where to sample, and which samples are the output grid.
 class SamplePlan {
@@ -53,14 +59,16 @@ class SamplePlan {
   const std::vector<Sample>& samples() const { return samples_; }
   const std::vector<int>& grid_index() const { return grid_index_; }  // sample index per grid time
 
-  ExposureMetrics metrics(const PkSystem& system, const Trajectory& traj) const;
+  // All NaN for an empty trace (failed or not recorded).
+  ExposureMetrics metrics(const ExposureTrace& trace) const;
 
  private:
   std::vector<double> pre_times_;  // times of pre-input samples, ascending
   std::vector<int> pre_index_;
   std::vector<Sample> samples_;
   std::vector<int> grid_index_;
-  int first_start_ = -1, first_end_ = -1, last_pre_ = -1, last_post_ = -1, last_end_ = -1, end_ = -1;
+  bool has_doses_ = false;
+  double first_dose_ = 0.0, last_dose_ = 0.0, interval_ = 0.0, end_ = 0.0;  // h
 };
 
 }  // namespace twinsim::pkpd

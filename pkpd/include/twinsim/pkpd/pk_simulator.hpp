@@ -12,6 +12,17 @@
 // Inputs change only at dose actions; the solver restarts only there.
 // A sample at a dose time is taken before that dose unless after_inputs is set
 // (NONMEM's convention for a pre-dose trough).
+//
+// Exposure trace (issue 13): with exposure().trace set, every simulation also
+// records Cc at the start, at every input change (both one-sided values), at
+// every sample, and at every stationary point and threshold crossing of Cc:
+//  - linear PK (analytic and hybrid engines): located on the closed form
+//    (concentration_curve.hpp, exponential_sum.hpp), exact up to rounding;
+//    where the PK matrix is not safely diagonalisable (transit chains,
+//    coincident rates) by a scan of the exact solution in steps of at most
+//    1/||A|| with root refinement on its Taylor series (node_scan.hpp);
+//  - ode engine: by CVODE's root-finding on its dense output during the
+//    integration itself, on the exact dCc/dt of the right-hand side.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +34,7 @@
 
 #include "twinsim/core/dosing.hpp"
 #include "twinsim/core/ode.hpp"
+#include "twinsim/pkpd/exposure_trace.hpp"
 #include "twinsim/pkpd/model_system.hpp"
 #include "twinsim/pkpd/pk_model.hpp"
 
@@ -31,6 +43,10 @@ namespace twinsim::pkpd {
 struct Sample {
   double time = 0.0;          // h
   bool after_inputs = false;  // take the sample after the inputs at this time
+  // Also a point of the exposure trace. Only output-grid samples that no
+  // metric window starts or ends at leave this off (SamplePlan): Cc between
+  // the other points is already known to be monotone.
+  bool in_trace = true;
 };
 
 // Samples must be sorted by (time, after_inputs).
@@ -41,6 +57,15 @@ struct Trajectory {
   core::SolveStatus status = core::SolveStatus::kOk;
   std::string message;     // why the solve failed, if it did
   long steps = 0;          // ODE steps taken (0 for the analytic engine)
+  // Cc at every point where an exposure metric can be attained, when
+  // PkSimulator::exposure() asks for it (empty otherwise and after a failure).
+  ExposureTrace trace;
+};
+
+// What the simulator records for the exposure metrics (exposure.hpp).
+struct ExposureOptions {
+  bool trace = false;      // fill Trajectory::trace
+  double threshold = 0.0;  // mg/L; > 0 also records the crossings of this concentration
 };
 
 enum class Engine { kAuto, kAnalytic, kOde, kHybrid };
@@ -61,6 +86,7 @@ class PkSimulator {
   PkSimulator& operator=(const PkSimulator&) = delete;
 
   core::OdeOptions& ode_options() { return ode_options_; }
+  ExposureOptions& exposure() { return exposure_; }
   // Tolerances of the PD integration in the hybrid engine.
   core::OdeOptions& hybrid_options() { return hybrid_options_; }
 
@@ -77,6 +103,7 @@ class PkSimulator {
   std::unique_ptr<Impl> impl_;
   core::OdeOptions ode_options_;
   core::OdeOptions hybrid_options_ = {1e-7, {1e-9}, 500000, 0.0, 5, 2'000'000};
+  ExposureOptions exposure_;
 };
 
 }  // namespace twinsim::pkpd
