@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "failures.hpp"
 #include "interrupt.hpp"
+#include "out_of_memory.hpp"
 #include "sweep_progress.hpp"
 #include "twinsim/core/error.hpp"
 #include "twinsim/trial/sweep.hpp"
@@ -59,7 +60,7 @@ int guarded(bool print, const std::function<void()>& f) {
   } catch (const trial::Interrupted&) {
     return interrupt_exit_code();
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "twinsim: error: %s\n", e.what());  // every rank: its own failure
+    std::fprintf(stderr, "twinsim: error: %s\n", error_text(e).c_str());  // every rank: its own failure
     return 1;
   }
 }

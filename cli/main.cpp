@@ -6,7 +6,10 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "option_rules.hpp"
+#include "out_of_memory.hpp"
 #include "twinsim/core/error.hpp"
+#include "twinsim/trial/value_rules.hpp"
 
 int main(int argc, char** argv) {
   using namespace twinsim::cli;
@@ -17,15 +20,18 @@ int main(int argc, char** argv) {
   CLI::App app{"twinsim: digital-twin patient simulator for in-silico Phase I/II oncology trials"};
   app.set_version_flag("--version", std::string("twinsim ") + TWINSIM_VERSION_STRING);
   app.require_subcommand(1);
+  app.failure_message(failure_message);
+  using twinsim::trial::ValueRules;
+  const auto threads_rule = integer_rule(twinsim::core::Range::closed(1, 1024));
 
   RunArgs run;
   auto* run_cmd = app.add_subcommand("run", "simulate a scenario and write an HDF5 result file");
   run_cmd->add_option("scenario", run.scenario, "scenario YAML file")->required();
   run_cmd->add_option("-o,--output", run.output, "output HDF5 file")->required();
   run_cmd->add_option("--replicates", run.replicates, "override the scenario's replicates")
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{100'000'000}));
-  run_cmd->add_option("--seed", run.seed, "override the scenario's seed");
-  run_cmd->add_option("--threads", run.threads, "OpenMP threads (default: all cores)")->check(CLI::Range(1, 1024));
+      ->transform(integer_rule(ValueRules::replicates()));
+  run_cmd->add_option("--seed", run.seed, "override the scenario's seed")->transform(integer_rule(ValueRules::seed()));
+  run_cmd->add_option("--threads", run.threads, "OpenMP threads (default: all cores)")->transform(threads_rule);
   run_cmd->add_flag("--force", run.force, "overwrite an existing output file");
   run_cmd->add_flag("--quiet", run.quiet, "no progress bar or summary");
 
@@ -41,7 +47,7 @@ int main(int argc, char** argv) {
   report_cmd->add_option("file", report.file, "HDF5 result file written by twinsim run")->required();
   report_cmd->add_option("--format", report.format, "table, csv, json or markdown")->check(CLI::IsMember(formats));
   report_cmd->add_option("--target", report.target, "target DLT rate for designs without one (e.g. 3+3)")
-      ->check(CLI::Range(0.0, 1.0));
+      ->transform(number_rule(ValueRules::target()));
 
   CompareArgs compare;
   auto* compare_cmd = app.add_subcommand("compare", "designs side by side with paired differences and MC SEs");
@@ -50,7 +56,7 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("--format", compare.format, "table, csv, json or markdown")->check(CLI::IsMember(formats));
   compare_cmd->add_option("--target", compare.target,
                           "target DLT rate for designs without one (default: the target the others share)")
-      ->check(CLI::Range(0.0, 1.0));
+      ->transform(number_rule(ValueRules::target()));
 
   SweepArgs sweep;
   auto* sweep_cmd = app.add_subcommand("sweep", "run every variant of a sweep file into a folder (docs/sweeps.md)");
@@ -61,7 +67,7 @@ int main(int argc, char** argv) {
                       "continue an interrupted sweep: skip complete variants, redo partial ones");
   sweep_cmd->add_flag("--force", sweep.force, "redo this run's variants even if OUTDIR already holds them");
   sweep_cmd->add_option("--threads", sweep.threads, "OpenMP threads per process (default: all cores)")
-      ->check(CLI::Range(1, 1024));
+      ->transform(threads_rule);
   sweep_cmd->add_flag("--quiet", sweep.quiet, "no progress or summary");
 
   MergeArgs merge;
@@ -71,6 +77,10 @@ int main(int argc, char** argv) {
   merge_cmd->add_flag("--force", merge.force, "overwrite an existing output file");
   merge_cmd->add_flag("--quiet", merge.quiet, "no summary line");
 
+  if (const std::string unknown = unknown_command(app, argc, argv); !unknown.empty()) {
+    std::fprintf(stderr, "twinsim: error: %s\nrun 'twinsim --help' for the commands\n", unknown.c_str());
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -92,7 +102,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "twinsim: error: %s\n", e.what());
     return 2;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "twinsim: error: %s\n", e.what());
+    std::fprintf(stderr, "twinsim: error: %s\n", error_text(e).c_str());
     return 1;
   }
   return 2;

@@ -3,6 +3,7 @@
 #include "twinsim/core/config.hpp"
 
 #include "config_tree.hpp"
+#include "twinsim/core/input_file.hpp"
 
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
@@ -25,11 +26,60 @@ SourceMark to_mark(const YAML::Mark& m, const std::string& file) {
   return SourceMark{file, m.line + 1, m.column + 1};
 }
 
+std::string key_too_long(std::size_t chars, const ConfigLimits& limits) {
+  return "key is " + std::to_string(chars) + " characters long; the limit is " +
+         std::to_string(limits.max_key_chars);
+}
+
+// YAML 1.2 (7.4.2): an implicit key is at most 1024 characters.
+constexpr std::size_t kYamlMaxImplicitKey = 1024;
+
+// yaml-cpp names the symptom of a few errors, not their cause ("illegal map
+// value" for a tab in the indentation or a key past YAML's 1024 characters).
+std::vector<Diagnostic> syntax_error(const YAML::Exception& e, const std::string& text, const std::string& name,
+                                     const ConfigLimits& limits) {
+  const SourceMark at = to_mark(e.mark, name);
+  if (at.line > 0) {
+    const auto [key, column] = longest_key_on_line(text, at.line);
+    if (key > kYamlMaxImplicitKey)
+      return {Diagnostic{SourceMark{name, at.line, column}, "", key_too_long(key, limits)}};
+    const SourceMark tab = tab_in_indentation(text, at.line, name);
+    if (tab.line > 0)
+      return {Diagnostic{tab, "",
+                         "tab character in the indentation: YAML indents with spaces only (the parser then "
+                         "failed at " + std::to_string(at.line) + ":" + std::to_string(at.column) + ": " + e.msg +
+                             ")"}};
+  }
+  return {Diagnostic{at, "", "YAML syntax error: " + e.msg}};
+}
+
 struct Converter {
   const std::string& file;
   const ConfigLimits& limits;
   std::size_t nodes = 0;
   Diagnostics diag;
+
+  // Keys that would otherwise be misread or quoted back in full: reported
+  // at the key, and left out of the tree.
+  bool check_key(const YAML::Node& in, const ConfigTreeNode& key, const std::string& path) {
+    if (const std::string bad = utf8_problem(key.scalar); !bad.empty()) {
+      diag.error(key.mark, path, "key is " + bad);
+      return false;
+    }
+    if (key.scalar.size() > limits.max_key_chars) {
+      diag.error(key.mark, path, key_too_long(key.scalar.size(), limits));
+      return false;
+    }
+    // yaml-cpp 0.7 does not implement merge keys: "<<" would be an ordinary
+    // key, and the merged keys silently missing.
+    if (key.scalar == "<<" && in.Tag() != "!") {
+      diag.error(key.mark, path.empty() ? "<<" : path + ".<<",
+                 "YAML merge keys ('<<: *anchor') are not supported; write the keys out "
+                 "(an alias '*anchor' can still stand for a whole value)");
+      return false;
+    }
+    return true;
+  }
 
   bool convert(const YAML::Node& in, ConfigTreeNode& out, int depth, const std::string& path) {
     if (++nodes > limits.max_nodes) {
@@ -53,6 +103,10 @@ struct Converter {
         out.kind = ConfigNode::Kind::Scalar;
         out.scalar = in.Scalar();
         out.quoted = (in.Tag() == "!");
+        // yaml-cpp passes bytes that are not UTF-8 through; they would reach
+        // the HDF5 attributes and the JSON of `report` as they are.
+        if (const std::string bad = utf8_problem(out.scalar); !bad.empty())
+          diag.error(out.mark, path, "value is " + bad);
         return true;
       case YAML::NodeType::Sequence: {
         out.kind = ConfigNode::Kind::Sequence;
@@ -79,6 +133,7 @@ struct Converter {
           }
           key.kind = ConfigNode::Kind::Scalar;
           key.scalar = kv.first.Scalar();
+          if (!check_key(kv.first, key, path)) continue;
           const std::string child_path = path.empty() ? key.scalar : path + "." + key.scalar;
           const auto [first, inserted] = seen.emplace(key.scalar, key.mark.line);
           if (!inserted) {
@@ -121,7 +176,8 @@ class AliasExpansionCounter final : public YAML::EventHandler {
                               " nodes after alias expansion");
     }
   }
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
     open(anchor);
   }
   void OnSequenceEnd() override { close(); }
@@ -176,12 +232,20 @@ std::shared_ptr<const ConfigTreeNode> parse(const std::string& text, const std::
     throw ScenarioError(SourceMark{name, 0, 0}, "", "file contains NUL bytes: not a YAML text file");
   }
   check_alias_expansion(text, name, limits);
-  YAML::Node doc;
+  std::vector<YAML::Node> docs;
   try {
-    doc = YAML::Load(text);
+    docs = YAML::LoadAll(text);
   } catch (const YAML::Exception& e) {
-    throw ScenarioError(to_mark(e.mark, name), "", "YAML syntax error: " + e.msg);
+    throw ScenarioError(syntax_error(e, text, name, limits));
   }
+  if (docs.size() > 1) {
+    // YAML::Load would read the first document and drop the rest unseen.
+    const SourceMark second = to_mark(docs[1].Mark(), name);
+    throw ScenarioError(document_marker(text, second.line, second.column, name), "",
+                        "a second YAML document starts here; a file holds one document (nothing from here on "
+                        "would be read)");
+  }
+  const YAML::Node doc = docs.empty() ? YAML::Node() : docs[0];
   auto root = std::make_shared<ConfigTreeNode>();
   Converter conv{name, limits, 0, {}};
   try {
@@ -212,15 +276,9 @@ ConfigNode ConfigNode::load_string(const std::string& text, const std::string& n
 
 ConfigNode ConfigNode::load_file(const std::string& path, std::string* text_out,
                                  const ConfigLimits& limits) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ScenarioError(SourceMark{path, 0, 0}, "", "cannot open file");
-  std::ostringstream ss;
-  // Read at most one byte past the limit so a huge file is not slurped whole.
   std::string text;
-  text.resize(limits.max_bytes + 1);
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  if (in.bad()) throw ScenarioError(SourceMark{path, 0, 0}, "", "cannot read file");
+  const std::string why = read_input_file(path, limits.max_bytes, text);
+  if (!why.empty()) throw ScenarioError(SourceMark{path, 0, 0}, "", why);
   if (text_out) *text_out = text;
   return load_string(text, path, limits);
 }
@@ -289,304 +347,7 @@ std::string ConfigNode::describe() const {
     case Kind::Map: return "a map";
     case Kind::Scalar: break;
   }
-  std::string s = scalar();
-  if (s.size() > 40) s = s.substr(0, 37) + "...";
-  return "'" + s + "'";
-}
-
-// ---------------------------------------------------------------------------
-
-bool Range::contains(double v) const {
-  if (lo_open ? !(v > lo) : !(v >= lo)) return false;
-  if (hi_open ? !(v < hi) : !(v <= hi)) return false;
-  return true;
-}
-
-std::string format_number(double v) {
-  if (std::isfinite(v) && v == std::floor(v) && std::abs(v) < 1e15) {
-    return std::to_string(static_cast<long long>(v));
-  }
-  for (int prec = 6; prec <= 17; ++prec) {
-    std::ostringstream os;
-    os.precision(prec);
-    os << v;
-    if (prec == 17 || std::strtod(os.str().c_str(), nullptr) == v) return os.str();
-  }
-  return std::to_string(v);
-}
-
-std::string Range::describe() const {
-  const bool lo_inf = std::isinf(lo), hi_inf = std::isinf(hi);
-  if (lo_inf && hi_inf) return "finite";
-  if (hi_inf) return std::string(lo_open ? "> " : ">= ") + format_number(lo);
-  if (lo_inf) return std::string(hi_open ? "< " : "<= ") + format_number(hi);
-  return std::string("in ") + (lo_open ? "(" : "[") + format_number(lo) + ", " + format_number(hi) +
-         (hi_open ? ")" : "]");
-}
-
-namespace {
-
-bool expect_scalar(const ConfigNode& n, Diagnostics& diag, const char* what) {
-  if (n.is_scalar()) return true;
-  diag.error(n.mark(), n.path(), std::string("expected ") + what + ", got " + n.describe());
-  return false;
-}
-
-bool parse_strict_double(const std::string& s, double& out) {
-  if (s.empty()) return false;
-  // Only decimal notation: digits, sign, point, exponent. Rejects nan, inf, 0x.., "1e".
-  for (char c : s) {
-    if (!(std::isdigit(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.' ||
-          c == 'e' || c == 'E' || c == '_'))
-      return false;
-  }
-  std::string clean;
-  for (char c : s)
-    if (c != '_') clean += c;
-  errno = 0;
-  char* end = nullptr;
-  out = std::strtod(clean.c_str(), &end);
-  if (end != clean.c_str() + clean.size() || errno == ERANGE || !std::isfinite(out)) return false;
-  return true;
-}
-
-}  // namespace
-
-std::optional<double> read_double(const ConfigNode& n, Diagnostics& diag, const Range& range) {
-  if (!expect_scalar(n, diag, "a number")) return std::nullopt;
-  double v = 0.0;
-  if (n.is_quoted() || !parse_strict_double(n.scalar(), v)) {
-    diag.error(n.mark(), n.path(), "expected a finite number, got " + n.describe());
-    return std::nullopt;
-  }
-  if (!range.contains(v)) {
-    diag.error(n.mark(), n.path(), "must be " + range.describe() + " (got " + n.scalar() + ")");
-    return std::nullopt;
-  }
-  return v;
-}
-
-std::optional<std::int64_t> read_int(const ConfigNode& n, Diagnostics& diag, const Range& range) {
-  if (!expect_scalar(n, diag, "an integer")) return std::nullopt;
-  const std::string& s = n.scalar();
-  bool ok = !n.is_quoted() && !s.empty();
-  for (std::size_t i = 0; ok && i < s.size(); ++i) {
-    const char c = s[i];
-    ok = std::isdigit(static_cast<unsigned char>(c)) || (i == 0 && (c == '-' || c == '+'));
-  }
-  long long v = 0;
-  if (ok) {
-    errno = 0;
-    char* end = nullptr;
-    v = std::strtoll(s.c_str(), &end, 10);
-    ok = errno != ERANGE && end == s.c_str() + s.size();
-  }
-  if (!ok) {
-    // Whole numbers in exponent notation ("1e4", "1e12") are integers too, so
-    // an absurd size is answered with the limit it breaks, not a type error.
-    double d = 0.0;
-    if (n.is_quoted() || !parse_strict_double(s, d) || d != std::floor(d)) {
-      diag.error(n.mark(), n.path(), "expected an integer, got " + n.describe());
-      return std::nullopt;
-    }
-    if (!range.contains(d) || std::abs(d) >= 9.2e18) {
-      diag.error(n.mark(), n.path(), "must be " + range.describe() + " (got " + s + ")");
-      return std::nullopt;
-    }
-    v = static_cast<long long>(d);
-  }
-  if (!range.contains(static_cast<double>(v))) {
-    diag.error(n.mark(), n.path(), "must be " + range.describe() + " (got " + s + ")");
-    return std::nullopt;
-  }
-  return static_cast<std::int64_t>(v);
-}
-
-std::optional<bool> read_bool(const ConfigNode& n, Diagnostics& diag) {
-  if (!expect_scalar(n, diag, "true or false")) return std::nullopt;
-  const std::string& s = n.scalar();
-  if (!n.is_quoted()) {
-    if (s == "true" || s == "True" || s == "TRUE" || s == "yes" || s == "on") return true;
-    if (s == "false" || s == "False" || s == "FALSE" || s == "no" || s == "off") return false;
-  }
-  diag.error(n.mark(), n.path(), "expected true or false, got " + n.describe());
-  return std::nullopt;
-}
-
-std::optional<std::string> read_string(const ConfigNode& n, Diagnostics& diag) {
-  if (!expect_scalar(n, diag, "a string")) return std::nullopt;
-  return n.scalar();
-}
-
-std::optional<std::string> read_choice(const ConfigNode& n, Diagnostics& diag,
-                                       const std::vector<std::string>& choices) {
-  auto s = read_string(n, diag);
-  if (!s) return std::nullopt;
-  if (std::find(choices.begin(), choices.end(), *s) != choices.end()) return s;
-  std::string msg = "unknown value '" + *s + "'";
-  const std::string hint = closest_match(*s, choices);
-  if (!hint.empty()) msg += " (did you mean '" + hint + "'?)";
-  msg += "; expected one of:";
-  for (std::size_t i = 0; i < choices.size(); ++i) msg += (i ? ", " : " ") + choices[i];
-  diag.error(n.mark(), n.path(), msg);
-  return std::nullopt;
-}
-
-std::optional<std::vector<double>> read_double_list(const ConfigNode& n, Diagnostics& diag,
-                                                    const Range& range, std::size_t max_size) {
-  if (!n.is_sequence()) {
-    diag.error(n.mark(), n.path(), "expected a list of numbers, got " + n.describe());
-    return std::nullopt;
-  }
-  if (n.size() > max_size) {
-    diag.error(n.mark(), n.path(),
-               "list has " + std::to_string(n.size()) + " elements; the limit is " +
-                   std::to_string(max_size));
-    return std::nullopt;
-  }
-  std::vector<double> out;
-  out.reserve(n.size());
-  bool ok = true;
-  for (std::size_t i = 0; i < n.size(); ++i) {
-    auto v = read_double(n.at(i), diag, range);
-    if (v) out.push_back(*v);
-    else ok = false;
-  }
-  if (!ok) return std::nullopt;
-  return out;
-}
-
-std::string closest_match(const std::string& word, const std::vector<std::string>& candidates) {
-  auto lower = [](std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-  };
-  const std::string w = lower(word);
-  std::string best;
-  std::size_t best_d = std::string::npos;
-  for (const auto& cand : candidates) {
-    const std::string c = lower(cand);
-    std::vector<std::size_t> prev(c.size() + 1), cur(c.size() + 1);
-    for (std::size_t j = 0; j <= c.size(); ++j) prev[j] = j;
-    for (std::size_t i = 1; i <= w.size(); ++i) {
-      cur[0] = i;
-      for (std::size_t j = 1; j <= c.size(); ++j) {
-        cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (w[i - 1] == c[j - 1] ? 0 : 1)});
-      }
-      std::swap(prev, cur);
-    }
-    if (prev[c.size()] < best_d) {
-      best_d = prev[c.size()];
-      best = cand;
-    }
-  }
-  // Allow roughly one typo per three characters, at least one, at most three.
-  const std::size_t allowed = std::min<std::size_t>(3, std::max<std::size_t>(1, word.size() / 3));
-  return best_d <= allowed ? best : std::string();
-}
-
-// ---------------------------------------------------------------------------
-
-MapReader::MapReader(const ConfigNode& node, Diagnostics& diag) : node_(node), diag_(diag) {
-  if (node.is_map()) {
-    valid_ = true;
-  } else if (!node.is_missing()) {
-    diag_.error(node.mark(), node.path(), "expected a map of keys, got " + node.describe());
-  }
-}
-
-bool MapReader::has(const std::string& key) {
-  known_.push_back(key);
-  return node_.has(key);
-}
-
-ConfigNode MapReader::get(const std::string& key) {
-  known_.push_back(key);
-  return node_.get(key);
-}
-
-ConfigNode MapReader::require(const std::string& key) {
-  ConfigNode n = get(key);
-  if (n.is_missing() && valid_) {
-    diag_.error(node_.mark(), n.path(), "required key is missing");
-  }
-  return n;
-}
-
-std::optional<double> MapReader::required_double(const std::string& key, const Range& range) {
-  ConfigNode n = require(key);
-  if (n.is_missing()) return std::nullopt;
-  return read_double(n, diag_, range);
-}
-
-double MapReader::optional_double(const std::string& key, double fallback, const Range& range) {
-  ConfigNode n = get(key);
-  if (n.is_missing()) return fallback;
-  return read_double(n, diag_, range).value_or(fallback);
-}
-
-std::optional<std::int64_t> MapReader::required_int(const std::string& key, const Range& range) {
-  ConfigNode n = require(key);
-  if (n.is_missing()) return std::nullopt;
-  return read_int(n, diag_, range);
-}
-
-std::int64_t MapReader::optional_int(const std::string& key, std::int64_t fallback,
-                                     const Range& range) {
-  ConfigNode n = get(key);
-  if (n.is_missing()) return fallback;
-  return read_int(n, diag_, range).value_or(fallback);
-}
-
-std::optional<std::string> MapReader::required_string(const std::string& key) {
-  ConfigNode n = require(key);
-  if (n.is_missing()) return std::nullopt;
-  return read_string(n, diag_);
-}
-
-std::string MapReader::optional_string(const std::string& key, const std::string& fallback) {
-  ConfigNode n = get(key);
-  if (n.is_missing()) return fallback;
-  return read_string(n, diag_).value_or(fallback);
-}
-
-bool MapReader::optional_bool(const std::string& key, bool fallback) {
-  ConfigNode n = get(key);
-  if (n.is_missing()) return fallback;
-  return read_bool(n, diag_).value_or(fallback);
-}
-
-std::optional<std::string> MapReader::required_choice(const std::string& key,
-                                                      const std::vector<std::string>& choices) {
-  ConfigNode n = require(key);
-  if (n.is_missing()) return std::nullopt;
-  return read_choice(n, diag_, choices);
-}
-
-std::string MapReader::optional_choice(const std::string& key,
-                                       const std::vector<std::string>& choices,
-                                       const std::string& fallback) {
-  ConfigNode n = get(key);
-  if (n.is_missing()) return fallback;
-  return read_choice(n, diag_, choices).value_or(fallback);
-}
-
-void MapReader::finish() {
-  if (!valid_) return;
-  std::vector<std::string> unique = known_;
-  std::sort(unique.begin(), unique.end());
-  unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
-  const auto keys = node_.keys();
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    const std::string& key = keys[i];
-    if (std::binary_search(unique.begin(), unique.end(), key)) continue;
-    std::string msg = "unknown key '" + key + "'";
-    const std::string hint = closest_match(key, unique);
-    if (!hint.empty()) msg += " (did you mean '" + hint + "'?)";
-    // By position: get(key) is a linear search, which made n unknown keys O(n^2).
-    const ConfigNode child = node_.value_at(i);
-    diag_.error(child.key_mark(), child.path(), msg);
-  }
+  return quote_for_message(scalar());
 }
 
 }  // namespace twinsim::core

@@ -19,4 +19,18 @@ struct ConfigTreeNode {
   std::vector<ConfigTreeNode> seq;
 };
 
+// Text-level checks (config_text.cpp), for messages that name the cause.
+// Offset of the first byte of s that is not part of valid UTF-8, or npos.
+std::size_t invalid_utf8_offset(const std::string& s);
+// "" if s is valid UTF-8, else "not valid UTF-8: byte 3 is 0xE9; ...".
+std::string utf8_problem(const std::string& s);
+// The last tab in the indentation of lines 1..up_to_line (line 0 if none).
+SourceMark tab_in_indentation(const std::string& text, int up_to_line, const std::string& file);
+// Length (quotes excluded) and 1-based column of the longest key on 1-based
+// `line`; {0, 0} if it has none.
+std::pair<std::size_t, int> longest_key_on_line(const std::string& text, int line);
+// Where a document whose first node is at line:column starts: its "---" line,
+// else line:column itself.
+SourceMark document_marker(const std::string& text, int line, int column, const std::string& file);
+
 }  // namespace twinsim::core

@@ -4,10 +4,9 @@
 // chunk, which gives each field's end, and the next field starts after it.
 #include "twinsim/core/csv.hpp"
 
+#include "twinsim/core/input_file.hpp"
+
 #include <csv.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -33,34 +32,6 @@ std::string byte_text(char c) {
   static const char* hex = "0123456789abcdef";
   return std::string("byte 0x") + hex[u >> 4] + hex[u & 0xf];
 }
-
-// Whole-file problems found by the operating system, as the cause of a CsvError.
-std::string open_failure(int err) {
-  if (err == ENOENT || err == ENOTDIR) return "does not exist";
-  return std::string("cannot be opened: ") + std::strerror(err);
-}
-
-std::string not_regular(mode_t mode) {
-  if (S_ISDIR(mode)) return "is a directory, not a file";
-  if (S_ISFIFO(mode)) return "is a FIFO (named pipe), not a regular file";
-  if (S_ISCHR(mode) || S_ISBLK(mode)) return "is a device, not a regular file";
-  if (S_ISSOCK(mode)) return "is a socket, not a regular file";
-  return "is not a regular file";
-}
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 }  // namespace
 
@@ -223,28 +194,11 @@ bool CsvReader::next(CsvRecord& out) { return impl_->next(out); }
 const std::string& CsvReader::name() const { return impl_->name; }
 
 CsvReader CsvReader::from_file(const std::string& path, CsvOptions options) {
-  const SourceMark whole{path, 0, 0};
-  // O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it.
-  const Fd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
-  if (fd.get() < 0) throw CsvError(whole, open_failure(errno));
-  struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) throw CsvError(whole, open_failure(errno));
-  if (!S_ISREG(st.st_mode)) throw CsvError(whole, not_regular(st.st_mode));
-  const std::string too_large = "is larger than " + std::to_string(options.max_bytes >> 20) + " MiB";
-  if (static_cast<std::size_t>(st.st_size) > options.max_bytes) throw CsvError(whole, too_large);
   std::string text;
-  text.resize(static_cast<std::size_t>(st.st_size));
-  std::size_t got = 0;
-  for (;;) {
-    if (got == text.size()) text.resize(std::min(text.size() + 65536, options.max_bytes + 1));
-    if (got == text.size()) throw CsvError(whole, too_large);  // it grew while being read
-    const ssize_t n = ::read(fd.get(), text.data() + got, text.size() - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw CsvError(whole, std::string("cannot be read: ") + std::strerror(errno));
-    if (n == 0) break;
-    got += static_cast<std::size_t>(n);
-  }
-  text.resize(got);
+  if (const std::string why = read_input_file(path, options.max_bytes, text); !why.empty())
+    throw CsvError(SourceMark{path, 0, 0}, why);
+  if (text.size() > options.max_bytes)
+    throw CsvError(SourceMark{path, 0, 0}, "is larger than " + std::to_string(options.max_bytes >> 20) + " MiB");
   return CsvReader(std::move(text), path, options);
 }
 

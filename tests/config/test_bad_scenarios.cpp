@@ -65,5 +65,5 @@ TEST_CASE("the CLI rejects bad usage with exit code 2", "[config]") {
   CHECK(test::run_cli("run").exit_code == 2);
   const auto missing = test::run_cli("validate /nonexistent/scenario.yaml");
   CHECK(missing.exit_code == 2);
-  CHECK(missing.output.find("/nonexistent/scenario.yaml: error: cannot open file") != std::string::npos);
+  CHECK(missing.output.find("/nonexistent/scenario.yaml: error: does not exist") != std::string::npos);
 }

@@ -136,12 +136,12 @@ TEST_CASE("CSV files: regular files only, refused before reading", "[unit]") {
     }
     return "accepted";
   };
-  CHECK(cause(dir.path().string()) == "is a directory, not a file");
+  CHECK(cause(dir.path().string()) == "is a directory, not a regular file");
   CHECK(cause(dir.file("missing.csv")) == "does not exist");
   const std::string fifo = dir.file("pipe.csv");
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
   CHECK(cause(fifo) == "is a FIFO (named pipe), not a regular file");  // and does not wait for a writer
-  CHECK(cause("/dev/null") == "is a device, not a regular file");
+  CHECK(cause("/dev/null") == "is a character device, not a regular file");
   core::CsvOptions small;
   small.max_bytes = 1u << 20;
   test::write_file(dir.file("big.csv"), std::string((1u << 20) + 1, '1'));

@@ -206,5 +206,5 @@ TEST_CASE("a covariate path that is a directory is refused as such", "[unit]") {
   std::filesystem::create_directories(dir.path() / "data");
   const auto p = parse("population:\n  csv: {file: data}\n", dir.path().string());
   CHECK(p.diagnostics == std::vector<std::string>{"csv.yaml:2:15: error: population.csv.file: covariate file '" +
-                                                  (dir.path() / "data").string() + "' is a directory, not a file"});
+                                                  (dir.path() / "data").string() + "' is a directory, not a regular file"});
 }

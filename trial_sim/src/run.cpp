@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cstdio>
 #include <optional>
 
+#include "twinsim/core/error.hpp"
+#include "twinsim/core/memory.hpp"
 #include "twinsim/core/serial_executor.hpp"
 #include "twinsim/trial/oc_report.hpp"
 #include "twinsim/trial/result_writer.hpp"
@@ -24,6 +27,27 @@ std::int64_t block_trials(const Scenario& s, const Design& d, const PatientModel
   return std::min<std::int64_t>(std::min<std::int64_t>(n, 100000), s.replicates);
 }
 
+// Results are streamed block by block, but a block holds at least one whole
+// trial, its time courses above all. A trial that cannot fit is refused
+// before anything is simulated: past the machine's memory the kernel's OOM
+// killer would end the run without a word, hours in.
+void check_trial_fits(const DesignSpec& spec, const PatientModel& m) {
+  const double patients = std::max(1, spec.design->max_patients());
+  const double values = static_cast<double>(m.n_timecourse_values());
+  const double bytes = patients * (256.0 + sizeof(double) * values);
+  if (bytes < double(1u << 30)) return;  // the common case: not worth asking the kernel
+  std::uint64_t available = core::memory_available();
+  if (const std::uint64_t limit = core::address_space_limit(); limit > 0 && (available == 0 || limit < available))
+    available = limit;
+  if (available == 0 || bytes <= static_cast<double>(available)) return;
+  char detail[160];
+  std::snprintf(detail, sizeof detail, "up to %.0f patients x %zu time courses x %zu time points x 8 bytes",
+                patients, m.timecourse_variables().size(), m.time_grid().size());
+  throw core::RuntimeError(core::not_enough_memory("one trial of design '" + spec.name + "'", bytes, detail,
+                                                   available) +
+                           "; store fewer output.timecourses, use a coarser output.grid_h, or fewer patients");
+}
+
 }  // namespace
 
 std::vector<core::InputFile> scenario_inputs(const Scenario& s) {
@@ -36,6 +60,7 @@ std::vector<core::InputFile> scenario_inputs(const Scenario& s) {
 RunSummary run_scenario(const Scenario& s, const RunOptions& opt) {
   const auto t0 = std::chrono::steady_clock::now();
   const auto model = make_patient_model(s);
+  for (const auto& spec : s.designs) check_trial_fits(spec, *model);
   std::vector<core::InputFile> inputs = scenario_inputs(s);
   inputs.insert(inputs.end(), opt.inputs.begin(), opt.inputs.end());
   ResultWriter writer(opt.output, opt.overwrite, s, *model, std::move(inputs));

@@ -68,8 +68,12 @@ double RegimenSpec::end_time() const {
 
 namespace {
 
+// A design's name is an HDF5 group (/designs/NAME), a sweep table's column
+// and a --design argument. The first character must be a letter or digit:
+// "." and ".." are HDF5's (and every file system's) "this" and "parent",
+// a leading "-" reads as an option. "/" would nest groups.
 bool valid_design_name(const std::string& s) {
-  if (s.empty() || s.size() > 64) return false;
+  if (s.empty() || s.size() > 64 || !std::isalnum(static_cast<unsigned char>(s[0]))) return false;
   return std::all_of(s.begin(), s.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '+' || c == '.';
   });
@@ -95,7 +99,8 @@ std::vector<DesignSpec> read_designs(const ConfigNode& node, Diagnostics& diag, 
     if (name) {
       if (!valid_design_name(*name)) {
         diag.error(name_node.mark(), name_node.path(),
-                   "design names use letters, digits and - _ + . (at most 64), got '" + *name + "'");
+                   "design names use letters, digits and - _ + . (at most 64, the first a letter or digit), got " +
+                       core::quote_for_message(*name));
       } else if (!names.insert(*name).second) {
         diag.error(name_node.mark(), name_node.path(), "design name '" + *name + "' is used twice");
       }
@@ -121,8 +126,8 @@ Scenario parse(const ConfigNode& root, Diagnostics& diag, const std::string& bas
     throw core::ScenarioError(root.mark(), "", "empty scenario: expected a map of keys");
   }
   s.name = r.required_string("name").value_or("");
-  s.seed = static_cast<std::uint64_t>(r.optional_int("seed", 0, Range::closed(0, 9.0e18)));
-  s.replicates = r.optional_int("replicates", 1, Range::closed(1, ScenarioLimits::kMaxReplicates));
+  s.seed = static_cast<std::uint64_t>(r.optional_int("seed", 0, ValueRules::seed()));
+  s.replicates = r.optional_int("replicates", 1, ValueRules::replicates());
   const ConfigNode levels = r.require("dose_levels");
   if (!levels.is_missing()) {
     if (auto v = core::read_double_list(levels, diag, Range::positive(), ScenarioLimits::kMaxDoseLevels)) {

@@ -269,7 +269,7 @@ std::unique_ptr<Design> parse_boin(core::MapReader& r, const DesignContext& ctx)
   using core::Range;
   const std::size_t errors_before = r.diagnostics().size();
   BoinOptions o;
-  const auto target = r.required_double("target", Range::open_unit());
+  const auto target = r.required_double("target", ValueRules::target());
   o.target = target.value_or(0.3);
   // p_saf in (0, target), p_tox in (target, 1): the package's defaults 0.6 t and 1.4 t.
   const core::ConfigNode saf_node = r.get("p_saf");
@@ -290,8 +290,7 @@ std::unique_ptr<Design> parse_boin(core::MapReader& r, const DesignContext& ctx)
                                 " makes the default p_tox = 1.4 * target >= 1; give p_tox in (target, 1)");
     }
   }
-  o.cohort_size = static_cast<int>(r.optional_int("cohort_size", 3, Range::closed(1, kMaxPatientsPerTrial)));
-  o.max_patients = static_cast<int>(r.optional_int("max_patients", 30, Range::closed(1, kMaxPatientsPerTrial)));
+  read_cohort_keys(r, kMaxPatientsPerTrial, o.cohort_size, o.max_patients);
   o.n_earlystop = static_cast<int>(r.optional_int("n_earlystop", 100, Range::closed(1, kMaxPatientsPerTrial)));
   o.earlystop_simple = r.optional_choice("n_earlystop_rule", {"with_stay", "simple"}, "with_stay") == "simple";
   const double last = ctx.n_doses > 0 ? static_cast<double>(ctx.n_doses - 1) : 0.0;

@@ -272,7 +272,7 @@ std::unique_ptr<Design> parse_crm(core::MapReader& r, const DesignContext& ctx) 
   auto& diag = r.diagnostics();
   const std::size_t errors_before = diag.size();
   CrmOptions o;
-  const auto target = r.required_double("target", Range::open_unit());
+  const auto target = r.required_double("target", ValueRules::target());
   o.target = target.value_or(0.25);
 
   const core::ConfigNode sk = r.require("skeleton");
@@ -317,8 +317,7 @@ std::unique_ptr<Design> parse_crm(core::MapReader& r, const DesignContext& ctx) 
     }
   }
   o.model.prior_var = r.optional_double("prior_var", 1.34, Range::positive());
-  o.cohort_size = static_cast<int>(r.optional_int("cohort_size", 3, Range::closed(1, kMaxPatientsPerTrial)));
-  o.max_patients = static_cast<int>(r.optional_int("max_patients", 30, Range::closed(1, kMaxPatientsPerTrial)));
+  read_cohort_keys(r, kMaxPatientsPerTrial, o.cohort_size, o.max_patients);
   const double last = ctx.n_doses > 0 ? static_cast<double>(ctx.n_doses - 1) : 0.0;
   o.start_dose = static_cast<int>(r.optional_int("start_dose", 0, Range::closed(0, last)));
   o.restrict = r.optional_bool("restrict", true);

@@ -218,7 +218,7 @@ bool parse_interval_options(core::MapReader& r, const DesignContext& ctx, Interv
   using core::Range;
   auto& diag = r.diagnostics();
   const std::size_t errors_before = diag.size();
-  const auto target = r.required_double("target", Range::open_unit());
+  const auto target = r.required_double("target", ValueRules::target());
   o.target = target.value_or(0.3);
   // The EI must lie inside (0, 1).
   auto epsilon = [&](const char* key, double& out, bool lower) {
@@ -247,8 +247,7 @@ bool parse_interval_options(core::MapReader& r, const DesignContext& ctx, Interv
                    (low_default ? "- " + core::format_number(o.eps1) + " = " + core::format_number(o.target - o.eps1)
                                 : "+ " + core::format_number(o.eps2) + " = " + core::format_number(o.target + o.eps2)) +
                    "; give " + (low_default ? "epsilon1" : "epsilon2"));
-  o.cohort_size = static_cast<int>(r.optional_int("cohort_size", 3, Range::closed(1, kIntervalMaxPatients)));
-  o.max_patients = static_cast<int>(r.optional_int("max_patients", 30, Range::closed(1, kIntervalMaxPatients)));
+  read_cohort_keys(r, kIntervalMaxPatients, o.cohort_size, o.max_patients);
   const double last = ctx.n_doses > 0 ? static_cast<double>(ctx.n_doses - 1) : 0.0;
   o.start_dose = static_cast<int>(r.optional_int("start_dose", 0, Range::closed(0, last)));
   o.cutoff_eli = r.optional_double("cutoff_eli", 0.95, Range::open_unit());

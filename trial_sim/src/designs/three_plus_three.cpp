@@ -101,7 +101,7 @@ std::unique_ptr<Design> parse_three_plus_three(core::MapReader& r, const DesignC
   const std::size_t errors_before = r.diagnostics().size();
   const double last = ctx.n_doses > 0 ? static_cast<double>(ctx.n_doses - 1) : 0.0;
   const auto start = r.optional_int("start_dose", 0, core::Range::closed(0, last));
-  const double target = r.optional_double("target", -1.0, core::Range::open_unit());
+  const double target = r.optional_double("target", -1.0, ValueRules::target());
   if (r.diagnostics().size() != errors_before || ctx.n_doses == 0) return nullptr;
   return std::make_unique<ThreePlusThreeDesign>(static_cast<int>(ctx.n_doses), static_cast<int>(start), target);
 }

@@ -22,6 +22,10 @@ struct ConfigLimits {
   std::size_t max_bytes = 16u << 20;   // 16 MiB of YAML text
   int max_depth = 64;                  // nesting of maps and lists
   std::size_t max_nodes = 2'000'000;   // after alias expansion
+  // Characters in one map key. No key or name twinsim reads comes close; a
+  // longer one is a paste error, and every message about it would repeat it.
+  // (YAML itself allows 1024 for a plain key; yaml-cpp says "illegal map value".)
+  std::size_t max_key_chars = 256;
 };
 
 struct ConfigTreeNode;  // owned tree, defined in config.cpp
@@ -131,6 +135,16 @@ std::optional<std::string> read_choice(const ConfigNode& n, Diagnostics& diag,
 std::optional<std::vector<double>> read_double_list(const ConfigNode& n, Diagnostics& diag,
                                                     const Range& range = {},
                                                     std::size_t max_size = 100000);
+
+// The rules of read_double / read_int on plain text, for values that come from
+// elsewhere (command-line options), so both places accept the same values and
+// say the same thing: the value, or in `error` the message read_* reports for
+// the same unquoted scalar ("expected an integer, got 'x'", "must be in
+// [1, 100000000] (got 0)").
+std::optional<double> parse_double(const std::string& text, const Range& range, std::string& error);
+std::optional<std::int64_t> parse_int(const std::string& text, const Range& range, std::string& error);
+// 'text' in quotes, cut to 40 characters: how messages show a value.
+std::string quote_for_message(const std::string& text);
 
 // Shortest decimal text that reads back as v (for messages): 0.1 -> "0.1".
 std::string format_number(double v);

@@ -6,11 +6,19 @@
 #include <vector>
 
 #include "twinsim/trial/design.hpp"
+#include "twinsim/trial/value_rules.hpp"
 
 namespace twinsim::trial {
 
 // Upper bound on patients in one trial of any design (input-size limit).
 constexpr int kMaxPatientsPerTrial = 100000;
+
+// Reads `cohort_size` and `max_patients` of a dose-finding design, each in
+// [1, limit]; the values passed in are the defaults (the Options' in-class
+// ones) and are replaced by what the file gives. Checks the rule between
+// them: the first cohort must fit in the trial (max_patients >= cohort_size),
+// else "the last cohort is cut to fit" would quietly shrink every cohort.
+void read_cohort_keys(core::MapReader& r, int limit, int& cohort_size, int& max_patients);
 
 std::unique_ptr<Design> parse_fixed(core::MapReader& r, const DesignContext& ctx);
 std::unique_ptr<Design> parse_three_plus_three(core::MapReader& r, const DesignContext& ctx);

@@ -17,12 +17,13 @@
 #include "twinsim/vp/population.hpp"
 #include "twinsim/trial/design.hpp"
 #include "twinsim/trial/oc_metrics.hpp"
+#include "twinsim/trial/value_rules.hpp"
 
 namespace twinsim::trial {
 
 // Limits on sizes a scenario may ask for: rejected by validation, not attempted.
 struct ScenarioLimits {
-  static constexpr std::int64_t kMaxReplicates = 100'000'000;
+  static constexpr std::int64_t kMaxReplicates = ValueRules::kMaxReplicates;
   static constexpr std::size_t kMaxDoseLevels = 100;
   static constexpr std::int64_t kMaxCycles = 1000;
   static constexpr std::int64_t kMaxDosesPerCycle = 10000;
