@@ -26,6 +26,7 @@ SourceMark to_mark(const YAML::Mark& m, const std::string& file) {
 }
 
 struct Converter {
+  const std::string& text;
   const std::string& file;
   const ConfigLimits& limits;
   std::size_t nodes = 0;
@@ -53,6 +54,9 @@ struct Converter {
         out.kind = ConfigNode::Kind::Scalar;
         out.scalar = in.Scalar();
         out.quoted = (in.Tag() == "!");
+        if (in.Mark().pos >= 0)
+          out.segments = map_scalar_source(text, static_cast<std::size_t>(in.Mark().pos), out.mark.line,
+                                           out.mark.column, out.scalar);
         return true;
       case YAML::NodeType::Sequence: {
         out.kind = ConfigNode::Kind::Sequence;
@@ -183,7 +187,7 @@ std::shared_ptr<const ConfigTreeNode> parse(const std::string& text, const std::
     throw ScenarioError(to_mark(e.mark, name), "", "YAML syntax error: " + e.msg);
   }
   auto root = std::make_shared<ConfigTreeNode>();
-  Converter conv{name, limits, 0, {}};
+  Converter conv{text, name, limits, 0, {}};
   try {
     conv.convert(doc, *root, 0, "");
   } catch (const YAML::Exception& e) {
