@@ -199,6 +199,19 @@ void read_body(core::MapReader& r, UserModelSpec& spec, Diagnostics& diag, const
 
 }  // namespace
 
+std::vector<UserModelBlock> user_model_blocks(const ConfigNode& scenario) {
+  std::vector<UserModelBlock> out;
+  const ConfigNode model = scenario.get("model");
+  if (!model.get("ode").is_missing()) out.push_back({model.get("ode"), UserModelForm::kWhole});
+  const ConfigNode pd = model.get("pd");
+  for (std::size_t i = 0; pd.is_sequence() && i < pd.size(); ++i) {
+    const ConfigNode entry = pd.at(i);
+    if (entry.is_map() && entry.get("type").is_scalar() && entry.get("type").scalar() == "ode")
+      out.push_back({entry, UserModelForm::kPdOnHostPk});
+  }
+  return out;
+}
+
 UserModelSpec parse_user_model(const ConfigNode& node, Diagnostics& diag, const UserModelParseOptions& options) {
   UserModelSpec spec;
   spec.form = options.form;

@@ -67,6 +67,14 @@ struct UserModelParseOptions {
   int max_depth = 2000;
 };
 
+// The user-model blocks of a scenario: `model.ode` (kWhole) and every
+// `model.pd[i]` with `type: ode` (kPdOnHostPk), in file order. Reads nothing else.
+struct UserModelBlock {
+  core::ConfigNode node;
+  UserModelForm form;
+};
+std::vector<UserModelBlock> user_model_blocks(const core::ConfigNode& scenario);
+
 // Reads and checks the block. Every problem is collected in diag with the
 // file:line:col of the character it is about (inside the equation text for
 // errors in equations); returns nullopt-like empty spec when diag got errors.
