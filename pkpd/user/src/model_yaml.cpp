@@ -113,6 +113,11 @@ void read_body(core::MapReader& r, UserModelSpec& spec, Diagnostics& diag, const
   const ConfigNode states = r.require("states");
   if (!states.is_missing() && !states.is_map())
     diag.error(states.mark(), states.path(), "expected a map STATE: initial value, got " + states.describe());
+  if (states.is_map() && states.size() > opt.max_states) {
+    diag.error(states.mark(), states.path(), "too many states (" + std::to_string(states.size()) +
+                                                 "; the limit is " + std::to_string(opt.max_states) + ")");
+    return;
+  }
   std::vector<Ast> initial_ast;
   std::vector<ConfigNode> initial_node;
   std::vector<bool> initial_ok;

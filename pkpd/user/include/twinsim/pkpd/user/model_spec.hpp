@@ -65,6 +65,8 @@ struct UserModelParseOptions {
   UserModelForm form = UserModelForm::kWhole;
   // Most nested operations in one expression after assignments are substituted.
   int max_depth = 2000;
+  // The dense Jacobian has states^2 entries, each differentiated symbolically.
+  std::size_t max_states = 1000;
 };
 
 // The user-model blocks of a scenario: `model.ode` (kWhole) and every
