@@ -73,24 +73,33 @@ TEST_CASE("user model cache: cold compile, then a cached load", "[reliability]")
 
 TEST_CASE("user model cache: a damaged or foreign library is rebuilt", "[reliability]") {
   const std::string dir = test::private_cache_dir("damaged");
-  const UserModel first = build_in(dir);
-  REQUIRE(first.backend() == Backend::kNative);
-  const auto want = sample_rhs(first);
-  const std::string so = first.library_path();
+  std::vector<double> want;
+  std::string so;
   {
-    std::ofstream f(so, std::ios::binary | std::ios::trunc);
-    f << "not an ELF file";
+    // Closed again at the end of the block: damaging a file this process has
+    // mapped would fault here, not in the code under test.
+    const UserModel first = build_in(dir);
+    REQUIRE(first.backend() == Backend::kNative);
+    want = sample_rhs(first);
+    so = first.library_path();
   }
-  const UserModel rebuilt = build_in(dir);
-  REQUIRE(rebuilt.backend() == Backend::kNative);
-  CHECK_FALSE(rebuilt.cache_hit());
-  CHECK(sample_rhs(rebuilt) == want);
+  test::write_file(so + ".new", "not an ELF file");
+  fs::rename(so + ".new", so);
+  {
+    const UserModel rebuilt = build_in(dir);
+    REQUIRE(rebuilt.backend() == Backend::kNative);
+    CHECK_FALSE(rebuilt.cache_hit());
+    CHECK(sample_rhs(rebuilt) == want);
+  }
   // Another model's library under this model's name: its key does not match.
-  const auto other = build_user_model(
-      test::parse_model_text("model:\n  ode:\n    parameters: {K: 1}\n    states: {A: 1}\n    equations: 'd/dt(A) = -K*A'\n"),
-      CompileOptions{true, "", dir + "/other"});
-  REQUIRE(other.backend() == Backend::kNative);
-  fs::copy_file(other.library_path(), so, fs::copy_options::overwrite_existing);
+  {
+    const auto other = build_user_model(
+        test::parse_model_text("model:\n  ode:\n    parameters: {K: 1}\n    states: {A: 1}\n    equations: 'd/dt(A) = -K*A'\n"),
+        CompileOptions{true, "", dir + "/other"});
+    REQUIRE(other.backend() == Backend::kNative);
+    fs::copy_file(other.library_path(), so + ".new");
+    fs::rename(so + ".new", so);
+  }
   const UserModel again = build_in(dir);
   REQUIRE(again.backend() == Backend::kNative);
   CHECK_FALSE(again.cache_hit());
