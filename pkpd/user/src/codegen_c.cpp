@@ -40,16 +40,19 @@ std::string reg(std::int32_t r, const std::vector<double>& regs, const std::vect
 }
 
 std::string expression(const Instr& in, const std::vector<double>& regs, const std::vector<char>& is_const) {
+  switch (in.op) {  // leaves have no operands (in.a is -1)
+    case Op::kTime: return "t";
+    case Op::kParam: return "p[" + std::to_string(in.index) + "]";
+    case Op::kState: return "y[" + std::to_string(in.index) + "]";
+    case Op::kInput: return "u[" + std::to_string(in.index) + "]";
+    default: break;
+  }
   auto R = [&](std::int32_t r) { return reg(r, regs, is_const); };
   const std::string a = R(in.a);
   auto b = [&] { return R(in.b); };
   auto bin = [&](const char* op) { return a + " " + op + " " + b(); };
   auto cmp = [&](const char* op) { return "(" + bin(op) + " ? 1.0 : 0.0)"; };
   switch (in.op) {
-    case Op::kTime: return "t";
-    case Op::kParam: return "p[" + std::to_string(in.index) + "]";
-    case Op::kState: return "y[" + std::to_string(in.index) + "]";
-    case Op::kInput: return "u[" + std::to_string(in.index) + "]";
     case Op::kNeg: return "-" + a;
     case Op::kAdd: return bin("+");
     case Op::kSub: return bin("-");
@@ -73,7 +76,7 @@ std::string expression(const Instr& in, const std::vector<double>& regs, const s
     case Op::kOr: return "((" + a + " != 0.0 || " + b() + " != 0.0) ? 1.0 : 0.0)";
     case Op::kNot: return "(" + a + " == 0.0 ? 1.0 : 0.0)";
     case Op::kSelect: return "(" + a + " != 0.0 ? " + b() + " : " + R(in.c) + ")";
-    case Op::kConst: break;
+    default: break;  // kConst is never an instruction; leaves returned above
   }
   return "0.0";
 }
