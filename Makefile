@@ -61,7 +61,7 @@ FUZZ_SECONDS  ?= 60
 # -O1 as the sanitizer manuals advise; at -O1 clang does not vectorize, so the
 # `omp simd` hints would warn (-Wpass-failed) and break -Werror.
 SAN_CXX_FLAGS := -O1 -gline-tables-only -Wno-pass-failed
-SAN_TARGETS   := twinsim twinsim_unit_tests twinsim_e2e_tests twinsim_reliability_tests fuzz_scenario fuzz_result_file
+SAN_TARGETS   := twinsim twinsim_unit_tests twinsim_e2e_tests twinsim_reliability_tests fuzz_scenario fuzz_result_file fuzz_user_model
 .PHONY: sanitize-build sanitize-test fuzz
 
 sanitize-build: deps

@@ -26,6 +26,8 @@ struct RunArgs {
 int run_command(const RunArgs& args);
 int validate_command(const std::string& scenario);
 int models_command();
+// `twinsim models --check SCENARIO`: parses and builds only the scenario's user models.
+int models_check_command(const std::string& scenario);
 
 struct ReportArgs {
   std::string file;

@@ -40,6 +40,10 @@ int main(int argc, char** argv) {
   validate_cmd->add_option("scenario", validate_file, "scenario YAML file")->required();
 
   auto* models_cmd = app.add_subcommand("models", "list built-in models with parameters, units and equations");
+  std::string models_check;
+  models_cmd->add_option("--check", models_check,
+                         "parse and compile the user models (model.ode, model.pd type: ode) of a scenario "
+                         "and print them with their Jacobian sparsity");
 
   const std::vector<std::string> formats{"table", "csv", "json", "markdown"};
   ReportArgs report;
@@ -90,7 +94,7 @@ int main(int argc, char** argv) {
   try {
     if (*run_cmd) return run_command(run);
     if (*validate_cmd) return validate_command(validate_file);
-    if (*models_cmd) return models_command();
+    if (*models_cmd) return models_check.empty() ? models_command() : models_check_command(models_check);
     if (*report_cmd) return report_command(report);
     if (*compare_cmd) return compare_command(compare);
     if (*sweep_cmd) return sweep_command(sweep);

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Runs the two libFuzzer targets (fuzz/) side by side for FUZZ_SECONDS each
+# Runs the libFuzzer targets (fuzz/) side by side for FUZZ_SECONDS each
 # (default 60), from a seed corpus built here: configs/*.yaml and the
 # malformed scenarios in tests/ for the scenario target, small result files
 # written by this build's twinsim for the result-file target (no committed
-# binaries). Any crash, leak, sanitizer report, timeout or out-of-memory
+# binaries), the malformed user models and an example for the user-model target. Any crash, leak, sanitizer report, timeout or out-of-memory
 # fails the script; the input is kept in BUILD/fuzz/artifacts/ and belongs in
 # tests/reliability/fuzz_regressions/<target>/ (see docs/reliability.md).
 #
@@ -14,18 +14,23 @@ build="${1:-build-asan}"
 seconds="${FUZZ_SECONDS:-60}"
 work="$build/fuzz"
 cli="$build/cli/twinsim"
-for exe in "$build/fuzz/fuzz_scenario" "$build/fuzz/fuzz_result_file" "$cli"; do
+for exe in "$build/fuzz/fuzz_scenario" "$build/fuzz/fuzz_result_file" "$build/fuzz/fuzz_user_model" "$cli"; do
   [ -x "$exe" ] || { echo "fuzz: $exe is missing (make fuzz builds it)" >&2; exit 2; }
 done
 
 rm -rf "$work/seeds" "$work/artifacts" "$work/logs"
-mkdir -p "$work/seeds/scenario" "$work/seeds/result_file" "$work/corpus/scenario" "$work/corpus/result_file" \
+mkdir -p "$work/seeds/scenario" "$work/seeds/result_file" "$work/seeds/user_model" "$work/corpus/scenario" \
+         "$work/corpus/result_file" "$work/corpus/user_model" \
          "$work/artifacts" "$work/logs"
 
 # Scenario seeds: every example and every malformed case we know of.
 cp configs/*.yaml tests/config/cases/*.yaml "$work/seeds/scenario/"
 cp tests/reliability/cases/*.yaml "$work/seeds/scenario/" 2>/dev/null || true
 find tests/reliability/fuzz_regressions/scenario -type f ! -name README.md -exec cp {} "$work/seeds/scenario/" \;
+
+# User-model seeds: every malformed model, a valid one, and past crashes.
+cp tests/config/model_cases/*.yaml tests/reliability/data/user_model.yaml "$work/seeds/user_model/"
+find tests/reliability/fuzz_regressions/user_model -type f ! -name README.md -exec cp {} "$work/seeds/user_model/" \;
 
 # Result-file seeds: small runs of a design-only and a PK/PD scenario.
 seed_run() {  # name scenario replicates
@@ -63,14 +68,16 @@ run_target() {  # target
     > "$work/logs/$t.log" 2>&1
 }
 
-echo "fuzz: scenario and result_file targets, ${seconds} s each, in parallel"
+echo "fuzz: scenario, result_file and user_model targets, ${seconds} s each, in parallel"
 run_target scenario & pid_s=$!
 run_target result_file & pid_r=$!
+run_target user_model & pid_u=$!
 status=0
 wait "$pid_s" || status=1
 wait "$pid_r" || status=1
+wait "$pid_u" || status=1
 
-for t in scenario result_file; do
+for t in scenario result_file user_model; do
   runs=$(grep -m1 '^stat::number_of_executed_units' "$work/logs/$t.log" | awk '{print $2}')
   cov=$(grep -o 'cov: [0-9]*' "$work/logs/$t.log" | tail -1)
   echo "fuzz: $t: ${runs:-?} inputs in ${seconds} s, ${cov:-cov: ?}, corpus $(ls "$work/corpus/$t" | wc -l) files"
@@ -78,7 +85,7 @@ done
 if [ "$status" -ne 0 ] || [ -n "$(ls -A "$work/artifacts")" ]; then
   echo "fuzz: FAILED; inputs kept in $work/artifacts/:" >&2
   ls -l "$work/artifacts" >&2
-  for t in scenario result_file; do
+  for t in scenario result_file user_model; do
     echo "---- $t log (tail) ----" >&2
     tail -n 60 "$work/logs/$t.log" >&2
   done

@@ -54,6 +54,7 @@ std::vector<Diagnostic> syntax_error(const YAML::Exception& e, const std::string
 }
 
 struct Converter {
+  const std::string& text;
   const std::string& file;
   const ConfigLimits& limits;
   std::size_t nodes = 0;
@@ -107,6 +108,9 @@ struct Converter {
         // the HDF5 attributes and the JSON of `report` as they are.
         if (const std::string bad = utf8_problem(out.scalar); !bad.empty())
           diag.error(out.mark, path, "value is " + bad);
+        if (in.Mark().pos >= 0)
+          out.segments = map_scalar_source(text, static_cast<std::size_t>(in.Mark().pos), out.mark.line,
+                                           out.mark.column, out.scalar);
         return true;
       case YAML::NodeType::Sequence: {
         out.kind = ConfigNode::Kind::Sequence;
@@ -247,7 +251,7 @@ std::shared_ptr<const ConfigTreeNode> parse(const std::string& text, const std::
   }
   const YAML::Node doc = docs.empty() ? YAML::Node() : docs[0];
   auto root = std::make_shared<ConfigTreeNode>();
-  Converter conv{name, limits, 0, {}};
+  Converter conv{text, name, limits, 0, {}};
   try {
     conv.convert(doc, *root, 0, "");
   } catch (const YAML::Exception& e) {

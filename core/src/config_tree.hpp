@@ -2,6 +2,7 @@
 // and config_edit.cpp (overrides, YAML text). Internal to core.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <utility>
 #include <vector>
@@ -10,11 +11,28 @@
 
 namespace twinsim::core {
 
+// Where a run of a scalar's value starts in the source: value bytes from
+// `offset` on lie at (line, column + k) until the next segment. `frozen`: the
+// source layout was not understood; every offset from here maps to (line, column).
+struct ScalarSegment {
+  std::size_t offset = 0;
+  int line = 0;
+  int column = 0;
+  bool frozen = false;
+};
+
+// Segments of a scalar whose value is not a verbatim copy of one source line
+// (block, quoted, multi-line plain); empty for a one-line plain scalar. `pos`,
+// `line`, `column`: the node's mark (0-based byte offset, 1-based line/col).
+std::vector<ScalarSegment> map_scalar_source(const std::string& text, std::size_t pos, int line, int column,
+                                             const std::string& value);
+
 struct ConfigTreeNode {
   ConfigNode::Kind kind = ConfigNode::Kind::Null;
   std::string scalar;
   bool quoted = false;
   SourceMark mark;
+  std::vector<ScalarSegment> segments;  // scalars only; see ScalarSegment
   std::vector<std::pair<ConfigTreeNode, ConfigTreeNode>> map;  // key node, value node
   std::vector<ConfigTreeNode> seq;
 };

@@ -59,6 +59,11 @@ class ConfigNode {
   // Scalars.
   const std::string& scalar() const;
   bool is_quoted() const;  // "100" written with quotes is a string, never a number
+  // Source position of byte `offset` of scalar(), for errors inside a scalar's
+  // text (an equation block): exact for plain, quoted ('' and \ escapes, line
+  // folding) and block (| |- |+ > >-) scalars; the node's mark where the
+  // layout is not understood. Past the end: the position after the last byte.
+  SourceMark scalar_mark(std::size_t offset) const;
 
   // Maps: keys in file order.
   std::vector<std::string> keys() const;
