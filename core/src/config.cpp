@@ -225,6 +225,60 @@ void check_alias_expansion(const std::string& text, const std::string& name, con
   }
 }
 
+// Where the second document's root node starts (line -1 if there is none).
+// Not YAML::LoadAll: on some malformed texts yaml-cpp's parser reports a new,
+// empty document at the same place on every call without consuming input, and
+// LoadAll loops for ever, appending documents until memory runs out (found by
+// fuzz_user_model; jbeder/yaml-cpp#1319). Asking for two documents is bounded.
+class SecondDocumentProbe final : public YAML::EventHandler {
+ public:
+  YAML::Mark start;  // the document's start
+  YAML::Mark root;   // the first node event's mark; line -1 until one is seen
+  SecondDocumentProbe() : start(YAML::Mark::null_mark()), root(YAML::Mark::null_mark()) {}
+  void OnDocumentStart(const YAML::Mark& m) override { start = m; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { node(m); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { node(m); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string&) override { node(m); }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    node(m);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    node(m);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void node(const YAML::Mark& m) {
+    if (root.line < 0) root = m;
+  }
+};
+
+class IgnoreEvents final : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+YAML::Mark second_document_mark(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  IgnoreEvents first;
+  if (!parser.HandleNextDocument(first)) return YAML::Mark::null_mark();
+  SecondDocumentProbe probe;
+  if (!parser.HandleNextDocument(probe)) return YAML::Mark::null_mark();
+  // LoadAll marked a document by its root node; one without a node by its start.
+  return probe.root.line >= 0 ? probe.root : probe.start;
+}
+
 std::shared_ptr<const ConfigTreeNode> parse(const std::string& text, const std::string& name,
                                             const ConfigLimits& limits) {
   if (text.size() > limits.max_bytes) {
@@ -236,20 +290,21 @@ std::shared_ptr<const ConfigTreeNode> parse(const std::string& text, const std::
     throw ScenarioError(SourceMark{name, 0, 0}, "", "file contains NUL bytes: not a YAML text file");
   }
   check_alias_expansion(text, name, limits);
-  std::vector<YAML::Node> docs;
+  YAML::Node doc;
+  YAML::Mark second;
   try {
-    docs = YAML::LoadAll(text);
+    doc = YAML::Load(text);
+    second = second_document_mark(text);
   } catch (const YAML::Exception& e) {
     throw ScenarioError(syntax_error(e, text, name, limits));
   }
-  if (docs.size() > 1) {
-    // YAML::Load would read the first document and drop the rest unseen.
-    const SourceMark second = to_mark(docs[1].Mark(), name);
-    throw ScenarioError(document_marker(text, second.line, second.column, name), "",
+  if (second.line >= 0) {
+    // YAML::Load reads the first document and drops the rest unseen.
+    const SourceMark at = to_mark(second, name);
+    throw ScenarioError(document_marker(text, at.line, at.column, name), "",
                         "a second YAML document starts here; a file holds one document (nothing from here on "
                         "would be read)");
   }
-  const YAML::Node doc = docs.empty() ? YAML::Node() : docs[0];
   auto root = std::make_shared<ConfigTreeNode>();
   Converter conv{text, name, limits, 0, {}};
   try {

@@ -151,6 +151,19 @@ TEST_CASE("one document per file: a second is refused at its '---', an end marke
   CHECK(load_errors("a: 1\n...\nb: 2\n") == std::vector<std::string>{"u.yaml:3:1: " + msg});       // no '---'
 }
 
+TEST_CASE("a text yaml-cpp reads as endless empty documents is refused at the second, without looping", "[unit]") {
+  // yaml-cpp's LoadAll never returns on these (fuzz_user_model timed out in CI): its parser
+  // reports a new document at the same place on every call. Reading at most two ends.
+  const std::string msg =
+      "error: a second YAML document starts here; a file holds one document (nothing from here on would be read)";
+  CHECK(load_errors("- b\n\"c\",\n") == std::vector<std::string>{"u.yaml:2:1: " + msg});
+  CHECK(load_errors("- m: x\n  c:\n    (u in (\n\"/s\",\n    \"-c\"\n    )  )\n") ==
+        std::vector<std::string>{"u.yaml:4:1: " + msg});
+  // Under a map yaml-cpp stops with a syntax error instead.
+  CHECK(load_errors("name: x\ndesigns:\n  - a:\n      b\n\"c\",\n") ==
+        std::vector<std::string>{"u.yaml:5:1: error: YAML syntax error: end of map not found"});
+}
+
 TEST_CASE("keys: merge keys, over-long keys and tabs get messages that name the cause", "[unit]") {
   CHECK(load_errors("m: {'<<': 1}\n").empty());  // quoted: an ordinary key
   CHECK(load_errors("b: &b {x: 1}\nm:\n  <<: *b\n") ==
