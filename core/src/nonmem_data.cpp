@@ -61,8 +61,6 @@ void DataSetBuilder::error(const SourceMark& where, const std::string& key, cons
   if (++errors_ <= opt_.max_errors) diag_.error(where, key, message);
 }
 
-SourceMark DataSetBuilder::at(const CsvField& f) const { return SourceMark{data_.file_, f.line, f.column}; }
-
 void DataSetBuilder::header(const CsvRecord& rec) {
   header_mark_ = at(rec.fields.front());
   if (looks_numeric(rec.fields.front().text)) {

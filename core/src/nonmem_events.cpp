@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <iterator>
 #include <limits>
+#include <queue>
 
 namespace twinsim::core {
 
@@ -25,45 +25,76 @@ DataEvent event_of(const DataRecord& rec, std::size_t r) {
   return e;
 }
 
-bool earlier(const DataEvent& a, const DataEvent& b) { return a.time < b.time; }
+// Events of one individual: far beyond any regimen (two years of hourly
+// records are 17,520), short of exhausting memory.
+constexpr std::size_t kMaxEvents = 1'000'000;
+
+// The additional doses of one dose record, made one at a time: dose j is at
+// TIME + j·II (not accumulated, so no drift over many doses).
+struct Schedule {
+  DataEvent next;
+  int j = 1, addl = 0;
+  double start = 0.0, ii = 0.0;
+  std::size_t order = 0;  // among doses due at the same time, earlier-scheduled first
+};
+
+struct LaterFirst {
+  bool operator()(const Schedule& a, const Schedule& b) const {
+    return a.next.time != b.next.time ? a.next.time > b.next.time : a.order > b.order;
+  }
+};
 
 }  // namespace
 
 std::vector<DataEvent> expand_events(const DataSet& data, std::size_t k) {
   const DataSet::Individual& ind = data.individuals().at(k);
   const auto& recs = data.records();
-  std::vector<DataEvent> out, pending, merged, fresh;
-  std::size_t head = 0;  // pending[head..] are the additional doses not given yet, in time order
-  // Gives the pending doses due at or before t; `values_record` is the next
-  // record (NOCB), or the last one for doses after it.
+  std::vector<DataEvent> out;
+  std::priority_queue<Schedule, std::vector<Schedule>, LaterFirst> pending;
+  auto push = [&](const DataEvent& e) {
+    if (out.size() == kMaxEvents) {
+      const std::size_t id_col = data.has_column("ID") ? data.column("ID") : 0;
+      throw DataSetError(data.mark(ind.begin, id_col), data.has_column("ID") ? data.column_names()[id_col] : "",
+                         "ID " + format_number(ind.id) + " has more than " +
+                             format_number(static_cast<double>(kMaxEvents)) +
+                             " events with its additional doses: write the regimen with fewer of them");
+    }
+    out.push_back(e);
+  };
+  // Gives the additional doses due at or before t; `values_record` is the
+  // next record (NOCB), or the last one for doses after it.
   auto give_until = [&](double t, std::size_t values_record) {
-    for (; head < pending.size() && pending[head].time <= t; ++head) {
-      pending[head].values_record = values_record;
-      out.push_back(pending[head]);
+    while (!pending.empty() && pending.top().next.time <= t) {
+      Schedule s = pending.top();
+      pending.pop();
+      s.next.values_record = values_record;
+      push(s.next);
+      if (s.j < s.addl) {
+        ++s.j;
+        s.next.time = s.start + s.j * s.ii;
+        pending.push(s);
+      }
     }
   };
+  std::size_t order = 0;
   for (std::size_t r = ind.begin; r < ind.end; ++r) {
     const DataRecord& rec = recs[r];
     give_until(rec.time, r);
-    if (rec.is_reset() || (rec.is_dose() && rec.ss == 1)) head = pending.size();
+    if (rec.is_reset() || (rec.is_dose() && rec.ss == 1)) pending = {};
     const DataEvent e = event_of(rec, r);
-    out.push_back(e);
+    push(e);
     if (!rec.is_dose() || rec.addl <= 0) continue;
-    fresh.clear();
-    for (int j = 1; j <= rec.addl; ++j) {
-      DataEvent a = e;
-      a.time = rec.time + j * rec.ii;  // not accumulated: no drift over many doses
-      a.evid = Evid::dose;
-      a.ss = 0;
-      a.additional = true;
-      fresh.push_back(a);
-    }
-    // std::merge keeps earlier-scheduled doses first among equal times.
-    merged.clear();
-    std::merge(pending.begin() + static_cast<std::ptrdiff_t>(head), pending.end(), fresh.begin(), fresh.end(),
-               std::back_inserter(merged), earlier);
-    pending.swap(merged);
-    head = 0;
+    Schedule s;
+    s.next = e;
+    s.next.time = rec.time + rec.ii;
+    s.next.evid = Evid::dose;
+    s.next.ss = 0;
+    s.next.additional = true;
+    s.addl = rec.addl;
+    s.start = rec.time;
+    s.ii = rec.ii;
+    s.order = order++;
+    pending.push(s);
   }
   if (ind.end > ind.begin) give_until(std::numeric_limits<double>::infinity(), ind.end - 1);
   return out;

@@ -18,6 +18,11 @@ const char* item_name(Item item);
 // '.', "" and NA are missing values (NONMEM reads '.' and blank; R writes NA).
 bool is_missing(const std::string& text);
 
+// Where a field starts; the file name is added only to a diagnostic.
+struct Pos {
+  int line = 0, column = 0;
+};
+
 class DataSetBuilder {
  public:
   DataSetBuilder(std::string name, const DataSetOptions& options);
@@ -35,13 +40,13 @@ class DataSetBuilder {
     bool given = false;
     bool bad = false;
     double value = 0.0;
-    SourceMark where;  // the field, or nothing when the column is absent
+    Pos where;  // the field; line 0 when the column is absent
   };
   struct Fields {
-    SourceMark start;  // the record's first field
+    Pos start;  // the record's first field
     Value id, time, amt, rate, ii, addl, cmt, evid, ss, mdv, dv, blq, lloq;
     std::string output;
-    SourceMark output_where;
+    Pos output_where;
     const std::string* output_key = nullptr;  // the OUTPUT or DVID column, if any
     bool output_is_dvid = false;
   };
@@ -52,7 +57,10 @@ class DataSetBuilder {
   };
 
   void error(const SourceMark& where, const std::string& key, const std::string& message);
-  SourceMark at(const CsvField& f) const;
+  void error(Pos where, const std::string& key, const std::string& message) {
+    error(SourceMark{data_.file_, where.line, where.column}, key, message);
+  }
+  static Pos at(const CsvField& f) { return Pos{f.line, f.column}; }
   bool has(Item item) const { return index_[static_cast<int>(item)] != kAbsent; }
   const CsvField* field(const CsvRecord& rec, Item item) const;
   const std::string& key(Item item) const;  // the column's name as written
@@ -74,14 +82,14 @@ class DataSetBuilder {
   std::string output_name(const Fields& v);
   void check_individuals();
   // The field of `v`, or the record's first field when the column is absent.
-  SourceMark where(const Fields& f, const Value& v) const { return v.where.line > 0 ? v.where : f.start; }
+  static Pos where(const Fields& f, const Value& v) { return v.where.line > 0 ? v.where : f.start; }
   std::string key_or(const Value& v, Item item) const { return v.where.line > 0 ? key(item) : ""; }
 
   DataSetOptions opt_;
   DataSet data_;
   Diagnostics diag_;
   std::size_t errors_ = 0;
-  SourceMark header_mark_;
+  Pos header_mark_;
   bool broken_header_ = false;
   std::size_t index_[static_cast<int>(Item::extra)];  // column of each item, kAbsent if none
   // Order rules: the ID being read, the IDs already closed, the last time.

@@ -241,3 +241,21 @@ TEST_CASE("NONMEM data: outputs, BLQ and exact doubles survive the round trip", 
   CHECK(y[2].lloq == 0.04);
   CHECK(y[0].id == 7);
 }
+
+TEST_CASE("NONMEM events: more than a million events for one ID are refused", "[unit]") {
+  std::string text = "ID,TIME,AMT,ADDL,II\n2,0,1,0,0\n";
+  for (int i = 0; i < 10; ++i) text += "3," + std::to_string(i) + ",1,100000,0.5\n";  // 1,000,010 events
+  const auto d = read_text(text);
+  CHECK(core::expand_events(d, 0).size() == 1);
+  try {
+    (void)core::expand_events(d, 1);
+    FAIL("accepted");
+  } catch (const core::DataSetError& e) {
+    REQUIRE(e.diagnostics().size() == 1);
+    CHECK(e.diagnostics()[0].format() ==
+          "d.csv:3:1: error: ID: ID 3 has more than 1000000 events with its additional doses: write the regimen with "
+          "fewer of them");
+  }
+  text.erase(text.rfind("3,9,"));  // 900,009 events
+  CHECK(core::expand_events(read_text(text), 1).size() == 900'009);
+}

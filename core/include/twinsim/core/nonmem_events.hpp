@@ -47,6 +47,7 @@ struct DataEvent {
 //    time order; a reset (EVID 3 or 4) or a steady-state dose with SS 1
 //    cancels the additional doses still pending, as it does in NONMEM;
 //  - additional doses after the last record come last.
+// Throws DataSetError, at the individual's first record, past 1 million events.
 std::vector<DataEvent> expand_events(const DataSet& data, std::size_t k);
 
 // Columns that set model parameters: every extra column whose name equals a
