@@ -8,7 +8,9 @@
 #include <cmath>
 #include <sstream>
 
+#include "doc_blocks.hpp"
 #include "nonmem_fixtures.hpp"
+#include "test_support.hpp"
 #include "twinsim/core/nonmem_events.hpp"
 
 using namespace twinsim;
@@ -258,4 +260,18 @@ TEST_CASE("NONMEM events: more than a million events for one ID are refused", "[
   }
   text.erase(text.rfind("3,9,"));  // 900,009 events
   CHECK(core::expand_events(read_text(text), 1).size() == 900'009);
+}
+
+TEST_CASE("docs/data-sets.md: the example expands as the page says", "[unit]") {
+  const auto d = read_text(test::doc_block(test::source_dir() + "/docs/data-sets.md", "example"));
+  REQUIRE(d.individuals().size() == 2);
+  Lines id1 = {"0:d:200<-0/0", "1.5:o<-1/1"};
+  for (int t = 12; t <= 144; t += 12) id1.push_back(std::to_string(t) + ":a:200<-0/2");
+  id1.push_back("155.5:o<-2/2");
+  id1.push_back("156:a:200<-0/2");
+  CHECK(describe(core::expand_events(d, 0)) == id1);
+  const auto id2 = core::expand_events(d, 1);
+  CHECK(describe(id2) == Lines{"0:d:300<-3/3", "2:o<-4/4", "24:a:300<-3/5", "48:a:300<-3/5", "50:o<-5/5"});
+  CHECK(id2[0].infusion_duration(1.0) == 2.0);
+  CHECK(d.extra(3, d.extra_column("WT")) == 95);
 }
