@@ -50,4 +50,16 @@ inline std::string error_of(const std::string& text, const core::DataSetOptions&
   return all.empty() ? std::string() : all.front();
 }
 
+// The one diagnostic of the DataSetError that `run` must throw; "accepted" if none.
+template <class Run>
+std::string only_error(Run run) {
+  try {
+    run();
+  } catch (const core::DataSetError& e) {
+    CHECK(e.diagnostics().size() == 1);
+    return e.diagnostics().front().format();
+  }
+  return "accepted";
+}
+
 }  // namespace twinsim::test
