@@ -106,6 +106,13 @@ void DataSetBuilder::rule_dose(const Fields& v, DataRecord& r) {
   if (r.addl > kMaxAddl)
     error(v.addl.where, key(Item::addl), "must be <= " + num(kMaxAddl) + " (got " + num(r.addl) + ")");
   if (r.ii < 0) error(v.ii.where, key(Item::ii), "must be >= 0 (got " + num(r.ii) + ")");
+  if (r.rate > 0 && r.amt > 0 && !std::isfinite(r.amt / r.rate))
+    error(v.rate.where, key(Item::rate),
+          "the infusion would last AMT/RATE = " + num(r.amt) + " / " + num(r.rate) + " h, past any time");
+  if (r.addl > 0 && r.ii > 0 && !std::isfinite(r.time + r.addl * r.ii))
+    error(v.ii.where, key(Item::ii),
+          "the last additional dose, at TIME + ADDL * II = " + num(r.time) + " + " + num(r.addl) + " * " + num(r.ii) +
+              " h, is past any time");
   if (v.ii.bad) return;
   const bool has_ii = has(Item::ii);
   if (r.addl > 0 && !(r.ii > 0))

@@ -156,6 +156,13 @@ TEST_CASE("NONMEM data rule: ADDL and II ranges", "[unit]") {
               "d.csv:4:11: error: II: must be >= 0 (got -12)"});
 }
 
+TEST_CASE("NONMEM data rule: times past any time (an endless infusion, additional doses beyond DBL_MAX)", "[unit]") {
+  CHECK(errors_of("ID,TIME,AMT,RATE,CMT,ADDL,II\n1,0,100,1e-307,2,0,0\n1,1,100,0,2,10,1e308\n") ==
+        Lines{"d.csv:2:9: error: RATE: the infusion would last AMT/RATE = 100 / 1e-307 h, past any time",
+              "d.csv:3:16: error: II: the last additional dose, at TIME + ADDL * II = 1 + 10 * 1e+308 h, is past any "
+              "time"});
+}
+
 TEST_CASE("NONMEM data rule: the records of an ID are contiguous", "[unit]") {
   CHECK(error_of("ID,TIME,AMT\n1,0,100\n2,0,100\n1,24,100\n") ==
         "d.csv:4:1: error: ID: ID 1 appears again after ID 2 (its records start on line 2): NONMEM would read this "

@@ -44,8 +44,9 @@ struct DataEvent {
 //  - records in file order; an additional dose at the same time as a record
 //    comes before it (mrgsolve's default order);
 //  - additional doses from ADDL at TIME + j·II, j = 1..ADDL, interleaved in
-//    time order; a reset (EVID 3 or 4) or a steady-state dose with SS 1
-//    cancels the additional doses still pending, as it does in NONMEM;
+//    time order; a steady-state dose with SS 1 cancels the additional doses
+//    still pending (as in NONMEM), and so does a reset, EVID 3 or 4 (which
+//    may take time back; mrgsolve keeps them);
 //  - additional doses after the last record come last.
 // Throws DataSetError, at the individual's first record, past 1 million events.
 std::vector<DataEvent> expand_events(const DataSet& data, std::size_t k);
