@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "twinsim/core/error.hpp"
+#include "twinsim/trial/io/schema.hpp"
 
 namespace twinsim::trial {
 
@@ -12,17 +13,19 @@ DesignStream::DesignStream(const core::H5Reader& h5, const std::string& group, s
     : where_(std::move(where)),
       doses_(doses),
       max_patients_(max_patients),
-      trial_(h5, group + "/trials/trial"),
-      selected_(h5, group + "/trials/selected_dose"),
-      n_patients_(h5, group + "/trials/n_patients"),
-      n_dlts_(h5, group + "/trials/n_dlts") {
+      trial_(h5, schema::table(group, schema::kTrials) + schema::col::kTrial),
+      selected_(h5, schema::table(group, schema::kTrials) + schema::col::kSelectedDose),
+      n_patients_(h5, schema::table(group, schema::kTrials) + schema::col::kNPatients),
+      n_dlts_(h5, schema::table(group, schema::kTrials) + schema::col::kNDlts) {
+  namespace col = schema::col;
+  const std::string t = schema::table(group, schema::kTrials), p = schema::table(group, schema::kPatients);
   // No patients/ group at all: written with output.patients: false. A group
   // with some columns missing is a damaged file and fails below.
-  if (h5.exists(group + "/trials/n_cohorts")) cohorts_.emplace(h5, group + "/trials/n_cohorts");
-  if (h5.exists(group + "/patients")) {
-    p_trial_.emplace(h5, group + "/patients/trial");
-    p_dose_.emplace(h5, group + "/patients/dose_index");
-    p_dlt_.emplace(h5, group + "/patients/dlt");
+  if (h5.exists(t + col::kNCohorts)) cohorts_.emplace(h5, t + col::kNCohorts);
+  if (h5.exists(group + "/" + schema::kPatients)) {
+    p_trial_.emplace(h5, p + col::kTrial);
+    p_dose_.emplace(h5, p + col::kDoseIndex);
+    p_dlt_.emplace(h5, p + col::kDlt);
   }
   const std::uint64_t R = trial_.rows();
   if (R == 0) fail("no trials (trials/trial is empty)");

@@ -11,6 +11,7 @@
 #include "twinsim/core/error.hpp"
 #include "twinsim/core/h5.hpp"
 #include "twinsim/core/version.hpp"
+#include "twinsim/trial/io/schema.hpp"
 #include "twinsim/trial/scenario/scenario.hpp"
 #include "twinsim/trial/scenario/scenario_text.hpp"
 #include "oc_stream.hpp"
@@ -18,6 +19,10 @@
 namespace twinsim::trial {
 
 namespace {
+
+namespace attr = schema::attr;
+namespace col = schema::col;
+using schema::kRoot;
 
 // Designs in scenario order (HDF5 lists a group's members by name); names the
 // scenario text does not list go last.
@@ -52,8 +57,8 @@ std::optional<double> read_scalar(const core::H5Reader& h5, const std::string& p
 // A root attribute that must be a finite number in a range (else the file is refused).
 std::optional<double> number_attribute(const core::H5Reader& h5, const std::string& file, const std::string& name,
                                        const core::Range& range) {
-  if (!h5.has_attribute("/", name)) return std::nullopt;
-  const double v = h5.attribute_double("/", name);
+  if (!h5.has_attribute(kRoot, name)) return std::nullopt;
+  const double v = h5.attribute_double(kRoot, name);
   if (!std::isfinite(v) || !range.contains(v))
     throw core::RuntimeError(file + "attribute " + name + " = " + core::format_number(v) + " must be " +
                              range.describe());
@@ -64,10 +69,11 @@ std::optional<double> number_attribute(const core::H5Reader& h5, const std::stri
 // reference patient of a dose failed to solve (PK/PD mode, docs/reliability.md):
 // accepted there as "unknown", with a warning, and nowhere else.
 void check_truth(const core::H5Reader& h5, const std::string& file, OcReport& rep) {
-  const std::string t = "/truth/dlt_probability";
-  const bool failures_explain_nan = h5.has_attribute(t, "failed_patients") && h5.has_attribute(t, "cohort_size") &&
-                                    h5.attribute_int(t, "cohort_size") > 0 &&
-                                    h5.attribute_int(t, "failed_patients") >= h5.attribute_int(t, "cohort_size");
+  const std::string t = schema::kTruthDltProbability;
+  const bool failures_explain_nan =
+      h5.has_attribute(t, attr::kFailedPatients) && h5.has_attribute(t, attr::kCohortSize) &&
+      h5.attribute_int(t, attr::kCohortSize) > 0 &&
+      h5.attribute_int(t, attr::kFailedPatients) >= h5.attribute_int(t, attr::kCohortSize);
   for (std::size_t d = 0; d < rep.truth->size(); ++d) {
     const double p = (*rep.truth)[d];
     const std::string at = t + "[" + std::to_string(d) + "] = " + core::format_number(p);
@@ -81,7 +87,7 @@ void check_truth(const core::H5Reader& h5, const std::string& file, OcReport& re
     if (rep.truth_se) {
       const double se = (*rep.truth_se)[d];
       if (!(se >= 0.0 && se <= 0.5))
-        throw core::RuntimeError(file + t + "_se[" + std::to_string(d) + "] = " + core::format_number(se) +
+        throw core::RuntimeError(file + schema::kTruthDltProbabilitySe + "[" + std::to_string(d) + "] = " + core::format_number(se) +
                                  " is not the standard error of a probability (in [0, 0.5])");
     }
   }
@@ -90,12 +96,12 @@ void check_truth(const core::H5Reader& h5, const std::string& file, OcReport& re
 // Scoring settings (absent in files written before they existed: the
 // defaults, which those files were scored with) and the accrual model.
 void read_scoring(const core::H5Reader& h5, const std::string& file, OcReport& rep) {
-  if (const auto f = number_attribute(h5, file, "scoring_overdose_factor", core::Range::at_least(1.0)))
+  if (const auto f = number_attribute(h5, file, attr::kScoringOverdoseFactor, core::Range::at_least(1.0)))
     rep.scoring.overdose_factor = *f;
-  if (const auto m = number_attribute(h5, file, "scoring_acceptable_margin", {0.0, 1.0, false, true}))
+  if (const auto m = number_attribute(h5, file, attr::kScoringAcceptableMargin, {0.0, 1.0, false, true}))
     rep.scoring.acceptable_margin = *m;
-  const auto ppm = number_attribute(h5, file, "accrual_patients_per_month", core::Range::positive());
-  const auto window = number_attribute(h5, file, "accrual_dlt_window_days", core::Range::non_negative());
+  const auto ppm = number_attribute(h5, file, attr::kAccrualPatientsPerMonth, core::Range::positive());
+  const auto window = number_attribute(h5, file, attr::kAccrualDltWindowDays, core::Range::non_negative());
   if (ppm && window) rep.duration = duration_model(*ppm, *window);
 }
 
@@ -103,49 +109,50 @@ void read_scoring(const core::H5Reader& h5, const std::string& file, OcReport& r
 // the design names in scenario order.
 OcReport read_header(const core::H5Reader& h5, const std::string& path, std::vector<std::string>& names) {
   const std::string file = "'" + path + "': ";
-  if (!h5.has_attribute("/", "schema_version"))
-    throw core::RuntimeError(file + "no schema_version attribute (not a twinsim result file, or corrupt)");
+  if (!h5.has_attribute(kRoot, attr::kSchemaVersion))
+    throw core::RuntimeError(file + "no " + attr::kSchemaVersion + " attribute (not a twinsim result file, or corrupt)");
   OcReport rep;
   rep.path = path;
-  rep.schema_version = h5.attribute_int("/", "schema_version");
+  rep.schema_version = h5.attribute_int(kRoot, attr::kSchemaVersion);
   if (rep.schema_version != core::kSchemaVersion)
-    throw core::RuntimeError(file + "unsupported schema_version " + std::to_string(rep.schema_version) +
-                             " (this twinsim reads schema_version " + std::to_string(core::kSchemaVersion) + ")");
-  rep.scenario_name = h5.attribute_string("/", "scenario_name");
-  rep.mode = h5.has_attribute("/", "mode") ? h5.attribute_string("/", "mode") : std::string();
-  rep.seed = static_cast<std::uint64_t>(h5.attribute_int("/", "seed"));
-  rep.replicates = h5.attribute_int("/", "replicates");
-  const ScenarioText text = parse_scenario_text(h5.attribute_string("/", "scenario_yaml"));
+    throw core::RuntimeError(file + "unsupported " + attr::kSchemaVersion + " " + std::to_string(rep.schema_version) +
+                             " (this twinsim reads " + attr::kSchemaVersion + " " +
+                             std::to_string(core::kSchemaVersion) + ")");
+  rep.scenario_name = h5.attribute_string(kRoot, attr::kScenarioName);
+  rep.mode = h5.has_attribute(kRoot, attr::kMode) ? h5.attribute_string(kRoot, attr::kMode) : std::string();
+  rep.seed = static_cast<std::uint64_t>(h5.attribute_int(kRoot, attr::kSeed));
+  rep.replicates = h5.attribute_int(kRoot, attr::kReplicates);
+  const ScenarioText text = parse_scenario_text(h5.attribute_string(kRoot, attr::kScenarioYaml), attr::kScenarioYaml);
   rep.population_key = text.population_key;
   // Sized before reading: the sums hold doses² values per design.
-  const auto dims = h5.dims("/dose_levels");
+  const auto dims = h5.dims(schema::kDoseLevels);
   if (dims.size() != 1 || dims[0] > static_cast<std::uint64_t>(ScenarioLimits::kMaxDoseLevels))
-    throw core::RuntimeError(file + "/dose_levels is not a list of at most " +
+    throw core::RuntimeError(file + schema::kDoseLevels + " is not a list of at most " +
                              std::to_string(ScenarioLimits::kMaxDoseLevels) + " dose levels");
-  rep.dose_levels = h5.read_doubles("/dose_levels");
-  if (rep.dose_levels.empty()) throw core::RuntimeError(file + "/dose_levels is empty");
+  rep.dose_levels = h5.read_doubles(schema::kDoseLevels);
+  if (rep.dose_levels.empty()) throw core::RuntimeError(file + schema::kDoseLevels + " is empty");
   for (std::size_t d = 0; d < rep.dose_levels.size(); ++d)
     if (!std::isfinite(rep.dose_levels[d]))
-      throw core::RuntimeError(file + "/dose_levels[" + std::to_string(d) + "] = " +
+      throw core::RuntimeError(file + schema::kDoseLevels + "[" + std::to_string(d) + "] = " +
                                core::format_number(rep.dose_levels[d]) + " is not a dose");
-  if (h5.exists("/truth/dlt_probability")) {
-    const auto n = h5.dims("/truth/dlt_probability");
+  if (h5.exists(schema::kTruthDltProbability)) {
+    const auto n = h5.dims(schema::kTruthDltProbability);
     if (n.size() != 1 || n[0] != rep.dose_levels.size())
-      throw core::RuntimeError(file + "/truth/dlt_probability does not have one value per dose level (" +
+      throw core::RuntimeError(file + schema::kTruthDltProbability + " does not have one value per dose level (" +
                                std::to_string(rep.dose_levels.size()) + ")");
-    rep.truth = h5.read_doubles("/truth/dlt_probability");
-    if (h5.exists("/truth/dlt_probability_se")) {
-      if (h5.dims("/truth/dlt_probability_se") != n)
-        throw core::RuntimeError(file + "/truth/dlt_probability_se does not have one value per dose level (" +
+    rep.truth = h5.read_doubles(schema::kTruthDltProbability);
+    if (h5.exists(schema::kTruthDltProbabilitySe)) {
+      if (h5.dims(schema::kTruthDltProbabilitySe) != n)
+        throw core::RuntimeError(file + schema::kTruthDltProbabilitySe + " does not have one value per dose level (" +
                                  std::to_string(rep.dose_levels.size()) + ")");
-      rep.truth_se = h5.read_doubles("/truth/dlt_probability_se");
+      rep.truth_se = h5.read_doubles(schema::kTruthDltProbabilitySe);
     }
     check_truth(h5, file, rep);
   }
   read_scoring(h5, file, rep);
-  if (!h5.exists("/designs")) throw core::RuntimeError(file + "no /designs group");
-  names = h5.children("/designs");
-  if (names.empty()) throw core::RuntimeError(file + "no designs under /designs");
+  if (!h5.exists(schema::kDesigns)) throw core::RuntimeError(file + "no " + schema::kDesigns + " group");
+  names = h5.children(schema::kDesigns);
+  if (names.empty()) throw core::RuntimeError(file + "no designs under " + schema::kDesigns);
   order_like_scenario(names, text.designs);
   return rep;
 }
@@ -153,18 +160,19 @@ OcReport read_header(const core::H5Reader& h5, const std::string& path, std::vec
 // The stored oc/ summaries of a design, for cross_check_oc.
 StoredOc read_stored_oc(const core::H5Reader& h5, const std::string& group) {
   StoredOc s;
-  const std::string o = group + "/oc/";
-  s.p_select = read_optional(h5, o + "p_select");
-  s.p_select_se = read_optional(h5, o + "p_select_se");
-  s.mean_patients = read_optional(h5, o + "mean_patients");
-  s.mean_patients_se = read_optional(h5, o + "mean_patients_se");
-  s.mean_dlts = read_optional(h5, o + "mean_dlts");
-  s.mean_dlts_se = read_optional(h5, o + "mean_dlts_se");
-  s.trials = read_scalar(h5, o + "trials");
-  s.true_target_dose = read_scalar(h5, o + "true_target_dose");
-  s.scoring_target = read_scalar(h5, o + "scoring_target");
+  const std::string o = schema::table(group, schema::kOc);
+  const std::string se = col::kSeSuffix;
+  s.p_select = read_optional(h5, o + col::kPSelect);
+  s.p_select_se = read_optional(h5, o + col::kPSelect + se);
+  s.mean_patients = read_optional(h5, o + col::kMeanPatients);
+  s.mean_patients_se = read_optional(h5, o + col::kMeanPatients + se);
+  s.mean_dlts = read_optional(h5, o + col::kMeanDlts);
+  s.mean_dlts_se = read_optional(h5, o + col::kMeanDlts + se);
+  s.trials = read_scalar(h5, o + schema::kTrials);
+  s.true_target_dose = read_scalar(h5, o + col::kTrueTargetDose);
+  s.scoring_target = read_scalar(h5, o + col::kScoringTarget);
   for (const auto& m : oc_metrics()) {
-    const StoredValue v{read_scalar(h5, o + m.stored), read_scalar(h5, o + m.stored + "_se")};
+    const StoredValue v{read_scalar(h5, o + m.stored), read_scalar(h5, o + m.stored + se)};
     if (v.value || v.se) s.metrics[m.key] = v;
   }
   return s;
@@ -248,22 +256,22 @@ std::vector<OcReport> read_oc_reports(const std::vector<std::string>& paths) {
     reports.push_back(read_header(h5, path, names));
     const std::size_t D = reports.back().dose_levels.size();
     for (const auto& name : names) {
-      const std::string g = "/designs/" + name;
+      const std::string g = schema::design_group(name);
       Source s;
       s.file = files.size() - 1;
       s.name = name;
-      s.type = h5.has_attribute(g, "type") ? h5.attribute_string(g, "type") : std::string("?");
-      if (h5.has_attribute(g, "target")) {
-        s.target = h5.attribute_double(g, "target");
+      s.type = h5.has_attribute(g, attr::kType) ? h5.attribute_string(g, attr::kType) : std::string("?");
+      if (h5.has_attribute(g, attr::kTarget)) {
+        s.target = h5.attribute_double(g, attr::kTarget);
         if (!(*s.target > 0 && *s.target < 1))
-          throw core::RuntimeError("'" + path + "': design '" + name + "': attribute target = " +
+          throw core::RuntimeError("'" + path + "': design '" + name + "': attribute " + attr::kTarget + " = " +
                                    core::format_number(*s.target) + " is not a DLT rate in (0, 1)");
       }
       s.sums = TrialSums(D);
-      if (h5.has_attribute(g, "max_patients")) {
-        s.sums.planned_patients = h5.attribute_int(g, "max_patients");
+      if (h5.has_attribute(g, attr::kMaxPatients)) {
+        s.sums.planned_patients = h5.attribute_int(g, attr::kMaxPatients);
         if (s.sums.planned_patients < 1 || s.sums.planned_patients > kMaxCount)
-          throw core::RuntimeError("'" + path + "': design '" + name + "': attribute max_patients = " +
+          throw core::RuntimeError("'" + path + "': design '" + name + "': attribute " + attr::kMaxPatients + " = " +
                                    std::to_string(s.sums.planned_patients) + " is not a number of patients");
       }
       s.stream = std::make_unique<DesignStream>(h5, g, D, "'" + path + "': design '" + name + "': ",
@@ -295,7 +303,7 @@ std::vector<OcReport> read_oc_reports(const std::vector<std::string>& paths) {
     if (oc.trials != rep.replicates)
       oc.warnings.push_back("design '" + s.name + "': " + std::to_string(oc.trials) + " trials but the file says " +
                             std::to_string(rep.replicates) + " replicates");
-    const StoredOc stored = read_stored_oc(*files[s.file], "/designs/" + s.name);
+    const StoredOc stored = read_stored_oc(*files[s.file], schema::design_group(s.name));
     if (!oc.sums.per_dose) use_stored_per_dose(oc, stored);
     use_stored_duration(oc, stored);
     cross_check_oc(oc, stored);

@@ -52,10 +52,10 @@ void canonical(const core::ConfigNode& n, std::string& out) {
 }  // namespace
 
 
-ScenarioText parse_scenario_text(const std::string& yaml) {
+ScenarioText parse_scenario_text(const std::string& yaml, const std::string& source) {
   ScenarioText out;
   try {
-    const core::ConfigNode root = core::ConfigNode::load_string(yaml, "scenario_yaml");
+    const core::ConfigNode root = core::ConfigNode::load_string(yaml, source);
     if (!root.is_map()) return out;
     auto keys = root.keys();
     std::sort(keys.begin(), keys.end());

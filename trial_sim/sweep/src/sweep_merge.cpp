@@ -13,12 +13,17 @@
 #include "twinsim/core/ode.hpp"
 #include "twinsim/core/version.hpp"
 #include "twinsim/trial/io/result_writer.hpp"
+#include "twinsim/trial/io/schema.hpp"
 #include "twinsim/trial/sweep/sweep_lock.hpp"
 #include "twinsim/trial/sweep/sweep_run.hpp"
 
 namespace twinsim::trial {
 
 namespace {
+
+namespace attr = schema::attr;
+using schema::kRoot;
+
 
 bool parse_number(const std::string& s, double& out) {
   char* end = nullptr;
@@ -41,10 +46,11 @@ void write_table(core::H5Writer& w, const SweepManifest& m) {
     ids.push_back(v.id);
     index.push_back(static_cast<std::int64_t>(v.index));
   }
-  w.write("/variant_table/id", ids);
-  w.write("/variant_table/index", index);
+  const std::string table = std::string(schema::kVariantTable) + "/";
+  w.write(table + schema::col::kId, ids);
+  w.write(table + schema::col::kIndex, index);
   for (std::size_t a = 0; a < m.axes.size(); ++a) {
-    const std::string path = "/variant_table/" + column_name(m.axes[a]);
+    const std::string path = table + column_name(m.axes[a]);
     std::vector<double> numbers;
     std::vector<std::string> texts;
     bool numeric = true;
@@ -58,8 +64,8 @@ void write_table(core::H5Writer& w, const SweepManifest& m) {
       w.write(path, numbers);
     else
       w.write(path, texts);
-    w.attribute(path, "key_path", m.axes[a]);
-    w.attribute(path, "axis", static_cast<std::int64_t>(a));  // HDF5 lists names sorted; this keeps file order
+    w.attribute(path, attr::kKeyPath, m.axes[a]);
+    w.attribute(path, attr::kAxis, static_cast<std::int64_t>(a));
   }
 }
 
@@ -89,42 +95,44 @@ void copy_variant(const std::string& file, const SweepManifest::Row& v, const st
                            outdir + " --resume`, then merge");
   const core::H5Reader r(file);
   const std::string& id = v.id;
-  const std::string g = "/variants/" + id;
+  const std::string g = std::string(schema::kVariants) + "/" + id;
   w.create_group(g);
-  for (const char* a : {"scenario_name", "scenario_yaml", "mode", "twinsim_version", "created_utc"})
-    if (r.has_attribute("/", a)) w.attribute(g, a, r.attribute_string("/", a));
-  for (const char* a : {"seed", "replicates", "schema_version"})
-    if (r.has_attribute("/", a)) w.attribute(g, a, r.attribute_int("/", a));
+  for (const char* a : {attr::kScenarioName, attr::kScenarioYaml, attr::kMode, attr::kTwinsimVersion, attr::kCreatedUtc})
+    if (r.has_attribute(kRoot, a)) w.attribute(g, a, r.attribute_string(kRoot, a));
+  for (const char* a : {attr::kSeed, attr::kReplicates, attr::kSchemaVersion})
+    if (r.has_attribute(kRoot, a)) w.attribute(g, a, r.attribute_int(kRoot, a));
   // How the variant's OCs were scored and timed (report rescores with them).
-  for (const char* a : {"scoring_overdose_factor", "scoring_acceptable_margin", "accrual_patients_per_month",
-                        "accrual_dlt_window_days"})
-    if (r.has_attribute("/", a)) w.attribute(g, a, r.attribute_double("/", a));
-  copy_dataset(r, "/dose_levels", w, g + "/dose_levels");
-  for (const char* t : {"/truth/dlt_probability", "/truth/dlt_probability_se"})
+  for (const char* a : {attr::kScoringOverdoseFactor, attr::kScoringAcceptableMargin, attr::kAccrualPatientsPerMonth,
+                        attr::kAccrualDltWindowDays})
+    if (r.has_attribute(kRoot, a)) w.attribute(g, a, r.attribute_double(kRoot, a));
+  copy_dataset(r, schema::kDoseLevels, w, g + schema::kDoseLevels);
+  for (const char* t : {schema::kTruthDltProbability, schema::kTruthDltProbabilitySe})
     if (r.exists(t)) copy_dataset(r, t, w, g + t);
-  for (const char* a : {"cohort_size", "failed_patients"})
-    if (r.exists("/truth/dlt_probability") && r.has_attribute("/truth/dlt_probability", a))
-      w.attribute(g + "/truth/dlt_probability", a, r.attribute_int("/truth/dlt_probability", a));
-  if (!r.exists("/designs")) throw core::RuntimeError("'" + file + "': no /designs group");
-  for (const auto& name : r.children("/designs")) {
-    const std::string d = "/designs/" + name;
+  const char* truth = schema::kTruthDltProbability;
+  for (const char* a : {attr::kCohortSize, attr::kFailedPatients})
+    if (r.exists(truth) && r.has_attribute(truth, a)) w.attribute(g + truth, a, r.attribute_int(truth, a));
+  if (!r.exists(schema::kDesigns)) throw core::RuntimeError("'" + file + "': no " + schema::kDesigns + " group");
+  for (const auto& name : r.children(schema::kDesigns)) {
+    const std::string d = schema::design_group(name);
     w.create_group(g + d);
-    if (r.has_attribute(d, "type")) w.attribute(g + d, "type", r.attribute_string(d, "type"));
-    if (r.has_attribute(d, "target")) w.attribute(g + d, "target", r.attribute_double(d, "target"));
-    if (r.has_attribute(d, "max_patients")) w.attribute(g + d, "max_patients", r.attribute_int(d, "max_patients"));
+    if (r.has_attribute(d, attr::kType)) w.attribute(g + d, attr::kType, r.attribute_string(d, attr::kType));
+    if (r.has_attribute(d, attr::kTarget)) w.attribute(g + d, attr::kTarget, r.attribute_double(d, attr::kTarget));
+    if (r.has_attribute(d, attr::kMaxPatients))
+      w.attribute(g + d, attr::kMaxPatients, r.attribute_int(d, attr::kMaxPatients));
     // How many patients failed to solve, and what the design counted them as:
     // without them a merged file's OC cannot be judged.
-    if (r.has_attribute(d, "replaced_patients"))
-      w.attribute(g + d, "replaced_patients", r.attribute_int(d, "replaced_patients"));
-    if (r.has_attribute(d, "on_solve_failure"))
-      w.attribute(g + d, "on_solve_failure", r.attribute_string(d, "on_solve_failure"));
+    if (r.has_attribute(d, attr::kReplacedPatients))
+      w.attribute(g + d, attr::kReplacedPatients, r.attribute_int(d, attr::kReplacedPatients));
+    if (r.has_attribute(d, attr::kOnSolveFailure))
+      w.attribute(g + d, attr::kOnSolveFailure, r.attribute_string(d, attr::kOnSolveFailure));
     for (int k = 0; k <= core::kSolveStatusCount; ++k) {
       const std::string a = k == core::kSolveStatusCount
-                                ? std::string("failed_patients")
-                                : "failed_" + std::string(core::to_string(static_cast<core::SolveStatus>(k)));
+                                ? std::string(attr::kFailedPatients)
+                                : attr::kFailedPrefix + std::string(core::to_string(static_cast<core::SolveStatus>(k)));
       if (r.has_attribute(d, a)) w.attribute(g + d, a, r.attribute_int(d, a));
     }
-    for (const auto& ds : r.children(d + "/oc")) copy_dataset(r, d + "/oc/" + ds, w, g + d + "/oc/" + ds);
+    const std::string oc = schema::table(d, schema::kOc);
+    for (const auto& ds : r.children(d + "/" + schema::kOc)) copy_dataset(r, oc + ds, w, g + oc + ds);
   }
 }
 
@@ -154,14 +162,14 @@ std::size_t merge_sweep(const std::string& outdir, const std::string& output, bo
     inputs.push_back({"completion marker of variant " + v.id, (fs::path(outdir) / (v.id + ".done")).string()});
   }
   core::H5Writer w(output, overwrite, std::move(inputs));
-  w.attribute("/", "twinsim_version", std::string(core::version()));
-  w.attribute("/", "schema_version", static_cast<std::int64_t>(core::kSchemaVersion));
-  w.attribute("/", "kind", std::string("sweep"));
-  w.attribute("/", "sweep_file", m.sweep_file);
-  w.attribute("/", "sweep_hash", m.sweep_hash);
-  w.attribute("/", "combine", m.combine);
-  w.attribute("/", "n_variants", static_cast<std::int64_t>(m.variants.size()));
-  w.attribute("/", "created_utc", utc_now_iso8601());
+  w.attribute(kRoot, attr::kTwinsimVersion, std::string(core::version()));
+  w.attribute(kRoot, attr::kSchemaVersion, static_cast<std::int64_t>(core::kSchemaVersion));
+  w.attribute(kRoot, attr::kKind, std::string(schema::kKindSweep));
+  w.attribute(kRoot, attr::kSweepFile, m.sweep_file);
+  w.attribute(kRoot, attr::kSweepHash, m.sweep_hash);
+  w.attribute(kRoot, attr::kCombine, m.combine);
+  w.attribute(kRoot, attr::kNVariants, static_cast<std::int64_t>(m.variants.size()));
+  w.attribute(kRoot, attr::kCreatedUtc, utc_now_iso8601());
   write_table(w, m);
   for (const auto& v : m.variants) {
     if (stop && stop()) throw Interrupted("interrupted before variant " + v.id);

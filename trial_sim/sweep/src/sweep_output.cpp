@@ -15,6 +15,7 @@
 
 #include "twinsim/core/file_safety.hpp"
 #include "twinsim/core/h5.hpp"
+#include "twinsim/trial/io/schema.hpp"
 #include "twinsim/trial/sweep/sweep_lock.hpp"
 #include "twinsim/trial/sweep/sweep_run.hpp"
 
@@ -130,12 +131,14 @@ bool SweepOutput::is_complete(const SweepVariant& v) const { return variant_comp
 std::string verify_variant_file(const std::string& path, const std::string& hash) {
   try {
     const core::H5Reader r(path);
-    if (!r.has_attribute("/", "complete") || r.attribute_int("/", "complete") != 1)
+    namespace attr = schema::attr;
+    if (!r.has_attribute(schema::kRoot, attr::kComplete) || r.attribute_int(schema::kRoot, attr::kComplete) != 1)
       return "its result file has no completion attribute (not written to the end by twinsim)";
-    if (!r.has_attribute("/", "sweep_variant_hash")) return "its result file has no sweep_variant_hash attribute";
-    const std::string got = r.attribute_string("/", "sweep_variant_hash");
+    if (!r.has_attribute(schema::kRoot, attr::kSweepVariantHash))
+      return std::string("its result file has no ") + attr::kSweepVariantHash + " attribute";
+    const std::string got = r.attribute_string(schema::kRoot, attr::kSweepVariantHash);
     if (got != hash)
-      return "its result file is of another variant or run (sweep_variant_hash " + got + ", not " + hash + ")";
+      return "its result file is of another variant or run (" + std::string(attr::kSweepVariantHash) + " " + got + ", not " + hash + ")";
   } catch (const core::TwinsimError& e) {
     return std::string("its result file cannot be read (") + e.what() + ")";
   }

@@ -15,10 +15,16 @@
 #include "twinsim/core/error.hpp"
 #include "twinsim/core/h5.hpp"
 #include "twinsim/core/version.hpp"
+#include "twinsim/trial/io/schema.hpp"
 
 namespace twinsim::trial {
 
 namespace {
+
+namespace attr = schema::attr;
+namespace col = schema::col;
+using schema::kRoot;
+
 
 std::optional<double> scalar(const core::H5Reader& h5, const std::string& path) {
   if (!h5.exists(path)) return std::nullopt;
@@ -30,7 +36,7 @@ std::optional<double> scalar(const core::H5Reader& h5, const std::string& path) 
 Estimate stored(const core::H5Reader& h5, const std::string& path) {
   Estimate e;
   if (const auto v = scalar(h5, path)) e.value = *v;
-  if (const auto v = scalar(h5, path + "_se")) e.se = *v;
+  if (const auto v = scalar(h5, path + col::kSeSuffix)) e.se = *v;
   return e;
 }
 
@@ -52,20 +58,20 @@ DesignData read_design(const core::H5Reader& h5, const std::string& g, const std
   DesignData out;
   SweepDesignOc& d = out.oc;
   d.name = name;
-  d.type = h5.has_attribute(g, "type") ? h5.attribute_string(g, "type") : std::string("?");
-  if (h5.has_attribute(g, "target")) d.target = h5.attribute_double(g, "target");
-  const std::string o = g + "/oc/";
-  if (const auto t = scalar(h5, o + "trials")) d.trials = static_cast<std::int64_t>(*t);
+  d.type = h5.has_attribute(g, attr::kType) ? h5.attribute_string(g, attr::kType) : std::string("?");
+  if (h5.has_attribute(g, attr::kTarget)) d.target = h5.attribute_double(g, attr::kTarget);
+  const std::string o = schema::table(g, schema::kOc);
+  if (const auto t = scalar(h5, o + schema::kTrials)) d.trials = static_cast<std::int64_t>(*t);
   for (const auto& m : oc_metrics()) {
     if (m.target_dependent) continue;
     Estimate e = stored(h5, o + m.stored);
     if (m.proportion && e.available() && d.trials > 0) e = proportion_estimate(d.trials, count_of(e.value, d.trials));
     d.*m.field = e;
   }
-  if (h5.exists(o + "p_select")) out.p_select = h5.read_doubles(o + "p_select");
-  out.stored_target = scalar(h5, o + "scoring_target");
-  out.stored_target_dose = scalar(h5, o + "true_target_dose");
-  out.stored_above = stored(h5, o + "p_treated_above_target");
+  if (h5.exists(o + col::kPSelect)) out.p_select = h5.read_doubles(o + col::kPSelect);
+  out.stored_target = scalar(h5, o + col::kScoringTarget);
+  out.stored_target_dose = scalar(h5, o + col::kTrueTargetDose);
+  out.stored_above = stored(h5, o + oc_metric("above_target").stored);
   return out;
 }
 
@@ -91,9 +97,10 @@ void score(DesignData& data, const std::vector<double>& truth, const ScoringOpti
 // Scoring settings of a variant, as its file had them (defaults if absent).
 ScoringOptions variant_scoring(const core::H5Reader& h5, const std::string& g) {
   ScoringOptions s;
-  if (h5.has_attribute(g, "scoring_overdose_factor")) s.overdose_factor = h5.attribute_double(g, "scoring_overdose_factor");
-  if (h5.has_attribute(g, "scoring_acceptable_margin"))
-    s.acceptable_margin = h5.attribute_double(g, "scoring_acceptable_margin");
+  if (h5.has_attribute(g, attr::kScoringOverdoseFactor))
+    s.overdose_factor = h5.attribute_double(g, attr::kScoringOverdoseFactor);
+  if (h5.has_attribute(g, attr::kScoringAcceptableMargin))
+    s.acceptable_margin = h5.attribute_double(g, attr::kScoringAcceptableMargin);
   return s;
 }
 
@@ -102,7 +109,7 @@ ScoringOptions variant_scoring(const core::H5Reader& h5, const std::string& g) {
 bool is_sweep_file(const std::string& path) {
   try {
     const core::H5Reader h5(path);
-    return h5.has_attribute("/", "kind") && h5.attribute_string("/", "kind") == "sweep";
+    return h5.has_attribute(kRoot, attr::kKind) && h5.attribute_string(kRoot, attr::kKind) == schema::kKindSweep;
   } catch (const core::RuntimeError&) {
     return false;
   }
@@ -111,25 +118,26 @@ bool is_sweep_file(const std::string& path) {
 SweepReport read_sweep_report(const std::string& path, std::optional<double> target) {
   const core::H5Reader h5(path);
   const std::string file = "'" + path + "': ";
-  if (!h5.has_attribute("/", "schema_version") || h5.attribute_int("/", "schema_version") != core::kSchemaVersion)
-    throw core::RuntimeError(file + "missing or unsupported schema_version");
+  if (!h5.has_attribute(kRoot, attr::kSchemaVersion) || h5.attribute_int(kRoot, attr::kSchemaVersion) != core::kSchemaVersion)
+    throw core::RuntimeError(file + "missing or unsupported " + attr::kSchemaVersion);
   SweepReport rep;
   rep.path = path;
-  rep.sweep_file = h5.has_attribute("/", "sweep_file") ? h5.attribute_string("/", "sweep_file") : std::string();
-  const auto ids = h5.read_strings("/variant_table/id");
+  rep.sweep_file = h5.has_attribute(kRoot, attr::kSweepFile) ? h5.attribute_string(kRoot, attr::kSweepFile) : std::string();
+  const std::string table = std::string(schema::kVariantTable) + "/";
+  const auto ids = h5.read_strings(table + col::kId);
   std::vector<std::vector<std::string>> columns;
   std::vector<std::pair<std::int64_t, std::string>> axis_columns;  // (axis index, name), in sweep-file order
-  for (const auto& c : h5.children("/variant_table")) {
-    const std::string p = "/variant_table/" + c;
-    if (h5.has_attribute(p, "key_path"))
-      axis_columns.emplace_back(h5.has_attribute(p, "axis") ? h5.attribute_int(p, "axis") : 0, c);
+  for (const auto& c : h5.children(schema::kVariantTable)) {
+    const std::string p = table + c;
+    if (h5.has_attribute(p, attr::kKeyPath))
+      axis_columns.emplace_back(h5.has_attribute(p, attr::kAxis) ? h5.attribute_int(p, attr::kAxis) : 0, c);
   }
   std::stable_sort(axis_columns.begin(), axis_columns.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   for (const auto& [axis_index, c] : axis_columns) {
     (void)axis_index;
-    const std::string p = "/variant_table/" + c;
-    rep.axes.push_back(h5.attribute_string(p, "key_path"));
+    const std::string p = table + c;
+    rep.axes.push_back(h5.attribute_string(p, attr::kKeyPath));
     std::vector<std::string> col;
     if (h5.is_integer(p)) {
       for (auto v : h5.read_ints(p)) col.push_back(std::to_string(v));
@@ -148,19 +156,19 @@ SweepReport read_sweep_report(const std::string& path, std::optional<double> tar
     SweepVariantOc v;
     v.id = ids[i];
     for (const auto& col : columns) v.values.push_back(col[i]);
-    const std::string g = "/variants/" + v.id;
-    if (!h5.exists(g + "/designs")) throw core::RuntimeError(file + "no " + g + "/designs");
-    const std::vector<double> truth =
-        h5.exists(g + "/truth/dlt_probability") ? h5.read_doubles(g + "/truth/dlt_probability") : std::vector<double>{};
+    const std::string g = std::string(schema::kVariants) + "/" + v.id;
+    const std::string designs = g + schema::kDesigns, truth_path = g + schema::kTruthDltProbability;
+    if (!h5.exists(designs)) throw core::RuntimeError(file + "no " + designs);
+    const std::vector<double> truth = h5.exists(truth_path) ? h5.read_doubles(truth_path) : std::vector<double>{};
     // As for a variant file (io/src/result_reader.cpp): probabilities, or NaN for "unknown" (then not scored).
     for (std::size_t k = 0; k < truth.size(); ++k)
       if (!std::isnan(truth[k]) && !(truth[k] >= 0.0 && truth[k] <= 1.0))
-        throw core::RuntimeError(file + g + "/truth/dlt_probability[" + std::to_string(k) + "] = " +
+        throw core::RuntimeError(file + truth_path + "[" + std::to_string(k) + "] = " +
                                  core::format_number(truth[k]) + " is not a probability in [0, 1]");
-    auto names = h5.children(g + "/designs");
+    auto names = h5.children(designs);
     // Scenario order, as in a single result file.
-    const auto order = h5.has_attribute(g, "scenario_yaml")
-                           ? core::ConfigNode::load_string(h5.attribute_string(g, "scenario_yaml"), "scenario_yaml")
+    const auto order = h5.has_attribute(g, attr::kScenarioYaml)
+                           ? core::ConfigNode::load_string(h5.attribute_string(g, attr::kScenarioYaml), attr::kScenarioYaml)
                            : core::ConfigNode::load_string("{}", "none");
     const auto ds = order.get("designs");
     std::vector<std::string> ordered;
@@ -173,7 +181,7 @@ SweepReport read_sweep_report(const std::string& path, std::optional<double> tar
     std::vector<DesignData> data;
     std::vector<DesignTargetInfo> info;
     for (const auto& n : ordered) {
-      data.push_back(read_design(h5, g + "/designs/" + n, n));
+      data.push_back(read_design(h5, designs + "/" + n, n));
       info.push_back({data.back().oc.type, data.back().oc.target});
     }
     const auto targets = scoring_targets(info, target);

@@ -1,6 +1,7 @@
 // One variant into its file, and the in-process loop over a list of units.
 #include <cstdio>
 
+#include "twinsim/trial/io/schema.hpp"
 #include "twinsim/trial/runner/run.hpp"
 #include "twinsim/trial/sweep/sweep_run.hpp"
 
@@ -19,7 +20,7 @@ void run_variant(const Sweep& sweep, const SweepVariant& v, const SweepOutput& o
   ro.inputs.push_back({"sweep file", sweep.path});
   if (!sweep.base_file.empty()) ro.inputs.push_back({"base scenario file", sweep.base_file});
   // What --resume checks before it trusts the .done marker (verify_variant_file).
-  ro.attributes = {{"sweep_variant_id", v.id}, {"sweep_variant_hash", v.hash}};
+  ro.attributes = {{schema::attr::kSweepVariantId, v.id}, {schema::attr::kSweepVariantHash, v.hash}};
   ro.progress = [&](std::int64_t done, std::int64_t total) {
     // Thrown on the main thread between blocks: run_scenario unwinds and the
     // result writer deletes its temporary file.

@@ -13,8 +13,8 @@ struct ScenarioText {
   std::vector<std::string> designs;  // design names in scenario order
 };
 
-// Unreadable text gives an empty key (never paired with another file) and no
-// design order (designs in file order).
-ScenarioText parse_scenario_text(const std::string& yaml);
+// source names the text in diagnostics. Unreadable text gives an empty key
+// (never paired with another file) and no design order (designs in file order).
+ScenarioText parse_scenario_text(const std::string& yaml, const std::string& source);
 
 }  // namespace twinsim::trial
