@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
-#include "twinsim/trial/patient_model.hpp"
-#include "twinsim/trial/runner.hpp"
-#include "twinsim/trial/scenario.hpp"
+#include "twinsim/trial/patient/patient_model.hpp"
+#include "twinsim/trial/runner/runner.hpp"
+#include "twinsim/trial/scenario/scenario.hpp"
 
 int main(int argc, char** argv) {
   if (argc < 2) {

@@ -3,9 +3,9 @@
 #include <vector>
 
 #include "commands.hpp"
-#include "twinsim/trial/oc_format.hpp"
-#include "twinsim/trial/oc_report.hpp"
-#include "twinsim/trial/sweep_report.hpp"
+#include "twinsim/trial/report/oc_format.hpp"
+#include "twinsim/trial/io/result_reader.hpp"
+#include "twinsim/trial/sweep/sweep_report.hpp"
 
 namespace twinsim::cli {
 

@@ -10,11 +10,11 @@
 #include "twinsim/core/config.hpp"
 #include "twinsim/core/error.hpp"
 #include "twinsim/core/file_safety.hpp"
-#include "twinsim/trial/oc_format.hpp"
-#include "twinsim/trial/oc_report.hpp"
-#include "twinsim/trial/run.hpp"
-#include "twinsim/trial/runner.hpp"
-#include "twinsim/trial/scenario.hpp"
+#include "twinsim/trial/report/oc_format.hpp"
+#include "twinsim/trial/io/result_reader.hpp"
+#include "twinsim/trial/runner/run.hpp"
+#include "twinsim/trial/runner/runner.hpp"
+#include "twinsim/trial/scenario/scenario.hpp"
 
 namespace twinsim::cli {
 

@@ -12,11 +12,11 @@
 #include "out_of_memory.hpp"
 #include "sweep_progress.hpp"
 #include "twinsim/core/error.hpp"
-#include "twinsim/trial/sweep.hpp"
-#include "twinsim/trial/sweep_lock.hpp"
-#include "twinsim/trial/sweep_merge.hpp"
-#include "twinsim/trial/sweep_mpi.hpp"
-#include "twinsim/trial/sweep_run.hpp"
+#include "twinsim/trial/sweep/sweep.hpp"
+#include "twinsim/trial/sweep/sweep_lock.hpp"
+#include "twinsim/trial/sweep/sweep_merge.hpp"
+#include "twinsim/trial/sweep/sweep_mpi.hpp"
+#include "twinsim/trial/sweep/sweep_run.hpp"
 
 namespace twinsim::cli {
 

@@ -2,7 +2,7 @@
 
 #include "commands.hpp"
 #include "twinsim/core/error.hpp"
-#include "twinsim/trial/scenario.hpp"
+#include "twinsim/trial/scenario/scenario.hpp"
 
 namespace twinsim::cli {
 

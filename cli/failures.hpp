@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "twinsim/trial/run.hpp"
-#include "twinsim/trial/scenario.hpp"
+#include "twinsim/trial/runner/run.hpp"
+#include "twinsim/trial/scenario/scenario.hpp"
 
 namespace twinsim::cli {
 

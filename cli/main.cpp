@@ -9,7 +9,8 @@
 #include "option_rules.hpp"
 #include "out_of_memory.hpp"
 #include "twinsim/core/error.hpp"
-#include "twinsim/trial/value_rules.hpp"
+#include "twinsim/trial/designs/design.hpp"
+#include "twinsim/trial/scenario/value_rules.hpp"
 
 int main(int argc, char** argv) {
   using namespace twinsim::cli;
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("twinsim ") + TWINSIM_VERSION_STRING);
   app.require_subcommand(1);
   app.failure_message(failure_message);
+  using twinsim::trial::DesignRules;
   using twinsim::trial::ValueRules;
   const auto threads_rule = integer_rule(twinsim::core::Range::closed(1, 1024));
 
@@ -51,7 +53,7 @@ int main(int argc, char** argv) {
   report_cmd->add_option("file", report.file, "HDF5 result file written by twinsim run")->required();
   report_cmd->add_option("--format", report.format, "table, csv, json or markdown")->check(CLI::IsMember(formats));
   report_cmd->add_option("--target", report.target, "target DLT rate for designs without one (e.g. 3+3)")
-      ->transform(number_rule(ValueRules::target()));
+      ->transform(number_rule(DesignRules::target()));
 
   CompareArgs compare;
   auto* compare_cmd = app.add_subcommand("compare", "designs side by side with paired differences and MC SEs");
@@ -60,7 +62,7 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("--format", compare.format, "table, csv, json or markdown")->check(CLI::IsMember(formats));
   compare_cmd->add_option("--target", compare.target,
                           "target DLT rate for designs without one (default: the target the others share)")
-      ->transform(number_rule(ValueRules::target()));
+      ->transform(number_rule(DesignRules::target()));
 
   SweepArgs sweep;
   auto* sweep_cmd = app.add_subcommand("sweep", "run every variant of a sweep file into a folder (docs/sweeps.md)");

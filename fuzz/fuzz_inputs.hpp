@@ -17,10 +17,10 @@
 #include <vector>
 
 #include "twinsim/core/error.hpp"
-#include "twinsim/trial/oc_format.hpp"
-#include "twinsim/trial/oc_report.hpp"
-#include "twinsim/trial/patient_model.hpp"
-#include "twinsim/trial/scenario.hpp"
+#include "twinsim/trial/report/oc_format.hpp"
+#include "twinsim/trial/io/result_reader.hpp"
+#include "twinsim/trial/patient/patient_model.hpp"
+#include "twinsim/trial/scenario/scenario.hpp"
 
 namespace twinsim::fuzz {
 

@@ -30,8 +30,11 @@ start=$(date +%s)
 # drives the same code with 3 replicates and a 100-patient cohort. Likewise
 # the check of streamed report/compare against the in-memory computation on
 # every config (140 s under ASan); the unit test "tables longer than a read
-# block ..." reads several blocks here.
-skip='every config validates and runs|report and compare run on every config|bit-identical|in-memory computation'
+# block ..." reads several blocks here. The output digests (tests/e2e/make_digests.py)
+# are of gcc's Release floating-point results, which clang's build does not
+# reproduce bit for bit. The installed-package test builds a consumer with the
+# system compiler, which cannot link clang's sanitized static libraries.
+skip='every config validates and runs|report and compare run on every config|bit-identical|in-memory computation|output digests|finds the installed package'
 (cd "$build" && ctest --output-on-failure -j "$jobs" -L '^(unit|e2e|reliability)$' -E "$skip" "$@")
 status=$?
 echo "sanitize-test: ctest finished in $(( $(date +%s) - start )) s (exit $status)"

@@ -10,7 +10,7 @@
 #include "expect_case.hpp"
 #include "test_support.hpp"
 #include "twinsim/core/error.hpp"
-#include "twinsim/trial/scenario.hpp"
+#include "twinsim/trial/scenario/scenario.hpp"
 
 using namespace twinsim;
 

@@ -11,7 +11,7 @@
 #include "expect_case.hpp"
 #include "test_support.hpp"
 #include "twinsim/core/error.hpp"
-#include "twinsim/trial/sweep.hpp"
+#include "twinsim/trial/sweep/sweep.hpp"
 
 using namespace twinsim;
 

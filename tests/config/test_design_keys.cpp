@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "twinsim/core/error.hpp"
-#include "twinsim/trial/scenario.hpp"
+#include "twinsim/trial/scenario/scenario.hpp"
 
 namespace {
 

@@ -6,7 +6,7 @@
 
 #include "test_support.hpp"
 #include "twinsim/core/h5.hpp"
-#include "twinsim/trial/scenario.hpp"
+#include "twinsim/trial/scenario/scenario.hpp"
 
 using namespace twinsim;
 

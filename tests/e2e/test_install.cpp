@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <sstream>
 
 #include "test_support.hpp"
 
@@ -39,4 +40,41 @@ TEST_CASE("make install takes its prefix from PREFIX", "[e2e]") {
   CHECK(r.exit_code == 0);
   CHECK(r.output.find("cmake --install " + std::string(TWINSIM_BINARY_DIR) + " --prefix /opt/twinsim-x") !=
         std::string::npos);
+}
+
+TEST_CASE("a project outside twinsim finds the installed package and links it", "[e2e]") {
+  // install(EXPORT): PREFIX/lib/cmake/twinsim, found by find_package(twinsim).
+  test::TempDir dir("package");
+  const std::string prefix = dir.file("prefix");
+  const std::string cmake = test::quote(TWINSIM_CMAKE_COMMAND);
+  const auto inst =
+      test::run_command(cmake + " --install " + test::quote(TWINSIM_BINARY_DIR) + " --prefix " + test::quote(prefix));
+  INFO(inst.output);
+  REQUIRE(inst.exit_code == 0);
+  CHECK(std::filesystem::is_regular_file(prefix + "/lib/cmake/twinsim/twinsimConfig.cmake"));
+  CHECK(std::filesystem::is_regular_file(prefix + "/include/twinsim/trial/io/schema.hpp"));
+
+  const std::string build = dir.file("build");
+  const auto conf = test::run_command(cmake + " -S " + test::quote(test::source_dir() + "/tests/e2e/package_consumer") +
+                                      " -B " + test::quote(build) + " -DCMAKE_BUILD_TYPE=Release" +
+                                      " -DCMAKE_PREFIX_PATH=" + test::quote(prefix));
+  INFO(conf.output);
+  REQUIRE(conf.exit_code == 0);
+  const auto make = test::run_command(cmake + " --build " + test::quote(build));
+  INFO(make.output);
+  REQUIRE(make.exit_code == 0);
+
+  const std::string out = dir.file("consumer.h5");
+  const auto run = test::run_command(test::quote(build + "/consumer") + " " + test::quote(out));
+  INFO(run.output);
+  REQUIRE(run.exit_code == 0);
+  // 40 trials of BOIN with at most 12 patients each.
+  std::string design;
+  long long trials = 0, patients = 0;
+  std::istringstream in(run.output);
+  in >> design >> trials >> patients;
+  CHECK(design == "boin");
+  CHECK(trials == 40);
+  CHECK(patients > 0);
+  CHECK(patients <= 40 * 12);
 }

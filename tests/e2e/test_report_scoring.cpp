@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "test_support.hpp"
-#include "twinsim/trial/oc_format.hpp"
+#include "twinsim/trial/report/oc_format.hpp"
 
 using namespace twinsim;
 

@@ -1,5 +1,5 @@
 // [e2e] report and compare read the tables in blocks and keep exact sums
-// (trial_sim/src/oc_stream.cpp). This checks them against the computation
+// (trial_sim/io/src/oc_stream.cpp). This checks them against the computation
 // they replaced, kept here as the reference: whole columns read into
 // memory, per-trial values, two-pass means and SEs, the linearised "above
 // target" values and paired differences of per-trial vectors. Every
@@ -14,7 +14,7 @@
 
 #include "test_support.hpp"
 #include "twinsim/core/h5.hpp"
-#include "twinsim/trial/oc_report.hpp"
+#include "twinsim/trial/io/result_reader.hpp"
 
 using namespace twinsim;
 using trial::Estimate;

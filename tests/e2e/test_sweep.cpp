@@ -9,8 +9,8 @@
 #include <iterator>
 
 #include "sweep_support.hpp"
-#include "twinsim/trial/sweep.hpp"
-#include "twinsim/trial/sweep_mpi.hpp"
+#include "twinsim/trial/sweep/sweep.hpp"
+#include "twinsim/trial/sweep/sweep_mpi.hpp"
 
 using namespace twinsim;
 

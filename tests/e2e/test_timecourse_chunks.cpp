@@ -9,9 +9,9 @@
 #include "h5_compare.hpp"
 #include "test_support.hpp"
 #include "twinsim/core/h5.hpp"
-#include "twinsim/trial/result_writer.hpp"
-#include "twinsim/trial/run.hpp"
-#include "twinsim/trial/scenario.hpp"
+#include "twinsim/trial/io/result_writer.hpp"
+#include "twinsim/trial/runner/run.hpp"
+#include "twinsim/trial/scenario/scenario.hpp"
 
 using namespace twinsim;
 

@@ -7,7 +7,7 @@
 
 #include "reliability_support.hpp"
 #include "twinsim/core/error.hpp"
-#include "twinsim/trial/scenario.hpp"
+#include "twinsim/trial/scenario/scenario.hpp"
 
 using namespace twinsim;
 

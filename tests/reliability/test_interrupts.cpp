@@ -6,8 +6,8 @@
 #include <catch2/catch.hpp>
 
 #include "file_safety_support.hpp"
-#include "twinsim/trial/sweep_merge.hpp"
-#include "twinsim/trial/sweep_run.hpp"
+#include "twinsim/trial/sweep/sweep_merge.hpp"
+#include "twinsim/trial/sweep/sweep_run.hpp"
 
 using namespace twinsim;
 

@@ -2,7 +2,7 @@
 // to HDF5 block by block (RunOptions::block_bytes), so a run with 10x the
 // replicates (and 10x the patients) has about the same peak RSS; report and
 // compare read the tables back in blocks of trials and keep only sums
-// (trial_sim/src/oc_stream.cpp), so they do too. The bounds are stated in
+// (trial_sim/io/src/oc_stream.cpp), so they do too. The bounds are stated in
 // docs/performance.md ("Memory").
 #include <catch2/catch.hpp>
 

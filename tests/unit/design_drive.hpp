@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "twinsim/trial/design.hpp"
-#include "twinsim/trial/scenario.hpp"
+#include "twinsim/trial/designs/design.hpp"
+#include "twinsim/trial/scenario/scenario.hpp"
 
 namespace twinsim::test {
 

@@ -10,7 +10,7 @@
 #include "test_support.hpp"
 #include "twinsim/core/config.hpp"
 #include "twinsim/core/h5.hpp"
-#include "twinsim/trial/oc_report.hpp"
+#include "twinsim/trial/io/result_reader.hpp"
 
 namespace twinsim::test::oc {
 

@@ -10,7 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include "design_drive.hpp"
-#include "twinsim/trial/designs.hpp"
+#include "twinsim/trial/designs/designs.hpp"
 
 using twinsim::test::Cohort;
 using twinsim::test::drive;

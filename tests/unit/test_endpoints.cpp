@@ -1,4 +1,4 @@
-// Clinical endpoints on hand-written series (trial_sim/src/endpoints/*.cpp and
+// Clinical endpoints on hand-written series (trial_sim/endpoints/src/*.cpp and
 // the per-cycle exposure window of pkpd/src/exposure.cpp):
 //  - CTCAE v5.0 "Neutrophil count decreased" (NCI, 2017): grade 1 < LLN - 1.5,
 //    grade 2 < 1.5 - 1.0, grade 3 < 1.0 - 0.5, grade 4 < 0.5 x10^9/L; each

@@ -11,8 +11,8 @@
 
 #include "twinsim/pkpd/exponential_sum.hpp"
 #include "twinsim/pkpd/exposure.hpp"
-#include "twinsim/trial/patient_model.hpp"
-#include "twinsim/trial/scenario.hpp"
+#include "twinsim/trial/patient/patient_model.hpp"
+#include "twinsim/trial/scenario/scenario.hpp"
 
 using namespace twinsim;
 using pkpd::ExpTerm;

@@ -8,7 +8,7 @@
 #include <utility>
 
 #include "design_drive.hpp"
-#include "twinsim/trial/designs.hpp"
+#include "twinsim/trial/designs/designs.hpp"
 
 using twinsim::test::Cohort;
 using twinsim::test::drive;

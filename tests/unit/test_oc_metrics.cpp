@@ -9,9 +9,9 @@
 #include <cmath>
 
 #include "oc_fixtures.hpp"
-#include "twinsim/trial/oc_format.hpp"
-#include "twinsim/trial/oc_metrics.hpp"
-#include "twinsim/trial/sweep_report.hpp"
+#include "twinsim/trial/report/oc_format.hpp"
+#include "twinsim/trial/results/oc_metrics.hpp"
+#include "twinsim/trial/sweep/sweep_report.hpp"
 
 using namespace twinsim;
 using namespace twinsim::test::oc;

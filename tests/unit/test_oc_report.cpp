@@ -1,5 +1,5 @@
 // [unit] Operating characteristics and paired differences recomputed from
-// per-trial tables (trial_sim/src/oc_report.cpp), on hand-made result files
+// per-trial tables (trial_sim/results/src/oc_report.cpp), on hand-made result files
 // whose expected values are worked out by hand in the comments
 // (oc_fixtures.hpp). Reading in blocks and broken tables: test_oc_stream.cpp.
 #include <catch2/catch.hpp>
@@ -10,8 +10,8 @@
 #include "test_support.hpp"
 #include "twinsim/core/error.hpp"
 #include "twinsim/core/h5.hpp"
-#include "twinsim/trial/oc_format.hpp"
-#include "twinsim/trial/oc_report.hpp"
+#include "twinsim/trial/report/oc_format.hpp"
+#include "twinsim/trial/io/result_reader.hpp"
 
 using namespace twinsim;
 using namespace twinsim::test::oc;

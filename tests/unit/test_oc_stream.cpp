@@ -1,5 +1,5 @@
 // [unit] report/compare read the per-trial tables in blocks of trials
-// (trial_sim/src/oc_stream.cpp): tables longer than a block, tables that are
+// (trial_sim/io/src/oc_stream.cpp): tables longer than a block, tables that are
 // broken or out of trial order, designs with different numbers of trials.
 #include <catch2/catch.hpp>
 
@@ -8,7 +8,7 @@
 #include "oc_fixtures.hpp"
 #include "test_support.hpp"
 #include "twinsim/core/error.hpp"
-#include "twinsim/trial/oc_report.hpp"
+#include "twinsim/trial/io/result_reader.hpp"
 
 using namespace twinsim;
 using namespace twinsim::test::oc;

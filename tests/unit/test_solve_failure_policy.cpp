@@ -9,8 +9,8 @@
 #include <string>
 
 #include "design_drive.hpp"
-#include "twinsim/trial/runner.hpp"
-#include "twinsim/trial/truth.hpp"
+#include "twinsim/trial/runner/runner.hpp"
+#include "twinsim/trial/runner/truth.hpp"
 
 using namespace twinsim;
 using trial::SolveFailurePolicy;

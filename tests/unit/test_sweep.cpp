@@ -7,8 +7,8 @@
 
 #include "test_support.hpp"
 #include "twinsim/core/config.hpp"
-#include "twinsim/trial/sweep.hpp"
-#include "twinsim/trial/sweep_run.hpp"
+#include "twinsim/trial/sweep/sweep.hpp"
+#include "twinsim/trial/sweep/sweep_run.hpp"
 
 using namespace twinsim;
 using core::ConfigNode;

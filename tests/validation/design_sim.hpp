@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "twinsim/trial/patient_model.hpp"
-#include "twinsim/trial/runner.hpp"
-#include "twinsim/trial/scenario.hpp"
+#include "twinsim/trial/patient/patient_model.hpp"
+#include "twinsim/trial/runner/runner.hpp"
+#include "twinsim/trial/scenario/scenario.hpp"
 
 namespace twinsim::test {
 

@@ -42,7 +42,7 @@
 #include <vector>
 
 #include "design_sim.hpp"
-#include "twinsim/trial/designs.hpp"
+#include "twinsim/trial/designs/designs.hpp"
 
 using twinsim::trial::boin_boundaries;
 using twinsim::trial::BoinBoundaries;

@@ -35,8 +35,8 @@
 #include <vector>
 
 #include "design_sim.hpp"
-#include "twinsim/trial/designs.hpp"
-#include "twinsim/trial/scenario.hpp"
+#include "twinsim/trial/designs/designs.hpp"
+#include "twinsim/trial/scenario/scenario.hpp"
 
 using twinsim::trial::CrmModel;
 using twinsim::trial::crm_fit;

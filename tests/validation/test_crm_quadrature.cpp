@@ -1,7 +1,7 @@
 // [validation] CRM posterior computations against independent quadratures, and
 // the simulated CRM against an exact enumeration of its trial paths.
 //
-// The references here share no numerics with trial_sim/src/designs/crm.cpp:
+// The references here share no numerics with trial_sim/designs/src/crm.cpp:
 //  * composite Simpson's rule on [-30, 30] with 60,000 intervals (h = 0.001,
 //    error O(h^4) times the 4th derivative: far below 1e-10 for these
 //    posteriors), with p(beta) written out directly;
@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "design_sim.hpp"
-#include "twinsim/trial/designs.hpp"
+#include "twinsim/trial/designs/designs.hpp"
 
 using twinsim::trial::CrmModel;
 using twinsim::trial::crm_fit;

@@ -19,8 +19,8 @@
 #include <cmath>
 #include <string>
 
-#include "twinsim/trial/patient_model.hpp"
-#include "twinsim/trial/scenario.hpp"
+#include "twinsim/trial/patient/patient_model.hpp"
+#include "twinsim/trial/scenario/scenario.hpp"
 
 using namespace twinsim;
 

@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "exposure_reference.hpp"
-#include "twinsim/trial/patient_model.hpp"
-#include "twinsim/trial/scenario.hpp"
+#include "twinsim/trial/patient/patient_model.hpp"
+#include "twinsim/trial/scenario/scenario.hpp"
 
 using namespace twinsim;
 using exposure_ref::Case;

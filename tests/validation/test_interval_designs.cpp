@@ -15,7 +15,7 @@
 //
 // Exact enumeration: the tree of binomial cohort outcomes is walked here from
 // the rules as the papers state them, sharing no code with
-// trial_sim/src/designs/: posterior beta tails from binomial sums (no Boost), a
+// trial_sim/designs/src/: posterior beta tails from binomial sums (no Boost), a
 // different pool-adjacent-violators loop, decisions memoised per (y, n). The
 // simulator (DesignRunner + TruthPatientModel, 20,000 trials, fixed seed) must
 // agree within 4 Monte-Carlo standard errors, computed from the exact values.
@@ -29,7 +29,7 @@
 #include <vector>
 
 #include "design_sim.hpp"
-#include "twinsim/trial/designs.hpp"
+#include "twinsim/trial/designs/designs.hpp"
 
 using twinsim::trial::IntervalAction;
 

@@ -2,7 +2,7 @@
 //
 // The exact operating characteristics are computed here by walking the tree of
 // binomial cohort outcomes, written directly from the rule in DESIGN.md and
-// sharing no code with trial_sim/src/designs/three_plus_three.cpp:
+// sharing no code with trial_sim/designs/src/three_plus_three.cpp:
 //   cohorts of 3 from the lowest dose; 0/3 escalate (at the highest dose: 3
 //   more); 1/3 three more; <=1/6 escalate (at the highest dose: MTD); >=2 DLTs
 //   at a dose: the next lower dose is the MTD candidate, filled to 6 if it has

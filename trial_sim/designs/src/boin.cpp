@@ -1,0 +1,316 @@
+// `type: boin`: the Bayesian optimal interval design of Liu & Yuan (2015), as
+// the R package BOIN (2.7.1) simulates it in get.oc() with its defaults.
+//
+//   Boundaries:  lambda_e = log((1-p_saf)/(1-t)) / log(t(1-p_saf) / (p_saf(1-t)))
+//                lambda_d = log((1-t)/(1-p_tox)) / log(p_tox(1-t) / (t(1-p_tox)))
+//   With y DLTs among n patients at the current dose d:
+//     y <= floor(lambda_e n)  -> escalate to d+1 (unless d+1 is eliminated or d is the highest)
+//     y >= ceil(lambda_d n)   -> de-escalate to d-1 (unless d is the lowest)
+//     otherwise               -> stay
+//   Elimination: if n >= 3 and P(p_d > t | y, n) > cutoff_eli under a beta(1,1)
+//   prior, doses d and above are eliminated; eliminating the lowest dose stops
+//   the trial with no MTD. The de-escalation boundary never exceeds the
+//   elimination boundary (get.boundary caps it).
+//   Stop when max_patients are treated (the last cohort is cut to fit), or when
+//   n_earlystop patients are at the current dose and the rule would keep it
+//   there (get.oc 2.7.1's condition; n_earlystop_rule: simple stops as soon
+//   as n_earlystop are at the dose, as BOIN <= 2.6 did).
+//   extrasafe (off by default): also stop when >= 3 are at the lowest dose and
+//   P(p_1 > t | data) > cutoff_eli - offset (offset 0.05).
+//   bound_mtd (off by default): the selected dose's isotonic estimate must be
+//   below lambda_d.
+//   MTD: select.mtd(): isotonic (PAVA, weights 1/var) posterior means under a
+//   beta(0.05, 0.05) prior over the treated, non-eliminated doses; the dose
+//   closest to t, ties between pooled doses broken toward the lower dose above
+//   t and the higher dose below t (the package adds i * 1e-10 to the i-th estimate).
+//
+// All boundaries are tables indexed by the number of patients, computed once
+// at parse time; a decision is a few integer comparisons.
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+
+#include <stdexcept>
+
+#include "twinsim/trial/designs/designs.hpp"
+
+namespace twinsim::trial {
+
+namespace {
+
+// Smallest y in 1..n with P(p > target | y, n) > cutoff, per n = 0..max_n (none below
+// n = 3). The threshold is non-decreasing in n and grows by at most one per
+// patient, so a single walk finds all of them.
+std::vector<int> posterior_thresholds(double target, double cutoff, int max_n) {
+  std::vector<int> out(static_cast<std::size_t>(max_n) + 1, kNoBoundary);
+  int y = 1;
+  for (int n = 3; n <= max_n; ++n) {
+    y = std::max(1, std::min(y, n) - 1);  // step back one for safety against rounding
+    while (y <= n && !(interval_prob_above(target, y, n) > cutoff)) ++y;
+    out[static_cast<std::size_t>(n)] = y <= n ? y : kNoBoundary;
+    if (y > n) y = n;
+  }
+  return out;
+}
+
+}  // namespace
+
+BoinBoundaries boin_boundaries(double target, double p_saf, double p_tox, double cutoff_eli, double offset,
+                               int max_n) {
+  // offset < 0: no extrasafe table (left at kNoBoundary).
+  BoinBoundaries b;
+  b.lambda_e = std::log((1 - p_saf) / (1 - target)) / std::log(target * (1 - p_saf) / (p_saf * (1 - target)));
+  b.lambda_d = std::log((1 - target) / (1 - p_tox)) / std::log(p_tox * (1 - target) / (target * (1 - p_tox)));
+  const auto size = static_cast<std::size_t>(max_n) + 1;
+  b.escalate.assign(size, -1);
+  b.deescalate.assign(size, kNoBoundary);
+  b.eliminate = posterior_thresholds(target, cutoff_eli, max_n);
+  b.safety_stop = offset >= 0 ? posterior_thresholds(target, cutoff_eli - offset, max_n)
+                              : std::vector<int>(size, kNoBoundary);
+  for (std::size_t n = 1; n < size; ++n) {
+    const double dn = static_cast<double>(n);
+    b.escalate[n] = static_cast<int>(std::floor(b.lambda_e * dn));
+    b.deescalate[n] = std::min(static_cast<int>(std::ceil(b.lambda_d * dn)), b.eliminate[n]);
+  }
+  return b;
+}
+
+namespace {
+
+constexpr std::size_t kMaxDoses = kMaxDesignDoses;  // select.mtd scratch arrays
+
+// select.mtd() given a test "is dose i eliminated by its own data" (first such
+// dose eliminates itself and all above) and whether the lowest dose fails the
+// extrasafe rule.
+template <class Eliminated>
+int select_mtd_impl(double target, const std::vector<int>& n, const std::vector<int>& y, Eliminated eliminated,
+                    bool lowest_unsafe, bool bound_mtd, double lambda_d) {
+  if (n.size() > kMaxDoses || y.size() != n.size()) throw std::invalid_argument("boin select: bad dose count");
+  const std::size_t doses = n.size();
+  std::size_t elim_from = doses;
+  for (std::size_t i = 0; i < doses; ++i) {
+    if (n[i] >= 3 && eliminated(i)) {
+      elim_from = i;
+      break;
+    }
+  }
+  if (lowest_unsafe) elim_from = 0;
+  if (elim_from == 0) return -1;
+  // Admissible doses: treated and not eliminated.
+  std::array<int, kMaxDoses> index{};
+  std::array<double, kMaxDoses> est{}, weight{};
+  std::array<std::size_t, kMaxDoses> block_start{};
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < elim_from; ++i) {
+    if (n[i] == 0) continue;
+    const double ni = n[i], yi = y[i];
+    index[k] = static_cast<int>(i);
+    est[k] = (yi + 0.05) / (ni + 0.1);
+    const double var = (yi + 0.05) * (ni - yi + 0.05) / ((ni + 0.1) * (ni + 0.1) * (ni + 0.1 + 1.0));
+    weight[k] = 1.0 / var;
+    ++k;
+  }
+  if (k == 0) return -1;
+  // Weighted PAVA: blocks of pooled doses kept on a stack.
+  std::array<double, kMaxDoses> bval{}, bw{};
+  std::size_t blocks = 0;
+  for (std::size_t i = 0; i < k; ++i) {
+    bval[blocks] = est[i];
+    bw[blocks] = weight[i];
+    block_start[blocks] = i;
+    ++blocks;
+    while (blocks > 1 && bval[blocks - 2] > bval[blocks - 1]) {
+      const double w = bw[blocks - 2] + bw[blocks - 1];
+      bval[blocks - 2] = (bval[blocks - 2] * bw[blocks - 2] + bval[blocks - 1] * bw[blocks - 1]) / w;
+      bw[blocks - 2] = w;
+      --blocks;
+    }
+  }
+  for (std::size_t b = 0; b < blocks; ++b) {
+    const std::size_t end = b + 1 < blocks ? block_start[b + 1] : k;
+    for (std::size_t i = block_start[b]; i < end; ++i) est[i] = bval[b];
+  }
+  // Break ties as the package does: the i-th (1-based) estimate gets + i * 1e-10.
+  int best = -1;
+  double best_dist = 0.0;
+  for (std::size_t i = 0; i < k; ++i) {
+    const double p = est[i] + static_cast<double>(i + 1) * 1e-10;
+    if (bound_mtd && !(p < lambda_d)) continue;
+    const double dist = std::abs(p - target);
+    if (best < 0 || dist < best_dist) {
+      best = static_cast<int>(i);
+      best_dist = dist;
+    }
+  }
+  return best < 0 ? -1 : index[static_cast<std::size_t>(best)];
+}
+
+struct BoinOptions {
+  double target = 0.3;
+  double p_saf = 0.18;
+  double p_tox = 0.42;
+  int cohort_size = 3;
+  int max_patients = 30;
+  int n_earlystop = 100;
+  bool earlystop_simple = false;  // true: stop as soon as n_earlystop are at the dose (BOIN <= 2.6)
+  int start_dose = 0;
+  double cutoff_eli = 0.95;
+  bool extrasafe = false;
+  double offset = 0.05;
+  bool bound_mtd = false;
+};
+
+class BoinDesign;
+
+class BoinRun final : public DesignRun {
+ public:
+  explicit BoinRun(const BoinDesign& design, int n_doses) : design_(design), top_(n_doses - 1), elim_from_(n_doses) {}
+  Decision first() override;
+  Decision next(const TrialData& data) override;
+  int select(const TrialData& data) override;
+
+ private:
+  const BoinDesign& design_;
+  int top_;
+  int elim_from_;  // lowest eliminated dose (doses >= it are out); n_doses when none
+  bool toxic_stop_ = false;
+};
+
+class BoinDesign final : public Design {
+ public:
+  BoinDesign(const BoinOptions& o, int n_doses)
+      : o_(o),
+        n_doses_(n_doses),
+        b_(boin_boundaries(o.target, o.p_saf, o.p_tox, o.cutoff_eli, o.extrasafe ? o.offset : -1.0,
+                           o.max_patients)) {}
+  std::unique_ptr<DesignRun> start() const override { return std::make_unique<BoinRun>(*this, n_doses_); }
+  int max_patients() const override { return o_.max_patients; }
+  int planned_patients() const override { return o_.max_patients; }
+  double target() const override { return o_.target; }
+
+  const BoinOptions& options() const { return o_; }
+  const BoinBoundaries& boundaries() const { return b_; }
+
+ private:
+  BoinOptions o_;
+  int n_doses_;
+  BoinBoundaries b_;
+};
+
+Decision BoinRun::first() {
+  const auto& o = design_.options();
+  return {false, o.start_dose, std::min(o.cohort_size, o.max_patients)};
+}
+
+Decision BoinRun::next(const TrialData& data) {
+  const auto& o = design_.options();
+  const auto& b = design_.boundaries();
+  const int remaining = o.max_patients - data.total_patients;
+  if (remaining <= 0) return {true, -1, 0};
+  int d = data.current;
+  const auto nd = static_cast<std::size_t>(data.n[static_cast<std::size_t>(d)]);
+  const int y = data.dlt[static_cast<std::size_t>(d)];
+  if (b.eliminate[nd] != kNoBoundary) {
+    if (y >= b.eliminate[nd]) {
+      elim_from_ = std::min(elim_from_, d);
+      if (d == 0) {
+        toxic_stop_ = true;
+        return {true, -1, 0};
+      }
+    }
+    // get.oc checks the extrasafe rule only where an elimination boundary exists.
+    if (o.extrasafe && d == 0 && nd >= 3 && y >= b.safety_stop[nd]) {
+      toxic_stop_ = true;
+      return {true, -1, 0};
+    }
+  }
+  const bool can_escalate = d != top_ && elim_from_ > d + 1;
+  if (static_cast<int>(nd) >= o.n_earlystop &&
+      (o.earlystop_simple || (y > b.escalate[nd] && y < b.deescalate[nd]) || (d == 0 && y >= b.deescalate[nd]) ||
+       (!can_escalate && y <= b.escalate[nd]))) {
+    return {true, -1, 0};
+  }
+  if (y <= b.escalate[nd] && d != top_) {
+    if (can_escalate) ++d;
+  } else if (y >= b.deescalate[nd] && d != 0) {
+    --d;
+  }
+  return {false, d, std::min(o.cohort_size, remaining)};
+}
+
+int BoinRun::select(const TrialData& data) {
+  if (toxic_stop_) return -1;
+  const auto& o = design_.options();
+  const auto& b = design_.boundaries();
+  // Every count is <= max_patients, so the precomputed tables apply.
+  auto eliminated = [&](std::size_t i) { return data.dlt[i] >= b.eliminate[static_cast<std::size_t>(data.n[i])]; };
+  const bool lowest_unsafe =
+      o.extrasafe && data.n[0] >= 3 && data.dlt[0] >= b.safety_stop[static_cast<std::size_t>(data.n[0])];
+  return select_mtd_impl(o.target, data.n, data.dlt, eliminated, lowest_unsafe, o.bound_mtd, b.lambda_d);
+}
+
+}  // namespace
+
+int boin_select_mtd(double target, const std::vector<int>& n, const std::vector<int>& y, double cutoff_eli,
+                    bool extrasafe, double offset, bool bound_mtd, double p_tox) {
+  if (p_tox < 0) p_tox = 1.4 * target;
+  auto eliminated = [&](std::size_t i) { return interval_prob_above(target, y[i], n[i]) > cutoff_eli; };
+  const bool lowest_unsafe =
+      extrasafe && !n.empty() && n[0] >= 3 && interval_prob_above(target, y[0], n[0]) > cutoff_eli - offset;
+  const double lambda_d =
+      std::log((1 - target) / (1 - p_tox)) / std::log(p_tox * (1 - target) / (target * (1 - p_tox)));
+  return select_mtd_impl(target, n, y, eliminated, lowest_unsafe, bound_mtd, lambda_d);
+}
+
+std::unique_ptr<Design> parse_boin(core::MapReader& r, const DesignContext& ctx) {
+  using core::Range;
+  const std::size_t errors_before = r.diagnostics().size();
+  BoinOptions o;
+  const auto target = r.required_double("target", DesignRules::target());
+  o.target = target.value_or(0.3);
+  // p_saf in (0, target), p_tox in (target, 1): the package's defaults 0.6 t and 1.4 t.
+  const core::ConfigNode saf_node = r.get("p_saf");
+  const core::ConfigNode tox_node = r.get("p_tox");
+  o.p_saf = 0.6 * o.target;
+  o.p_tox = 1.4 * o.target;
+  if (target) {
+    if (!saf_node.is_missing()) {
+      if (auto v = core::read_double(saf_node, r.diagnostics(), {0.0, o.target, true, true})) o.p_saf = *v;
+    }
+    if (!tox_node.is_missing()) {
+      if (auto v = core::read_double(tox_node, r.diagnostics(), {o.target, 1.0, true, true})) o.p_tox = *v;
+    } else if (!(o.p_tox < 1.0)) {
+      // The default 1.4 * target leaves (0, 1) above target 1/1.4: no
+      // de-escalation boundary exists (it came out NaN, cast to int).
+      r.diagnostics().error(r.get("target").mark(), r.get("target").path(),
+                            "target " + core::format_number(o.target) +
+                                " makes the default p_tox = 1.4 * target >= 1; give p_tox in (target, 1)");
+    }
+  }
+  read_cohort_keys(r, kMaxPatientsPerTrial, o.cohort_size, o.max_patients);
+  o.n_earlystop = static_cast<int>(r.optional_int("n_earlystop", 100, Range::closed(1, kMaxPatientsPerTrial)));
+  o.earlystop_simple = r.optional_choice("n_earlystop_rule", {"with_stay", "simple"}, "with_stay") == "simple";
+  const double last = ctx.n_doses > 0 ? static_cast<double>(ctx.n_doses - 1) : 0.0;
+  o.start_dose = static_cast<int>(r.optional_int("start_dose", 0, Range::closed(0, last)));
+  o.cutoff_eli = r.optional_double("cutoff_eli", 0.95, Range::open_unit());
+  o.extrasafe = r.optional_bool("extrasafe", false);
+  const core::ConfigNode offset_node = r.get("offset");
+  if (!offset_node.is_missing()) {
+    if (auto v = core::read_double(offset_node, r.diagnostics(), {0.0, 0.5, false, true})) {
+      o.offset = *v;
+      if (!o.extrasafe) {
+        r.diagnostics().error(offset_node.mark(), offset_node.path(), "only used with extrasafe: true");
+      } else if (!(o.cutoff_eli - o.offset > 0.0)) {
+        r.diagnostics().error(offset_node.mark(), offset_node.path(),
+                              "cutoff_eli - offset must be > 0 (got " + core::format_number(o.cutoff_eli) +
+                                  " - " + offset_node.scalar() + ")");
+      }
+    }
+  }
+  o.bound_mtd = r.optional_bool("bound_mtd", false);
+  if (r.diagnostics().size() != errors_before || ctx.n_doses == 0) return nullptr;
+  return std::make_unique<BoinDesign>(o, static_cast<int>(ctx.n_doses));
+}
+
+}  // namespace twinsim::trial

@@ -1,0 +1,22 @@
+// Reading result files back into operating characteristics, for `twinsim
+// report` and `twinsim compare` (the OCs themselves: results/oc_report.hpp).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "twinsim/trial/results/oc_report.hpp"
+
+namespace twinsim::trial {
+
+// Reads and checks result files, streaming the tables of all their designs
+// together; the first design of the first file is the reference whose
+// PairSums every other design with as many trials gets. Throws
+// core::RuntimeError with a one-line message on a missing, non-HDF5,
+// truncated or foreign file, a missing or unknown schema_version, missing
+// datasets, or tables that are inconsistent (lengths differ, indices out of
+// range, rows not in trial order).
+std::vector<OcReport> read_oc_reports(const std::vector<std::string>& paths);
+OcReport read_oc_report(const std::string& path);  // one file: read_oc_reports({path})[0]
+
+}  // namespace twinsim::trial

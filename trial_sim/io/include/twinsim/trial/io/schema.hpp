@@ -1,0 +1,125 @@
+// Every HDF5 path and attribute name of the result file and of a merged sweep
+// file (docs/hdf5-schema.md), in one place: the writer, the reader, the
+// sweep merge and the sweep report use these names and no literal of their
+// own. Renaming one is a schema change (core::kSchemaVersion). The oc/
+// datasets of the design-level OCs are named in the OC table itself
+// (OcMetric::stored, results/oc_metrics.hpp), as `<stored>` and `<stored>_se`.
+#pragma once
+
+#include <string>
+
+namespace twinsim::trial::schema {
+
+// --- Groups and datasets -----------------------------------------------------
+inline constexpr char kRoot[] = "/";
+inline constexpr char kDoseLevels[] = "/dose_levels";
+inline constexpr char kTruth[] = "/truth";  // prefix of the two below (a sweep variant copies them)
+inline constexpr char kTruthDltProbability[] = "/truth/dlt_probability";
+inline constexpr char kTruthDltProbabilitySe[] = "/truth/dlt_probability_se";
+inline constexpr char kDesigns[] = "/designs";  // one group per design, named as the design
+
+// Tables of a design group, each a group of equally long columns.
+inline constexpr char kTrials[] = "trials";
+inline constexpr char kPatients[] = "patients";
+inline constexpr char kCycles[] = "cycles";
+inline constexpr char kTimecourses[] = "timecourses";
+inline constexpr char kOc[] = "oc";
+
+// "/designs/NAME"
+inline std::string design_group(const std::string& name) { return std::string(kDesigns) + "/" + name; }
+// "GROUP/TABLE/": the prefix of the table's columns.
+inline std::string table(const std::string& group, const char* name) { return group + "/" + name + "/"; }
+
+// Merged sweep file: one row per variant, one group per variant holding what
+// a result file holds at its root (attributes, dose_levels, truth/, designs/*/oc).
+inline constexpr char kVariantTable[] = "/variant_table";
+inline constexpr char kVariants[] = "/variants";
+
+// --- Columns -------------------------------------------------------------------
+namespace col {
+// trials/
+inline constexpr char kTrial[] = "trial";
+inline constexpr char kSelectedDose[] = "selected_dose";
+inline constexpr char kNPatients[] = "n_patients";
+inline constexpr char kNDlts[] = "n_dlts";
+inline constexpr char kNCohorts[] = "n_cohorts";
+// patients/ (with trial), besides the model's parameters and extra columns
+inline constexpr char kPatient[] = "patient";
+inline constexpr char kCohort[] = "cohort";
+inline constexpr char kDoseIndex[] = "dose_index";
+inline constexpr char kDlt[] = "dlt";
+inline constexpr char kSolveStatus[] = "solve_status";
+inline constexpr char kDose[] = "dose";
+inline constexpr char kDltTimeH[] = "dlt_time_h";
+inline constexpr char kCmax[] = "cmax";
+inline constexpr char kTmax[] = "tmax";
+inline constexpr char kCtrough[] = "ctrough";
+inline constexpr char kCminLast[] = "cmin_last";
+inline constexpr char kAucFirst[] = "auc_first";
+inline constexpr char kAucLast[] = "auc_last";
+inline constexpr char kAucTotal[] = "auc_total";
+// cycles/ (with trial, patient), besides the model's cycle columns
+inline constexpr char kCycle[] = "cycle";
+// timecourses/ (with one [patients, T] table per variable)
+inline constexpr char kTime[] = "time";
+// oc/ (with trials, and OcMetric::stored of every design-level OC)
+inline constexpr char kPSelect[] = "p_select";
+inline constexpr char kMeanPatients[] = "mean_patients";
+inline constexpr char kMeanDlts[] = "mean_dlts";
+inline constexpr char kTrueTargetDose[] = "true_target_dose";
+inline constexpr char kScoringTarget[] = "scoring_target";
+inline constexpr char kSeSuffix[] = "_se";  // the Monte-Carlo SE of the dataset it follows
+// variant_table/ (with one column per sweep axis)
+inline constexpr char kId[] = "id";
+inline constexpr char kIndex[] = "index";
+}  // namespace col
+
+// --- Attributes ------------------------------------------------------------------
+namespace attr {
+// Root of a result file (a sweep variant group copies them).
+inline constexpr char kTwinsimVersion[] = "twinsim_version";
+inline constexpr char kSchemaVersion[] = "schema_version";
+inline constexpr char kScenarioName[] = "scenario_name";
+inline constexpr char kScenarioFile[] = "scenario_file";
+inline constexpr char kScenarioYaml[] = "scenario_yaml";
+inline constexpr char kSeed[] = "seed";
+inline constexpr char kReplicates[] = "replicates";
+inline constexpr char kMode[] = "mode";  // kModePkpd or kModeDesignOnly
+inline constexpr char kCreatedUtc[] = "created_utc";
+inline constexpr char kScoringOverdoseFactor[] = "scoring_overdose_factor";
+inline constexpr char kScoringAcceptableMargin[] = "scoring_acceptable_margin";
+inline constexpr char kAccrualPatientsPerMonth[] = "accrual_patients_per_month";
+inline constexpr char kAccrualDltWindowDays[] = "accrual_dlt_window_days";
+inline constexpr char kComplete[] = "complete";  // 1, written last
+inline constexpr char kSweepVariantId[] = "sweep_variant_id";
+inline constexpr char kSweepVariantHash[] = "sweep_variant_hash";
+// truth/dlt_probability (PK/PD mode)
+inline constexpr char kCohortSize[] = "cohort_size";
+inline constexpr char kFailedPatients[] = "failed_patients";  // and on a design group
+// A design group
+inline constexpr char kType[] = "type";
+inline constexpr char kTarget[] = "target";
+inline constexpr char kMaxPatients[] = "max_patients";
+inline constexpr char kReplacedPatients[] = "replaced_patients";
+inline constexpr char kOnSolveFailure[] = "on_solve_failure";
+inline constexpr char kFailedPrefix[] = "failed_";  // failed_<SolveStatus name>
+// Columns with a unit
+inline constexpr char kUnit[] = "unit";
+// Root of a merged sweep file
+inline constexpr char kKind[] = "kind";  // kKindSweep
+inline constexpr char kSweepFile[] = "sweep_file";
+inline constexpr char kSweepHash[] = "sweep_hash";
+inline constexpr char kCombine[] = "combine";
+inline constexpr char kNVariants[] = "n_variants";
+// An axis column of variant_table/
+inline constexpr char kKeyPath[] = "key_path";
+inline constexpr char kAxis[] = "axis";  // its place in the sweep file (HDF5 lists names sorted)
+}  // namespace attr
+
+// Attribute values with a fixed vocabulary.
+inline constexpr char kModePkpd[] = "pkpd";
+inline constexpr char kModeDesignOnly[] = "design_only";
+inline constexpr char kKindSweep[] = "sweep";
+inline constexpr char kUnitHours[] = "h";
+
+}  // namespace twinsim::trial::schema

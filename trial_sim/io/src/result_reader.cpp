@@ -1,0 +1,318 @@
+// Reading result files into operating characteristics (result_reader.hpp):
+// checks the schema version, streams trials/ and patients/ of every design
+// (oc_stream.hpp), recomputes the OCs from the sums and cross-checks them
+// against the stored oc/ summaries.
+#include "twinsim/trial/io/result_reader.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <memory>
+
+#include "twinsim/core/error.hpp"
+#include "twinsim/core/h5.hpp"
+#include "twinsim/core/version.hpp"
+#include "twinsim/trial/io/schema.hpp"
+#include "twinsim/trial/scenario/scenario.hpp"
+#include "twinsim/trial/scenario/scenario_text.hpp"
+#include "oc_stream.hpp"
+
+namespace twinsim::trial {
+
+namespace {
+
+namespace attr = schema::attr;
+namespace col = schema::col;
+using schema::kRoot;
+
+// Designs in scenario order (HDF5 lists a group's members by name); names the
+// scenario text does not list go last.
+void order_like_scenario(std::vector<std::string>& names, const std::vector<std::string>& order) {
+  auto rank = [&](const std::string& n) {
+    const auto it = std::find(order.begin(), order.end(), n);
+    return static_cast<std::size_t>(it - order.begin());
+  };
+  std::stable_sort(names.begin(), names.end(),
+                   [&](const std::string& a, const std::string& b) { return rank(a) < rank(b); });
+}
+
+// A stored oc/ summary: one value per dose at most. The size is checked
+// before reading: only the per-trial tables may be long, and those are
+// streamed.
+std::vector<double> read_optional(const core::H5Reader& h5, const std::string& path) {
+  if (!h5.exists(path)) return {};
+  double n = 1;  // no overflow on a corrupt shape
+  for (auto d : h5.dims(path)) n *= static_cast<double>(d);
+  if (n > ScenarioLimits::kMaxDoseLevels)
+    throw core::RuntimeError("'" + h5.path() + "': " + path + " has " + core::format_number(n) +
+                             " values, not one per dose level");
+  return h5.read_doubles(path);
+}
+
+std::optional<double> read_scalar(const core::H5Reader& h5, const std::string& path) {
+  const auto v = read_optional(h5, path);
+  if (v.size() != 1) return std::nullopt;
+  return v[0];
+}
+
+// A root attribute that must be a finite number in a range (else the file is refused).
+std::optional<double> number_attribute(const core::H5Reader& h5, const std::string& file, const std::string& name,
+                                       const core::Range& range) {
+  if (!h5.has_attribute(kRoot, name)) return std::nullopt;
+  const double v = h5.attribute_double(kRoot, name);
+  if (!std::isfinite(v) || !range.contains(v))
+    throw core::RuntimeError(file + "attribute " + name + " = " + core::format_number(v) + " must be " +
+                             range.describe());
+  return v;
+}
+
+// The truth must be probabilities. NaN is what a run writes where every
+// reference patient of a dose failed to solve (PK/PD mode, docs/reliability.md):
+// accepted there as "unknown", with a warning, and nowhere else.
+void check_truth(const core::H5Reader& h5, const std::string& file, OcReport& rep) {
+  const std::string t = schema::kTruthDltProbability;
+  const bool failures_explain_nan =
+      h5.has_attribute(t, attr::kFailedPatients) && h5.has_attribute(t, attr::kCohortSize) &&
+      h5.attribute_int(t, attr::kCohortSize) > 0 &&
+      h5.attribute_int(t, attr::kFailedPatients) >= h5.attribute_int(t, attr::kCohortSize);
+  for (std::size_t d = 0; d < rep.truth->size(); ++d) {
+    const double p = (*rep.truth)[d];
+    const std::string at = t + "[" + std::to_string(d) + "] = " + core::format_number(p);
+    if (std::isnan(p) && failures_explain_nan) {
+      rep.warnings.push_back(file + "true P(DLT) of dose " + core::format_number(rep.dose_levels[d]) +
+                             " is unknown (every reference patient failed to solve): PCS, acceptable dose and "
+                             "treated above target are n/a");
+      continue;
+    }
+    if (!(p >= 0.0 && p <= 1.0)) throw core::RuntimeError(file + at + " is not a probability in [0, 1]");
+    if (rep.truth_se) {
+      const double se = (*rep.truth_se)[d];
+      if (!(se >= 0.0 && se <= 0.5))
+        throw core::RuntimeError(file + schema::kTruthDltProbabilitySe + "[" + std::to_string(d) + "] = " + core::format_number(se) +
+                                 " is not the standard error of a probability (in [0, 0.5])");
+    }
+  }
+}
+
+// Scoring settings (absent in files written before they existed: the
+// defaults, which those files were scored with) and the accrual model.
+void read_scoring(const core::H5Reader& h5, const std::string& file, OcReport& rep) {
+  if (const auto f = number_attribute(h5, file, attr::kScoringOverdoseFactor, core::Range::at_least(1.0)))
+    rep.scoring.overdose_factor = *f;
+  if (const auto m = number_attribute(h5, file, attr::kScoringAcceptableMargin, {0.0, 1.0, false, true}))
+    rep.scoring.acceptable_margin = *m;
+  const auto ppm = number_attribute(h5, file, attr::kAccrualPatientsPerMonth, core::Range::positive());
+  const auto window = number_attribute(h5, file, attr::kAccrualDltWindowDays, core::Range::non_negative());
+  if (ppm && window) rep.duration = duration_model(*ppm, *window);
+}
+
+// Everything but the designs' tables: attributes, dose levels, truth, and
+// the design names in scenario order.
+OcReport read_header(const core::H5Reader& h5, const std::string& path, std::vector<std::string>& names) {
+  const std::string file = "'" + path + "': ";
+  if (!h5.has_attribute(kRoot, attr::kSchemaVersion))
+    throw core::RuntimeError(file + "no " + attr::kSchemaVersion + " attribute (not a twinsim result file, or corrupt)");
+  OcReport rep;
+  rep.path = path;
+  rep.schema_version = h5.attribute_int(kRoot, attr::kSchemaVersion);
+  if (rep.schema_version != core::kSchemaVersion)
+    throw core::RuntimeError(file + "unsupported " + attr::kSchemaVersion + " " + std::to_string(rep.schema_version) +
+                             " (this twinsim reads " + attr::kSchemaVersion + " " +
+                             std::to_string(core::kSchemaVersion) + ")");
+  rep.scenario_name = h5.attribute_string(kRoot, attr::kScenarioName);
+  rep.mode = h5.has_attribute(kRoot, attr::kMode) ? h5.attribute_string(kRoot, attr::kMode) : std::string();
+  rep.seed = static_cast<std::uint64_t>(h5.attribute_int(kRoot, attr::kSeed));
+  rep.replicates = h5.attribute_int(kRoot, attr::kReplicates);
+  const ScenarioText text = parse_scenario_text(h5.attribute_string(kRoot, attr::kScenarioYaml), attr::kScenarioYaml);
+  rep.population_key = text.population_key;
+  // Sized before reading: the sums hold doses² values per design.
+  const auto dims = h5.dims(schema::kDoseLevels);
+  if (dims.size() != 1 || dims[0] > static_cast<std::uint64_t>(ScenarioLimits::kMaxDoseLevels))
+    throw core::RuntimeError(file + schema::kDoseLevels + " is not a list of at most " +
+                             std::to_string(ScenarioLimits::kMaxDoseLevels) + " dose levels");
+  rep.dose_levels = h5.read_doubles(schema::kDoseLevels);
+  if (rep.dose_levels.empty()) throw core::RuntimeError(file + schema::kDoseLevels + " is empty");
+  for (std::size_t d = 0; d < rep.dose_levels.size(); ++d)
+    if (!std::isfinite(rep.dose_levels[d]))
+      throw core::RuntimeError(file + schema::kDoseLevels + "[" + std::to_string(d) + "] = " +
+                               core::format_number(rep.dose_levels[d]) + " is not a dose");
+  if (h5.exists(schema::kTruthDltProbability)) {
+    const auto n = h5.dims(schema::kTruthDltProbability);
+    if (n.size() != 1 || n[0] != rep.dose_levels.size())
+      throw core::RuntimeError(file + schema::kTruthDltProbability + " does not have one value per dose level (" +
+                               std::to_string(rep.dose_levels.size()) + ")");
+    rep.truth = h5.read_doubles(schema::kTruthDltProbability);
+    if (h5.exists(schema::kTruthDltProbabilitySe)) {
+      if (h5.dims(schema::kTruthDltProbabilitySe) != n)
+        throw core::RuntimeError(file + schema::kTruthDltProbabilitySe + " does not have one value per dose level (" +
+                                 std::to_string(rep.dose_levels.size()) + ")");
+      rep.truth_se = h5.read_doubles(schema::kTruthDltProbabilitySe);
+    }
+    check_truth(h5, file, rep);
+  }
+  read_scoring(h5, file, rep);
+  if (!h5.exists(schema::kDesigns)) throw core::RuntimeError(file + "no " + schema::kDesigns + " group");
+  names = h5.children(schema::kDesigns);
+  if (names.empty()) throw core::RuntimeError(file + "no designs under " + schema::kDesigns);
+  order_like_scenario(names, text.designs);
+  return rep;
+}
+
+// The stored oc/ summaries of a design, for cross_check_oc.
+StoredOc read_stored_oc(const core::H5Reader& h5, const std::string& group) {
+  StoredOc s;
+  const std::string o = schema::table(group, schema::kOc);
+  const std::string se = col::kSeSuffix;
+  s.p_select = read_optional(h5, o + col::kPSelect);
+  s.p_select_se = read_optional(h5, o + col::kPSelect + se);
+  s.mean_patients = read_optional(h5, o + col::kMeanPatients);
+  s.mean_patients_se = read_optional(h5, o + col::kMeanPatients + se);
+  s.mean_dlts = read_optional(h5, o + col::kMeanDlts);
+  s.mean_dlts_se = read_optional(h5, o + col::kMeanDlts + se);
+  s.trials = read_scalar(h5, o + schema::kTrials);
+  s.true_target_dose = read_scalar(h5, o + col::kTrueTargetDose);
+  s.scoring_target = read_scalar(h5, o + col::kScoringTarget);
+  for (const auto& m : oc_metrics()) {
+    const StoredValue v{read_scalar(h5, o + m.stored), read_scalar(h5, o + m.stored + se)};
+    if (v.value || v.se) s.metrics[m.key] = v;
+  }
+  return s;
+}
+
+// Without patients/ (output.patients: false) a trial's per-dose counts are
+// not in the file; the run computed their means and SEs while it had them
+// and stored them in oc/. Those are what report shows. "Treated above
+// target" is the run's too, when scored as the run scored it (another target
+// needs the per-trial counts), and its paired difference is n/a.
+void use_stored_per_dose(DesignOc& oc, const StoredOc& s) {
+  for (std::size_t d = 0; d < oc.doses.size(); ++d) {
+    auto pick = [d](const std::vector<double>& v, const std::vector<double>& se) {
+      return d < v.size() && d < se.size() ? Estimate{v[d], se[d]} : Estimate{};
+    };
+    oc.doses[d].mean_patients = pick(s.mean_patients, s.mean_patients_se);
+    oc.doses[d].mean_dlts = pick(s.mean_dlts, s.mean_dlts_se);
+  }
+  oc.above_target = {};
+  const auto it = s.metrics.find("above_target");
+  if (it != s.metrics.end() && it->second.value && it->second.se && stored_scoring_matches(oc, s))
+    oc.above_target = {*it->second.value, *it->second.se};
+}
+
+// Files written before the accrual attributes existed keep their duration
+// in oc/ only: shown as stored (no paired difference).
+void use_stored_duration(DesignOc& oc, const StoredOc& s) {
+  const auto it = s.metrics.find("mean_duration_days");
+  if (oc.mean_duration_days.available() || it == s.metrics.end() || !it->second.value) return;
+  oc.mean_duration_days = {*it->second.value, it->second.se.value_or(std::numeric_limits<double>::quiet_NaN())};
+}
+
+// One design being read: where it is, its stream and its sums so far.
+struct Source {
+  std::size_t file = 0;
+  std::string name, type;
+  std::optional<double> target;
+  ScoringTarget scoring;  // scoring_targets() over the designs of its file
+  std::unique_ptr<DesignStream> stream;
+  TrialSums sums;
+  std::optional<PairSums> pair;  // with sources[0], the reference
+};
+
+// Trial r of every design is added before trial r + 1 of any, so that each
+// design pairs with the reference trial by trial; designs with fewer trials
+// than others simply stop early.
+void stream_all(std::vector<Source>& sources) {
+  std::int64_t most = 0;
+  for (const auto& s : sources) most = std::max(most, s.stream->trials());
+  for (std::int64_t first = 0; first < most; first += kStreamBlockRows) {
+    const std::int64_t n = std::min(kStreamBlockRows, most - first);
+    for (auto& s : sources)
+      if (first < s.stream->trials()) s.stream->load(first, std::min(n, s.stream->trials() - first));
+    for (std::int64_t r = first; r < first + n; ++r) {
+      const TrialValues* ref = nullptr;
+      for (auto& s : sources) {
+        if (r >= s.stream->trials()) continue;
+        const TrialValues& v = s.stream->next();
+        add_trial(s.sums, v);
+        if (!ref) {
+          ref = &v;  // sources[0]: it has trial r whenever a paired design has
+        } else if (s.pair) {
+          add_pair(*s.pair, v, *ref, s.sums.planned_patients, sources[0].sums.planned_patients);
+        }
+      }
+    }
+  }
+  for (auto& s : sources) s.stream->finish();
+}
+
+}  // namespace
+
+std::vector<OcReport> read_oc_reports(const std::vector<std::string>& paths) {
+  std::vector<std::unique_ptr<core::H5Reader>> files;
+  std::vector<OcReport> reports;
+  std::vector<Source> sources;
+  for (const auto& path : paths) {
+    files.push_back(std::make_unique<core::H5Reader>(path));  // missing, not HDF5, unopenable: RuntimeError
+    const core::H5Reader& h5 = *files.back();
+    std::vector<std::string> names;
+    reports.push_back(read_header(h5, path, names));
+    const std::size_t D = reports.back().dose_levels.size();
+    for (const auto& name : names) {
+      const std::string g = schema::design_group(name);
+      Source s;
+      s.file = files.size() - 1;
+      s.name = name;
+      s.type = h5.has_attribute(g, attr::kType) ? h5.attribute_string(g, attr::kType) : std::string("?");
+      if (h5.has_attribute(g, attr::kTarget)) {
+        s.target = h5.attribute_double(g, attr::kTarget);
+        if (!(*s.target > 0 && *s.target < 1))
+          throw core::RuntimeError("'" + path + "': design '" + name + "': attribute " + attr::kTarget + " = " +
+                                   core::format_number(*s.target) + " is not a DLT rate in (0, 1)");
+      }
+      s.sums = TrialSums(D);
+      if (h5.has_attribute(g, attr::kMaxPatients)) {
+        s.sums.planned_patients = h5.attribute_int(g, attr::kMaxPatients);
+        if (s.sums.planned_patients < 1 || s.sums.planned_patients > kMaxCount)
+          throw core::RuntimeError("'" + path + "': design '" + name + "': attribute " + attr::kMaxPatients + " = " +
+                                   std::to_string(s.sums.planned_patients) + " is not a number of patients");
+      }
+      s.stream = std::make_unique<DesignStream>(h5, g, D, "'" + path + "': design '" + name + "': ",
+                                                s.sums.planned_patients);
+      s.sums.per_dose = s.stream->has_patients();
+      s.sums.has_cohorts = s.stream->has_cohorts();
+      sources.push_back(std::move(s));
+    }
+    // One rule for every output (oc_metrics.hpp): the targets are settled per file.
+    std::vector<DesignTargetInfo> info;
+    const std::size_t first = sources.size() - names.size();
+    for (std::size_t k = first; k < sources.size(); ++k) info.push_back({sources[k].type, sources[k].target});
+    const auto targets = scoring_targets(info);
+    for (std::size_t k = first; k < sources.size(); ++k) sources[k].scoring = targets[k - first];
+  }
+  if (sources.empty()) return reports;
+  const std::string ref_key = pair_key(paths[0], sources[0].name);
+  for (std::size_t k = 1; k < sources.size(); ++k)
+    if (sources[k].stream->trials() == sources[0].stream->trials())
+      sources[k].pair.emplace(ref_key, sources[k].sums.patients.size(), sources[0].sums.patients.size());
+  stream_all(sources);
+
+  for (auto& s : sources) {
+    OcReport& rep = reports[s.file];
+    const std::string file = "'" + rep.path + "': ";
+    DesignOc oc = design_oc_from_sums(s.name, s.type, s.scoring, std::move(s.sums), rep);
+    oc.with_reference = std::move(s.pair);
+    if (!s.stream->warning.empty()) oc.warnings.push_back("design '" + s.name + "': " + s.stream->warning);
+    if (oc.trials != rep.replicates)
+      oc.warnings.push_back("design '" + s.name + "': " + std::to_string(oc.trials) + " trials but the file says " +
+                            std::to_string(rep.replicates) + " replicates");
+    const StoredOc stored = read_stored_oc(*files[s.file], schema::design_group(s.name));
+    if (!oc.sums.per_dose) use_stored_per_dose(oc, stored);
+    use_stored_duration(oc, stored);
+    cross_check_oc(oc, stored);
+    for (auto& w : oc.warnings) w = file + w;
+    rep.designs.push_back(std::move(oc));
+  }
+  return reports;
+}
+
+OcReport read_oc_report(const std::string& path) { return std::move(read_oc_reports({path}).front()); }
+
+}  // namespace twinsim::trial

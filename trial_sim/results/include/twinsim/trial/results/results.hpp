@@ -1,0 +1,93 @@
+// Plain result data, filled into slots by trial and patient number. Knows
+// nothing of HDF5 (io/ does) nor of the models that produce it (patient/).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "twinsim/core/h5_chunk.hpp"
+#include "twinsim/core/ode.hpp"
+#include "twinsim/pkpd/exposure.hpp"
+#include "twinsim/trial/results/oc_report.hpp"
+
+namespace twinsim::trial {
+
+// One patient's outcome, as the patient model (patient/) simulates it.
+struct PatientOutcome {
+  bool dlt = false;
+  double dlt_time_h = std::numeric_limits<double>::quiet_NaN();
+  core::SolveStatus status = core::SolveStatus::kOk;
+  pkpd::ExposureMetrics exposure;
+  std::vector<double> parameters;  // individual parameter values (PK/PD mode)
+  std::vector<double> extra;       // values of PatientModel::extra_columns()
+  std::vector<double> cycles;      // n_cycles() rows of cycle_columns() values
+};
+
+struct PatientRow {
+  std::int64_t trial = 0;
+  std::int64_t patient = 0;  // index within the trial, in enrolment order
+  std::int64_t cohort = 0;
+  std::int64_t dose_index = 0;
+  PatientOutcome outcome;
+};
+
+struct TrialRow {
+  std::int64_t trial = 0;
+  std::int64_t selected_dose = -1;  // -1 = no dose selected
+  std::int64_t n_patients = 0;
+  std::int64_t n_dlts = 0;
+  std::int64_t n_cohorts = 0;
+  std::vector<int> n_per_dose;
+  std::vector<int> dlt_per_dose;
+  // Over the trial's patients, so a run can summarise without keeping them:
+  std::int64_t n_failed = 0;                // patients whose solve failed (replaced ones included)
+  std::int64_t n_replaced = 0;              // of those, replaced (SolveFailurePolicy::kReplace)
+  std::array<std::int32_t, core::kSolveStatusCount> failed_by_status{};  // indexed by SolveStatus value
+  double sum_cmax = 0.0, sum_auc_first = 0.0, sum_ctrough = 0.0;  // over successful solves
+};
+
+// The results of a contiguous range of trials of one design, in trial order.
+struct ResultBlock {
+  std::vector<TrialRow> trials;
+  std::vector<PatientRow> patients;
+  std::vector<double> timecourses;  // per patient: PatientModel::n_timecourse_values() doubles
+  // Or, once a TimecoursePacker has moved them: per variable, whole chunks of
+  // its time-course table, compressed (then `timecourses` is empty).
+  std::vector<std::vector<core::CompressedChunk>> tc_chunks;
+  void clear() {
+    trials.clear();
+    patients.clear();
+    timecourses.clear();
+    tc_chunks.clear();
+  }
+};
+
+// The sums every operating characteristic is computed from (oc_report.hpp),
+// accumulated trial by trial while the run goes, so memory does not grow
+// with the number of trials. The run's oc/ summaries then come from
+// design_oc_from_sums(), the code `report` recomputes them with.
+class OcAccumulator {
+ public:
+  // planned_patients: the design's max_patients (-1: none, e.g. 3+3).
+  OcAccumulator(std::size_t n_doses, std::int64_t planned_patients);
+  void add(const TrialRow& t);
+  const TrialSums& sums() const { return sums_; }
+  std::int64_t trials() const { return sums_.trials; }
+
+ private:
+  TrialSums sums_;
+  TrialValues values_;  // scratch, reused for every trial
+};
+
+// The population's true dose-toxicity curve in PK/PD mode, estimated from a
+// reference cohort (runner/truth.hpp).
+struct TruthCurve {
+  std::vector<double> p;   // DLT probability per dose
+  std::vector<double> se;  // binomial standard error sqrt(p(1-p)/n)
+  std::int64_t cohort_size = 0;
+  std::int64_t failed = 0;  // reference patients whose solve failed (excluded)
+};
+
+}  // namespace twinsim::trial

@@ -1,0 +1,91 @@
+#include "twinsim/trial/results/oc_metrics.hpp"
+
+#include "twinsim/core/error.hpp"
+
+namespace twinsim::trial {
+
+TrueDecision true_decision(const std::vector<double>& truth, double target, const ScoringOptions& scoring) {
+  TrueDecision t;
+  if (truth.empty() || !(target > 0 && target < 1)) return t;
+  for (double p : truth)
+    if (!std::isfinite(p)) return t;  // a dose of unknown toxicity: no right answer to score against
+  t.scored = true;
+  t.overdose_limit = scoring.overdose_factor * target;
+  double best_gap = 0.0;
+  for (std::size_t d = 0; d < truth.size(); ++d) {
+    const double gap = std::fabs(truth[d] - target);
+    t.acceptable.push_back(gap <= scoring.acceptable_margin + kScoringTolerance);
+    if (truth[d] > t.overdose_limit + kScoringTolerance) continue;  // an overdose is never the right answer
+    if (t.correct_dose < 0 || gap < best_gap - kScoringTolerance) {  // strictly closer: ties keep the lower dose
+      t.correct_dose = static_cast<int>(d);
+      best_gap = gap;
+    }
+  }
+  return t;
+}
+
+bool same_target(const std::optional<double>& a, const std::optional<double>& b) {
+  if (!a || !b) return !a && !b;
+  return std::fabs(*a - *b) <= kScoringTolerance;
+}
+
+std::vector<ScoringTarget> scoring_targets(const std::vector<DesignTargetInfo>& designs,
+                                           std::optional<double> given) {
+  std::optional<double> shared;
+  bool agree = true;
+  for (const auto& d : designs) {
+    if (!d.target) continue;
+    if (shared && !same_target(shared, d.target)) agree = false;
+    if (!shared) shared = d.target;
+  }
+  const std::optional<double> fallback = given ? given : agree ? shared : std::nullopt;
+  std::vector<ScoringTarget> out;
+  for (const auto& d : designs) {
+    ScoringTarget s;
+    if (d.target) {
+      s.target = d.target;
+    } else if (d.type != "fixed" && fallback) {
+      s.target = fallback;
+      s.assumed = true;
+    }
+    out.push_back(s);
+  }
+  return out;
+}
+
+DurationModel duration_model(double patients_per_month, double dlt_window_days) {
+  return {30.4375 / patients_per_month, dlt_window_days};  // a month of 30.4375 days (365.25 / 12)
+}
+
+double trial_duration_days(const DurationModel& m, std::int64_t n_patients, std::int64_t n_cohorts) {
+  return static_cast<double>(n_patients - n_cohorts) * m.gap_days + static_cast<double>(n_cohorts) * m.window_days;
+}
+
+const std::vector<OcMetric>& oc_metrics() {
+  static const std::vector<OcMetric> metrics{
+      {"pcs", "PCS", "pcs", 100.0, 1, " %", true, true, &OcEstimates::pcs},
+      {"p_acceptable", "acceptable dose selected", "p_acceptable", 100.0, 1, " %", true, true,
+       &OcEstimates::p_acceptable},
+      {"p_no_selection", "no dose selected", "p_no_selection", 100.0, 1, " %", true, false,
+       &OcEstimates::p_no_selection},
+      {"p_stopped_early", "stopped early", "p_stopped_early", 100.0, 1, " %", true, false,
+       &OcEstimates::p_stopped_early},
+      {"above_target", "treated above target", "p_treated_above_target", 100.0, 1, " %", false, true,
+       &OcEstimates::above_target},
+      {"mean_total_patients", "mean total N", "mean_total_patients", 1.0, 2, "", false, false,
+       &OcEstimates::mean_total_patients},
+      {"mean_total_dlts", "mean total DLTs", "mean_total_dlts", 1.0, 2, "", false, false,
+       &OcEstimates::mean_total_dlts},
+      {"mean_duration_days", "mean duration (days)", "mean_duration_days", 1.0, 1, "", false, false,
+       &OcEstimates::mean_duration_days},
+  };
+  return metrics;
+}
+
+const OcMetric& oc_metric(const std::string& key) {
+  for (const auto& m : oc_metrics())
+    if (key == m.key) return m;
+  throw core::UsageError("unknown metric '" + key + "'");
+}
+
+}  // namespace twinsim::trial

@@ -1,0 +1,83 @@
+// Runs the replicate trials of one design, a block at a time, in parallel
+// (OpenMP). Each trial writes into its own slot and blocks are returned in
+// trial order, so results do not depend on the number of threads.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "twinsim/core/error.hpp"
+#include "twinsim/trial/designs/design.hpp"
+#include "twinsim/trial/patient/patient_model.hpp"
+#include "twinsim/trial/results/results.hpp"
+#include "twinsim/trial/scenario/scenario.hpp"
+
+namespace twinsim::trial {
+
+// A run stopped on request (Ctrl-C, SIGTERM, SIGHUP: a stop predicate said
+// so). Thrown before anything of the unfinished work is written, so the
+// result writer's destructor removes its temporary file as it unwinds.
+class Interrupted : public core::TwinsimError {
+ public:
+  using core::TwinsimError::TwinsimError;
+};
+
+class DesignRunner {
+ public:
+  // threads <= 0: OpenMP's default. keep_patients: fill ResultBlock::patients
+  // (trial rows carry the patient summary either way). on_failure: what a
+  // patient whose solve failed counts as (Scenario::endpoints.failure_policy();
+  // the default leaves the model's outcome, dlt = false, as it is); name: the
+  // design's, for the PatientSolveError of SolveFailurePolicy::kError.
+  DesignRunner(const Design& design, const PatientModel& model, std::size_t n_doses, int threads,
+               bool keep_timecourses, bool keep_patients = true,
+               SolveFailurePolicy on_failure = SolveFailurePolicy::kNoDlt, std::string name = {});
+  ~DesignRunner();
+
+  // Simulates trials [first, first + count) into out (cleared first). If
+  // trials throw, the one with the lowest number is rethrown, so the error
+  // does not depend on the thread count.
+  void run_block(std::int64_t first, std::int64_t count, ResultBlock& out);
+
+  // Polled before each trial, from the OpenMP threads (so it must be
+  // thread-safe, e.g. an atomic load): once it returns true, the remaining
+  // trials of the block are skipped and run_block throws Interrupted. A block
+  // can hold minutes of PK/PD work; SLURM allows 30 s after SIGTERM.
+  void set_stop(std::function<bool()> stop) { stop_ = std::move(stop); }
+
+  // With false, run_block leaves ResultBlock::timecourses empty and the time
+  // courses stay in per-trial slots (trial_timecourses()) until the next
+  // run_block: a TimecoursePacker compresses them from there, which saves a
+  // copy of the block's largest part and the memory it takes.
+  void set_gather_timecourses(bool gather) { gather_timecourses_ = gather; }
+  // Time courses of the last block's trials, by trial (first `count` slots).
+  const std::vector<std::vector<double>>& trial_timecourses() const { return block_timecourses_; }
+
+  // Simulates one trial; exposed for tests. ws must come from model.workspace().
+  void run_trial(std::int64_t trial, PatientWorkspace& ws, TrialRow& row, std::vector<PatientRow>& patients,
+                 std::vector<double>& timecourses) const;
+
+ private:
+  const Design& design_;
+  const PatientModel& model_;
+  std::size_t n_doses_;
+  int threads_;
+  bool keep_timecourses_;
+  bool keep_patients_;
+  bool gather_timecourses_ = true;
+  SolveFailurePolicy on_failure_;
+  std::string name_;
+  std::function<bool()> stop_;
+  std::vector<std::unique_ptr<PatientWorkspace>> workspaces_;  // one per thread
+  // Per-trial slots of the current block, kept between blocks so their
+  // capacity is reused (design-only trials cost microseconds; allocation showed).
+  std::vector<std::vector<PatientRow>> block_patients_;
+  std::vector<std::vector<double>> block_timecourses_;
+};
+
+int effective_threads(int requested);
+
+}  // namespace twinsim::trial

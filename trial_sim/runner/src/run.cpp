@@ -1,0 +1,174 @@
+#include "twinsim/trial/runner/run.hpp"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <optional>
+
+#include "twinsim/core/error.hpp"
+#include "twinsim/core/memory.hpp"
+#include "twinsim/core/serial_executor.hpp"
+#include "twinsim/trial/results/oc_report.hpp"
+#include "twinsim/trial/io/result_writer.hpp"
+#include "twinsim/trial/runner/truth.hpp"
+#include "twinsim/trial/runner/runner.hpp"
+#include "twinsim/trial/runner/timecourse_packer.hpp"
+
+namespace twinsim::trial {
+
+namespace {
+
+// Trials per block so that one block's results stay under the memory bound.
+std::int64_t block_trials(const Scenario& s, const Design& d, const PatientModel& m, std::size_t bytes) {
+  const std::size_t per_patient = 256 + sizeof(double) * m.n_timecourse_values();
+  const std::size_t per_trial = 128 + per_patient * static_cast<std::size_t>(std::max(1, d.max_patients()));
+  const auto n = static_cast<std::int64_t>(std::max<std::size_t>(1, bytes / per_trial));
+  return std::min<std::int64_t>(std::min<std::int64_t>(n, 100000), s.replicates);
+}
+
+// Results are streamed block by block, but a block holds at least one whole
+// trial, its time courses above all. A trial that cannot fit is refused
+// before anything is simulated: past the machine's memory the kernel's OOM
+// killer would end the run without a word, hours in.
+void check_trial_fits(const DesignSpec& spec, const PatientModel& m) {
+  const double patients = std::max(1, spec.design->max_patients());
+  const double values = static_cast<double>(m.n_timecourse_values());
+  const double bytes = patients * (256.0 + sizeof(double) * values);
+  if (bytes < double(1u << 30)) return;  // the common case: not worth asking the kernel
+  std::uint64_t available = core::memory_available();
+  if (const std::uint64_t limit = core::address_space_limit(); limit > 0 && (available == 0 || limit < available))
+    available = limit;
+  if (available == 0 || bytes <= static_cast<double>(available)) return;
+  char detail[160];
+  std::snprintf(detail, sizeof detail, "up to %.0f patients x %zu time courses x %zu time points x 8 bytes",
+                patients, m.timecourse_variables().size(), m.time_grid().size());
+  throw core::RuntimeError(core::not_enough_memory("one trial of design '" + spec.name + "'", bytes, detail,
+                                                   available) +
+                           "; store fewer output.timecourses, use a coarser output.grid_h, or fewer patients");
+}
+
+}  // namespace
+
+std::vector<core::InputFile> scenario_inputs(const Scenario& s) {
+  std::vector<core::InputFile> in;
+  if (!s.source_path.empty()) in.push_back({"scenario file", s.source_path});
+  if (s.population->spec().csv) in.push_back({"population CSV (population.csv.file)", s.population->spec().csv->path});
+  return in;
+}
+
+RunSummary run_scenario(const Scenario& s, const RunOptions& opt) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto model = make_patient_model(s);
+  for (const auto& spec : s.designs) check_trial_fits(spec, *model);
+  std::vector<core::InputFile> inputs = scenario_inputs(s);
+  inputs.insert(inputs.end(), opt.inputs.begin(), opt.inputs.end());
+  ResultWriter writer(opt.output, opt.overwrite, s, *model, std::move(inputs));
+  for (const auto& [name, value] : opt.attributes) writer.root_attribute(name, value);
+  RunSummary summary;
+  // The true dose-toxicity curve: given (design-only) or estimated (PK/PD).
+  std::vector<double> truth;
+  if (s.true_dlt_probabilities) {
+    truth = *s.true_dlt_probabilities;
+  } else if (s.endpoints.dlt && s.endpoints.truth_cohort_size > 0 &&
+             std::any_of(s.designs.begin(), s.designs.end(), [](const DesignSpec& d) { return d.design->target() >= 0; })) {
+    // Only dose-finding designs are scored against the truth; fixed arms need none.
+    const TruthCurve t = estimate_truth(*model, s.dose_levels.size(), s.endpoints.truth_cohort_size, opt.threads,
+                                        s.endpoints.failure_policy(), opt.stop);
+    writer.write_truth(t);
+    truth = t.p;
+    summary.truth_failed = t.failed;
+  }
+  // How the OCs are scored and timed: the same rules report and compare apply to the file.
+  OcContext context;
+  context.dose_levels = s.dose_levels;
+  if (!truth.empty()) context.truth = truth;
+  context.scoring = s.scoring;
+  if (s.accrual) context.duration = duration_model(s.accrual->patients_per_month, s.accrual->dlt_window_days);
+  std::vector<DesignTargetInfo> target_info;
+  for (const auto& spec : s.designs)
+    target_info.push_back({spec.type, spec.design->target() >= 0 ? std::optional<double>(spec.design->target())
+                                                                  : std::nullopt});
+  const std::vector<ScoringTarget> targets = scoring_targets(target_info);
+  const std::int64_t total = s.replicates * static_cast<std::int64_t>(s.designs.size());
+  std::int64_t done = 0;
+  // Output runs on one writer thread while the next block is simulated; two
+  // blocks alternate, so at most one is being written while one is filled.
+  // Declared before the executor so they outlive its thread on an exception.
+  std::array<ResultBlock, 2> blocks;
+  std::array<std::uint64_t, 2> written{0, 0};  // ticket of each block's last write
+  core::SerialExecutor output;
+  std::size_t cur = 0;
+  for (std::size_t design_index = 0; design_index < s.designs.size(); ++design_index) {
+    const DesignSpec& spec = s.designs[design_index];
+    const bool timecourses = !model->timecourse_variables().empty();
+    DesignRunner runner(*spec.design, *model, s.dose_levels.size(), opt.threads, timecourses, s.output.patients,
+                        s.endpoints.failure_policy(), spec.name);
+    runner.set_stop(opt.stop);
+    // Compressed output: the simulation threads compress the time-course
+    // chunks, which would otherwise make the writer thread the bottleneck.
+    std::optional<TimecoursePacker> packer;
+    if (timecourses && s.output.compression > 0) {
+      const std::size_t T = model->time_grid().size();
+      packer.emplace(model->timecourse_variables().size(), T, ResultWriter::timecourse_chunk_rows(T),
+                     s.output.compression, opt.threads);
+      runner.set_gather_timecourses(false);
+    }
+    output.submit([&writer, &spec, timecourses] { writer.begin_design(spec, timecourses); });
+    OcAccumulator oc(s.dose_levels.size(), spec.design->planned_patients());
+    DesignSummary ds;
+    std::array<std::int64_t, core::kSolveStatusCount> failed_by_status{};
+    ds.name = spec.name;
+    ds.type = spec.type;
+    const std::int64_t step = block_trials(s, *spec.design, *model, opt.block_bytes / blocks.size());
+    for (std::int64_t first = 0; first < s.replicates; first += step) {
+      const std::int64_t count = std::min(step, s.replicates - first);
+      output.wait(written[cur]);
+      ResultBlock& block = blocks[cur];
+      runner.run_block(first, count, block);
+      if (packer) packer->pack(block, runner.trial_timecourses());
+      for (const auto& t : block.trials) {
+        oc.add(t);
+        ds.patients += t.n_patients;
+        ds.failed_patients += t.n_failed;
+        ds.replaced_patients += t.n_replaced;
+        for (std::size_t k = 0; k < t.failed_by_status.size(); ++k) failed_by_status[k] += t.failed_by_status[k];
+        ds.mean_cmax += t.sum_cmax;
+        ds.mean_auc_first += t.sum_auc_first;
+        ds.mean_ctrough += t.sum_ctrough;
+      }
+      written[cur] = output.submit([&writer, &block] { writer.append(block); });
+      cur ^= 1;
+      done += count;
+      if (opt.progress) opt.progress(done, total);
+    }
+    if (packer) output.submit([&writer, rows = packer->finish()] { writer.append_timecourse_rows(rows); });
+    const DesignOc result = design_oc_from_sums(spec.name, spec.type, targets[design_index], oc.sums(), context);
+    output.submit([&writer, result] { writer.end_design(result); });
+    for (std::size_t k = 0; k < failed_by_status.size(); ++k)
+      if (failed_by_status[k] > 0)
+        ds.failed_by_status[core::to_string(static_cast<core::SolveStatus>(k))] = failed_by_status[k];
+    output.submit([&writer, n = ds.failed_patients, r = ds.replaced_patients, by = ds.failed_by_status] {
+      writer.failures(n, r, by);
+    });
+    const auto ok = static_cast<double>(std::max<std::int64_t>(1, ds.patients - ds.failed_patients));
+    ds.mean_cmax /= ok;
+    ds.mean_auc_first /= ok;
+    ds.mean_ctrough /= ok;
+    ds.trials = result.trials;
+    for (const auto& d : result.doses) {
+      ds.p_select.push_back(d.p_select.value);
+      ds.mean_patients.push_back(d.mean_patients.value);
+      ds.mean_dlts.push_back(d.mean_dlts.value);
+    }
+    ds.p_no_selection = result.p_no_selection.value;
+    ds.mean_total_patients = result.mean_total_patients.value;
+    summary.designs.push_back(std::move(ds));
+  }
+  output.finish();
+  writer.commit();
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return summary;
+}
+
+}  // namespace twinsim::trial

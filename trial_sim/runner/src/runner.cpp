@@ -1,0 +1,172 @@
+#include "twinsim/trial/runner/runner.hpp"
+
+#include <atomic>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "twinsim/trial/designs/designs.hpp"
+
+namespace twinsim::trial {
+
+int effective_threads(int requested) {
+#ifdef _OPENMP
+  return requested > 0 ? requested : omp_get_max_threads();
+#else
+  (void)requested;
+  return 1;
+#endif
+}
+
+DesignRunner::DesignRunner(const Design& design, const PatientModel& model, std::size_t n_doses, int threads,
+                           bool keep_timecourses, bool keep_patients, SolveFailurePolicy on_failure,
+                           std::string name)
+    : design_(design),
+      model_(model),
+      n_doses_(n_doses),
+      threads_(effective_threads(threads)),
+      keep_timecourses_(keep_timecourses),
+      keep_patients_(keep_patients || keep_timecourses),
+      on_failure_(on_failure),
+      name_(std::move(name)) {
+  for (int i = 0; i < threads_; ++i) workspaces_.push_back(model_.workspace());
+}
+
+DesignRunner::~DesignRunner() = default;
+
+void DesignRunner::run_trial(std::int64_t trial, PatientWorkspace& ws, TrialRow& row,
+                             std::vector<PatientRow>& patients, std::vector<double>& timecourses) const {
+  const std::size_t tc_values = keep_timecourses_ ? model_.n_timecourse_values() : 0;
+  patients.clear();
+  timecourses.clear();
+  TrialData data(n_doses_);
+  auto run = design_.start();
+  Decision dec = run->first();
+  row = TrialRow{};
+  // Reused across the trial's patients: simulate() overwrites the outcome, and
+  // push_back copies (the slot vectors keep their capacity between blocks).
+  PatientRow p;
+  std::int64_t enrolled = 0;  // patient index: enrolment order, replaced patients included
+  while (!dec.stop) {
+    if (dec.dose < 0 || static_cast<std::size_t>(dec.dose) >= n_doses_ || dec.cohort_size <= 0)
+      throw std::logic_error("design returned an invalid decision (dose " + std::to_string(dec.dose) + ")");
+    if (data.total_patients + dec.cohort_size > kMaxPatientsPerTrial)
+      throw std::logic_error("design exceeded the patient limit of one trial");
+    int cohort_dlts = 0;
+    int replaced = 0;
+    for (int j = 0; j < dec.cohort_size;) {
+      p.trial = trial;
+      p.patient = enrolled++;
+      p.cohort = data.cohorts;
+      p.dose_index = dec.dose;
+      double* tc = nullptr;
+      if (tc_values) {
+        timecourses.resize(timecourses.size() + tc_values);
+        tc = timecourses.data() + timecourses.size() - tc_values;
+      }
+      model_.simulate(ws, static_cast<std::uint64_t>(trial), static_cast<std::uint64_t>(p.patient), dec.dose,
+                      p.outcome, tc);
+      if (p.outcome.status != core::SolveStatus::kOk) {
+        // No DLT assessment exists for this patient: the scenario decides what
+        // the design counts, and the row records what the design counted.
+        if (on_failure_ == SolveFailurePolicy::kError)
+          throw PatientSolveError(name_, trial, p.patient, dec.dose, p.outcome.status);
+        ++row.n_failed;
+        const auto k = static_cast<std::size_t>(p.outcome.status);
+        if (k < row.failed_by_status.size()) ++row.failed_by_status[k];
+        if (on_failure_ == SolveFailurePolicy::kReplace && replaced < dec.cohort_size) {
+          ++replaced;
+          ++row.n_replaced;
+          if (tc) timecourses.resize(timecourses.size() - tc_values);
+          continue;  // the next patient takes this place
+        }
+        p.outcome.dlt = on_failure_ != SolveFailurePolicy::kNoDlt;
+      } else {
+        row.sum_cmax += p.outcome.exposure.cmax;
+        row.sum_auc_first += p.outcome.exposure.auc_first;
+        row.sum_ctrough += p.outcome.exposure.ctrough;
+      }
+      cohort_dlts += p.outcome.dlt ? 1 : 0;
+      if (keep_patients_) patients.push_back(p);
+      ++j;
+    }
+    const auto d = static_cast<std::size_t>(dec.dose);
+    data.n[d] += dec.cohort_size;
+    data.dlt[d] += cohort_dlts;
+    data.current = dec.dose;
+    data.last_cohort_size = dec.cohort_size;
+    data.last_cohort_dlts = cohort_dlts;
+    data.total_patients += dec.cohort_size;
+    data.cohorts += 1;
+    dec = run->next(data);
+  }
+  row.trial = trial;
+  row.selected_dose = run->select(data);
+  row.n_patients = data.total_patients;
+  row.n_cohorts = data.cohorts;
+  row.n_dlts = 0;
+  for (int x : data.dlt) row.n_dlts += x;
+  row.n_per_dose = data.n;
+  row.dlt_per_dose = data.dlt;
+}
+
+void DesignRunner::run_block(std::int64_t first, std::int64_t count, ResultBlock& out) {
+  out.clear();
+  const auto n = static_cast<std::size_t>(count);
+  out.trials.resize(n);
+  if (block_patients_.size() < n) block_patients_.resize(n);
+  if (block_timecourses_.size() < n) block_timecourses_.resize(n);
+  // No exception may cross the OpenMP region: catch, keep the lowest trial's
+  // (the one a 1-thread run meets first), rethrow after. Trials after it are
+  // skipped (a block can hold minutes of work); those before it still run,
+  // as one of them may fail too.
+  std::exception_ptr error;
+  std::atomic<std::int64_t> error_trial{count};
+  std::atomic<bool> stopped{false};
+#pragma omp parallel for schedule(dynamic, 16) num_threads(threads_)
+  for (std::int64_t i = 0; i < count; ++i) {
+    if (i > error_trial.load(std::memory_order_relaxed) || stopped.load(std::memory_order_relaxed)) continue;
+    if (stop_ && stop_()) {
+      stopped.store(true, std::memory_order_relaxed);
+      continue;
+    }
+#ifdef _OPENMP
+    const int tid = omp_get_thread_num();
+#else
+    const int tid = 0;
+#endif
+    try {
+      const auto k = static_cast<std::size_t>(i);
+      run_trial(first + i, *workspaces_[static_cast<std::size_t>(tid)], out.trials[k], block_patients_[k],
+                block_timecourses_[k]);
+    } catch (...) {
+#pragma omp critical(twinsim_runner_error)
+      if (i < error_trial) {
+        error_trial = i;
+        error = std::current_exception();
+      }
+    }
+  }
+  if (error) std::rethrow_exception(error);
+  if (stopped.load()) throw Interrupted("interrupted during trials " + std::to_string(first) + "-" +
+                                        std::to_string(first + count - 1) + " of design '" + name_ + "'");
+  if (!keep_patients_) return;
+  std::size_t n_patients = 0, n_values = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    n_patients += block_patients_[i].size();
+    n_values += block_timecourses_[i].size();
+  }
+  out.patients.reserve(n_patients);
+  if (gather_timecourses_) out.timecourses.reserve(n_values);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (auto& p : block_patients_[i]) out.patients.push_back(std::move(p));
+    if (gather_timecourses_)
+      out.timecourses.insert(out.timecourses.end(), block_timecourses_[i].begin(), block_timecourses_[i].end());
+  }
+}
+
+}  // namespace twinsim::trial

@@ -1,0 +1,290 @@
+// Reads a scenario file into a validated Scenario. Every problem is collected
+// (with file:line:col and key path) before ScenarioError is thrown, so a user
+// sees all errors of a file at once.
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "twinsim/pkpd/pk_model.hpp"
+#include "twinsim/trial/scenario/scenario.hpp"
+#include "scenario_parts.hpp"
+#include "twinsim/vp/parse_population.hpp"
+
+namespace twinsim::trial {
+
+using core::ConfigNode;
+using core::Diagnostics;
+using core::MapReader;
+using core::Range;
+
+const char* to_string(SolveFailurePolicy p) {
+  switch (p) {
+    case SolveFailurePolicy::kDlt: return "dlt";
+    case SolveFailurePolicy::kNoDlt: return "no_dlt";
+    case SolveFailurePolicy::kError: return "error";
+    case SolveFailurePolicy::kReplace: return "replace";
+  }
+  return "?";
+}
+
+std::vector<std::string> Scenario::variables() const {
+  std::vector<std::string> v;
+  if (!pk) return v;
+  v.push_back("Cc");
+  for (const auto& n : pk->model->state_names(0)) v.push_back(n);
+  for (const auto& p : pd) v.push_back(p.name);
+  return v;
+}
+
+std::vector<std::string> Scenario::parameter_names() const {
+  std::vector<std::string> names;
+  if (!pk) return names;
+  for (const auto& p : pk->model->parameters()) names.push_back(p.name);
+  for (const auto& d : pd)
+    for (const auto& p : d.model->parameters()) names.push_back(d.name + "." + p.name);
+  return names;
+}
+
+std::vector<double> Scenario::typical_values() const {
+  std::vector<double> v;
+  if (!pk) return v;
+  v = pk->values;
+  for (const auto& d : pd) v.insert(v.end(), d.values.begin(), d.values.end());
+  return v;
+}
+
+namespace {
+
+// A design's name is an HDF5 group (/designs/NAME), a sweep table's column
+// and a --design argument. The first character must be a letter or digit:
+// "." and ".." are HDF5's (and every file system's) "this" and "parent",
+// a leading "-" reads as an option. "/" would nest groups.
+bool valid_design_name(const std::string& s) {
+  if (s.empty() || s.size() > 64 || !std::isalnum(static_cast<unsigned char>(s[0]))) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '+' || c == '.';
+  });
+}
+
+std::vector<DesignSpec> read_designs(const ConfigNode& node, Diagnostics& diag, const DesignContext& ctx) {
+  std::vector<DesignSpec> out;
+  if (node.is_missing()) return out;
+  if (!node.is_sequence() || node.size() == 0) {
+    diag.error(node.mark(), node.path(), "expected a non-empty list of designs, got " + node.describe());
+    return out;
+  }
+  std::vector<std::string> types;
+  for (const auto& e : design_registry()) types.push_back(e.type);
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    const ConfigNode d = node.at(i);
+    MapReader r(d, diag);
+    if (!r.valid()) continue;
+    const ConfigNode name_node = r.require("name");
+    const auto name = name_node.is_missing() ? std::nullopt : core::read_string(name_node, diag);
+    const auto type = r.required_choice("type", types);
+    if (name) {
+      if (!valid_design_name(*name)) {
+        diag.error(name_node.mark(), name_node.path(),
+                   "design names use letters, digits and - _ + . (at most 64, the first a letter or digit), got " +
+                       core::quote_for_message(*name));
+      } else if (!names.insert(*name).second) {
+        diag.error(name_node.mark(), name_node.path(), "design name '" + *name + "' is used twice");
+      }
+    }
+    if (!type) {
+      // Cannot check the remaining keys without knowing the type.
+      for (const auto& k : d.keys()) r.allow(k);
+      r.finish();
+      continue;
+    }
+    auto design = find_design(*type)->parse(r, ctx);
+    r.finish();
+    if (name && design) out.push_back(DesignSpec{*name, *type, std::move(design)});
+  }
+  return out;
+}
+
+Scenario parse(const ConfigNode& root, Diagnostics& diag, const std::string& base_dir) {
+  Scenario s;
+  MapReader r(root, diag);
+  if (!r.valid()) {
+    diag.throw_if_any();
+    throw core::ScenarioError(root.mark(), "", "empty scenario: expected a map of keys");
+  }
+  s.name = r.required_string("name").value_or("");
+  s.seed = static_cast<std::uint64_t>(r.optional_int("seed", 0, ValueRules::seed()));
+  s.replicates = r.optional_int("replicates", 1, ValueRules::replicates());
+  const ConfigNode levels = r.require("dose_levels");
+  if (!levels.is_missing()) {
+    if (auto v = core::read_double_list(levels, diag, Range::positive(), ScenarioLimits::kMaxDoseLevels)) {
+      if (v->empty()) diag.error(levels.mark(), levels.path(), "needs at least one dose level");
+      for (std::size_t i = 1; i < v->size(); ++i) {
+        if (!((*v)[i] > (*v)[i - 1])) {
+          diag.error(levels.at(i).mark(), levels.at(i).path(), "dose levels must increase strictly");
+          break;
+        }
+      }
+      s.dose_levels = *v;
+    }
+  }
+
+  const ConfigNode tox = r.get("toxicity");
+  const ConfigNode model = r.get("model");
+  if (tox.is_missing() && model.is_missing()) {
+    diag.error(root.mark(), "", "give either 'toxicity' (design-only mode) or 'model' (PK/PD mode)");
+  } else if (!tox.is_missing() && !model.is_missing()) {
+    diag.error(model.key_mark(), "model", "give either 'toxicity' or 'model', not both");
+  }
+  if (!tox.is_missing()) {
+    MapReader t(tox, diag);
+    const ConfigNode p = t.require("true_dlt_probabilities");
+    t.finish();
+    if (!p.is_missing()) {
+      if (auto v = core::read_double_list(p, diag, Range::unit(), ScenarioLimits::kMaxDoseLevels)) {
+        if (!s.dose_levels.empty() && v->size() != s.dose_levels.size()) {
+          diag.error(p.mark(), p.path(),
+                     "has " + std::to_string(v->size()) + " probabilities for " +
+                         std::to_string(s.dose_levels.size()) + " dose levels");
+        }
+        s.true_dlt_probabilities = *v;
+      }
+    }
+  }
+
+  if (!model.is_missing()) {
+    MapReader m(model, diag);
+    const ConfigNode pk = m.require("pk");
+    const ConfigNode pd = m.get("pd");
+    m.finish();
+    if (!pk.is_missing()) s.pk = read_pk(pk, diag);
+    if (!pd.is_missing()) s.pd = read_pd(pd, diag);
+  }
+
+  const ConfigNode regimen = r.get("regimen");
+  if (!model.is_missing() && regimen.is_missing()) {
+    diag.error(root.mark(), "regimen", "required key is missing (PK/PD mode needs a regimen)");
+  } else if (model.is_missing() && !regimen.is_missing()) {
+    diag.error(regimen.key_mark(), "regimen", "only valid in PK/PD mode (with 'model')");
+  } else if (!regimen.is_missing()) {
+    if (auto g = read_regimen(regimen, diag)) {
+      s.regimen = *g;
+      if (s.pk && !s.pk->model->accepts(s.regimen.route)) {
+        diag.error(regimen.get("route").mark(), "regimen.route",
+                   "route oral needs an absorption process; model.pk.absorption is 'none'");
+      }
+    }
+  }
+
+  const ConfigNode output = r.get("output");
+  if (!output.is_missing()) {
+    if (!s.pk) {
+      s.output = read_design_only_output(output, diag);
+    } else {
+      s.output = read_output(output, diag, s.variables(), s.regimen.end_time());
+    }
+  }
+  const ConfigNode population = r.get("population");
+  if (!population.is_missing()) {
+    if (!s.pk) {
+      diag.error(population.key_mark(), "population", "only valid in PK/PD mode (with 'model')");
+    } else {
+      vp::PopulationContext ctx;
+      ctx.parameter_names = s.parameter_names();
+      ctx.typical_values = s.typical_values();
+      ctx.output_names = s.variables();
+      ctx.n_cycles = s.regimen.cycles;
+      ctx.base_dir = base_dir;
+      if (auto spec = vp::parse_population(population, diag, ctx))
+        s.population = std::make_shared<vp::Population>(std::move(*spec));
+    }
+  }
+  const ConfigNode endpoints = r.get("endpoints");
+  if (!endpoints.is_missing()) {
+    if (!s.pk) {
+      diag.error(endpoints.key_mark(), "endpoints", "only valid in PK/PD mode (with 'model')");
+    } else {
+      s.endpoints = read_endpoints(endpoints, diag, s);
+    }
+  }
+
+  // The hold/reduce rule reacts to the DLT definition's criteria, cycle by cycle.
+  if (s.population->spec().dose_modification.after_dlt != vp::DltAction::kNone && !s.endpoints.dlt) {
+    diag.error(s.population->spec().dose_modification.mark, "population.dose_modification",
+               "needs endpoints.dlt (the DLT criteria that trigger a hold or discontinuation)");
+  }
+
+  const ConfigNode accrual = r.get("accrual");
+  if (!accrual.is_missing()) {
+    MapReader a(accrual, diag);
+    if (a.valid()) {
+      AccrualSpec spec;
+      spec.patients_per_month = a.required_double("patients_per_month", Range::positive()).value_or(1.0);
+      const double default_window = s.endpoints.dlt ? s.endpoints.dlt->window_end_h / 24.0 : -1.0;
+      const ConfigNode w = a.get("dlt_window_days");
+      if (w.is_missing() && default_window < 0) {
+        diag.error(accrual.mark(), w.path(), "required key is missing (no endpoints.dlt window to default to)");
+      }
+      spec.dlt_window_days = a.optional_double("dlt_window_days", default_window, Range::non_negative());
+      a.finish();
+      s.accrual = spec;
+    }
+  }
+  const ConfigNode scoring = r.get("scoring");
+  if (!scoring.is_missing()) {
+    MapReader sc(scoring, diag);
+    if (sc.valid()) {
+      s.scoring.overdose_factor = sc.optional_double("overdose_factor", s.scoring.overdose_factor, Range::at_least(1));
+      s.scoring.acceptable_margin =
+          sc.optional_double("acceptable_margin", s.scoring.acceptable_margin, {0.0, 1.0, false, true});
+      sc.finish();
+    }
+  }
+  DesignContext ctx{s.dose_levels.size(), s.dose_levels};
+  const ConfigNode designs = r.require("designs");
+  s.designs = read_designs(designs, diag, ctx);
+  if (s.pk && !s.endpoints.dlt) {
+    for (std::size_t i = 0; i < s.designs.size(); ++i) {
+      if (s.designs[i].type != "fixed") {
+        diag.error(designs.at(i).mark(), designs.at(i).path(),
+                   "dose-finding design '" + s.designs[i].type + "' needs endpoints.dlt in PK/PD mode");
+      }
+    }
+  }
+  r.finish();
+  diag.throw_if_any();
+  return s;
+}
+
+}  // namespace
+
+Scenario load_scenario_text(const std::string& text, const std::string& name) {
+  Diagnostics diag;
+  const ConfigNode root = ConfigNode::load_string(text, name);
+  Scenario s = parse(root, diag, ".");
+  s.source_path = name;
+  s.source_text = text;
+  return s;
+}
+
+Scenario load_scenario_tree(const ConfigNode& root, const std::string& text, const std::string& name,
+                            const std::string& base_dir) {
+  Diagnostics diag;
+  Scenario s = parse(root, diag, base_dir);
+  s.source_path = name;
+  s.source_text = text;
+  return s;
+}
+
+Scenario load_scenario_file(const std::string& path) {
+  std::string text;
+  const ConfigNode root = ConfigNode::load_file(path, &text);
+  Diagnostics diag;
+  const auto slash = path.find_last_of('/');
+  Scenario s = parse(root, diag, slash == std::string::npos ? "." : path.substr(0, slash));
+  s.source_path = path;
+  s.source_text = text;
+  return s;
+}
+
+}  // namespace twinsim::trial

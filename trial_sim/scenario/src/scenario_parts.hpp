@@ -1,0 +1,23 @@
+// Readers of the scenario's sections, shared by the loader's files.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "twinsim/core/config.hpp"
+#include "twinsim/trial/scenario/scenario.hpp"
+
+namespace twinsim::trial {
+
+std::optional<std::vector<double>> read_parameters(const core::ConfigNode& node, core::Diagnostics& diag,
+                                                   const std::vector<pkpd::ParamSpec>& specs);
+std::optional<PkSpec> read_pk(const core::ConfigNode& node, core::Diagnostics& diag);
+std::vector<PdSpec> read_pd(const core::ConfigNode& node, core::Diagnostics& diag);
+std::optional<RegimenSpec> read_regimen(const core::ConfigNode& node, core::Diagnostics& diag);
+// Design-only mode: only `patients` (time courses need a model).
+OutputSpec read_design_only_output(const core::ConfigNode& node, core::Diagnostics& diag);
+OutputSpec read_output(const core::ConfigNode& node, core::Diagnostics& diag,
+                       const std::vector<std::string>& variables, double end_time);
+EndpointSpec read_endpoints(const core::ConfigNode& node, core::Diagnostics& diag, const Scenario& s);
+
+}  // namespace twinsim::trial
