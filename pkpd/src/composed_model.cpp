@@ -150,20 +150,17 @@ ComposedModel::Layout ComposedModel::lay_out(std::vector<ComponentSpec> componen
       else G.back() = H[static_cast<std::size_t>(s.index)];
     }
     const int n = part.model->n_states(), m = part.model->n_inputs(), no = part.model->n_outputs();
-    for (int i = 0; i < n; ++i) {
-      auto& row = J[static_cast<std::size_t>(part.y0 + i)];
+    // Row r of a block: the part's own columns where `own` may be non-zero,
+    // and every column its inputs reach where `via_inputs` may be.
+    auto fill = [&](std::vector<char>& row, const Sparsity& own, const Sparsity& via_inputs, int r) {
       for (int j = 0; j < n; ++j)
-        if (mi.jacobian.may_be_nonzero(i, j)) row[static_cast<std::size_t>(part.y0 + j)] = 1;
+        if (own.may_be_nonzero(r, j)) row[static_cast<std::size_t>(part.y0 + j)] = 1;
       for (int l = 0; l < m; ++l)
-        if (mi.input_jacobian.may_be_nonzero(i, l)) or_into(row, G[static_cast<std::size_t>(l)]);
-    }
-    for (int o = 0; o < no; ++o) {
-      auto& row = H[static_cast<std::size_t>(part.o0 + o)];
-      for (int j = 0; j < n; ++j)
-        if (mi.output_jacobian.may_be_nonzero(o, j)) row[static_cast<std::size_t>(part.y0 + j)] = 1;
-      for (int l = 0; l < m; ++l)
-        if (mi.output_input_jacobian.may_be_nonzero(o, l)) or_into(row, G[static_cast<std::size_t>(l)]);
-    }
+        if (via_inputs.may_be_nonzero(r, l)) or_into(row, G[static_cast<std::size_t>(l)]);
+    };
+    for (int i = 0; i < n; ++i) fill(J[static_cast<std::size_t>(part.y0 + i)], mi.jacobian, mi.input_jacobian, i);
+    for (int o = 0; o < no; ++o)
+      fill(H[static_cast<std::size_t>(part.o0 + o)], mi.output_jacobian, mi.output_input_jacobian, o);
   }
   info.jacobian = from_rows(J, 0, N);
   info.input_jacobian = from_rows(J, N, W);

@@ -50,16 +50,7 @@ TEST_CASE("a user 2-compartment oral model through the interface matches the bui
           "[validation]") {
   const std::string cache = test::private_cache_dir("iface");
   const double CL = 10, V1 = 50, Q = 5, V2 = 100, KA = 1, dose = 100;
-  // Closed form (Gibaldi & Perrier, 2-compartment, first-order absorption).
-  const double k10 = CL / V1, k12 = Q / V1, k21 = Q / V2;
-  const double sum = k10 + k12 + k21, disc = std::sqrt(sum * sum - 4 * k10 * k21);
-  const double alpha = (sum + disc) / 2, beta = (sum - disc) / 2;
-  auto closed = [&](double t) {
-    return KA * dose / V1 *
-           ((k21 - alpha) / ((KA - alpha) * (beta - alpha)) * std::exp(-alpha * t) +
-            (k21 - beta) / ((KA - beta) * (alpha - beta)) * std::exp(-beta * t) +
-            (k21 - KA) / ((alpha - KA) * (beta - KA)) * std::exp(-KA * t));
-  };
+  auto closed = [&](double t) { return test::two_cmt_oral_cc(t, CL, V1, Q, V2, KA, dose); };
   std::vector<double> times;
   for (double t = 0.5; t <= 168.0; t += 0.5) times.push_back(t);
   // The built-in 2-compartment oral model, by its exact (matrix-exponential) engine.

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <random>
 
+#include "model_values.hpp"
 #include "twinsim/core/ode.hpp"
 #include "user_model_support.hpp"
 
@@ -194,16 +195,7 @@ TEST_CASE("a user 2-compartment oral model solved by CVODE matches the closed fo
     const UserModel m = build(spec, native, cache);
     const auto p = m.default_parameters();
     const double CL = p[0], V1 = p[1], Q = p[2], V2 = p[3], KA = p[4], dose = 100;
-    // Closed form (Gibaldi & Perrier, 2-compartment, first-order absorption).
-    const double k10 = CL / V1, k12 = Q / V1, k21 = Q / V2;
-    const double sum = k10 + k12 + k21, disc = std::sqrt(sum * sum - 4 * k10 * k21);
-    const double alpha = (sum + disc) / 2, beta = (sum - disc) / 2;
-    auto closed = [&](double t) {
-      return KA * dose / V1 *
-             ((k21 - alpha) / ((KA - alpha) * (beta - alpha)) * std::exp(-alpha * t) +
-              (k21 - beta) / ((KA - beta) * (alpha - beta)) * std::exp(-beta * t) +
-              (k21 - KA) / ((alpha - KA) * (beta - KA)) * std::exp(-KA * t));
-    };
+    auto closed = [&](double t) { return test::two_cmt_oral_cc(t, CL, V1, Q, V2, KA, dose); };
     UserOde sys(m, p);
     core::CvodeSolver solver(3);
     core::OdeOptions opt;
