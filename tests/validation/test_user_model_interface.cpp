@@ -22,16 +22,6 @@ using namespace twinsim;
 
 namespace {
 
-const char* kTwoCmtOral =
-    "model:\n  ode:\n"
-    "    parameters: {CL: 10, V1: 50, Q: 5, V2: 100, KA: 1}\n"
-    "    states: {DEPOT: 0, CENT: 0, PERI: 0}\n"
-    "    equations: |\n"
-    "      d/dt(DEPOT) = -KA * DEPOT\n"
-    "      d/dt(CENT) = KA * DEPOT - (CL + Q) / V1 * CENT + Q / V2 * PERI\n"
-    "      d/dt(PERI) = Q / V1 * CENT - Q / V2 * PERI\n"
-    "    outputs: {Cc: CENT / V1}\n    dosing: {oral: DEPOT}\n";
-
 pkpd::user::UserModel build(const char* text, bool native, const std::string& cache) {
   pkpd::user::CompileOptions o;
   o.allow_compile = native;
@@ -67,7 +57,7 @@ TEST_CASE("a user 2-compartment oral model through the interface matches the bui
   for (const bool native : {true, false}) {
     INFO((native ? "compiled" : "interpreted"));
     pkpd::ModelCatalog catalog;
-    pkpd::user::register_model(catalog, "model.ode", build(kTwoCmtOral, native, cache));
+    pkpd::user::register_model(catalog, "model.ode", build(test::two_cmt_oral_model_yaml(), native, cache));
     const auto m = catalog.model("model.ode");
     auto ws = m->make_workspace(m->default_parameters().data());
     core::OdeOptions opt;

@@ -181,15 +181,7 @@ TEST_CASE("compiled code, interpreter and a hand-written rhs agree to 1e-14", "[
 }
 
 TEST_CASE("a user 2-compartment oral model solved by CVODE matches the closed form to 1e-8", "[validation]") {
-  const auto spec = test::parse_model_text(
-      "model:\n  ode:\n"
-      "    parameters: {CL: 10, V1: 50, Q: 5, V2: 100, KA: 1}\n"
-      "    states: {DEPOT: 0, CENT: 0, PERI: 0}\n"
-      "    equations: |\n"
-      "      d/dt(DEPOT) = -KA * DEPOT\n"
-      "      d/dt(CENT) = KA * DEPOT - (CL + Q) / V1 * CENT + Q / V2 * PERI\n"
-      "      d/dt(PERI) = Q / V1 * CENT - Q / V2 * PERI\n"
-      "    outputs: {Cc: CENT / V1}\n    dosing: {oral: DEPOT}\n");
+  const auto spec = test::parse_model_text(test::two_cmt_oral_model_yaml());
   const std::string cache = test::private_cache_dir("cvode");
   for (const bool native : {true, false}) {
     const UserModel m = build(spec, native, cache);
