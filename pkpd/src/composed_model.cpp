@@ -58,6 +58,7 @@ ComposedModel::Layout ComposedModel::lay_out(std::vector<ComponentSpec> componen
   ModelInfo& info = L.info;
   info.name = std::move(name);
   info.description = "composed of";
+  if (components.empty()) throw std::invalid_argument("a composed model needs at least one component");
   int y0 = 0, p0 = 0, o0 = 0;
   for (std::size_t k = 0; k < components.size(); ++k) {
     ComponentSpec& spec = components[k];

@@ -32,7 +32,7 @@ struct ComponentSpec {
   // (input, output): the model's driving input `input` reads the composed
   // output named `output` of an earlier component. An input not listed reads
   // an earlier output of its own name if there is one, else it becomes an
-  // input of the composed model.
+  // input of the composed model (unlinked inputs of one name share it).
   std::vector<std::pair<std::string, std::string>> links;
   // (model's output name, composed output name).
   std::vector<std::pair<std::string, std::string>> rename;
