@@ -3,6 +3,7 @@
 #include "engine_parts.hpp"
 #include "hybrid_engine.hpp"
 #include "node_scan.hpp"
+#include "pk_equations.hpp"
 #include "twinsim/core/dopri5.hpp"
 
 #include <algorithm>
@@ -81,15 +82,7 @@ class ModelOde final : public core::OdeSystem {
     roots_->push_back({t, cc, cc, y[s_.idx_auc]});
   }
   void rhs(double t, const double* y, double* ydot) const override {
-    const int n = s_.n_states;
-    Eigen::Map<const Eigen::VectorXd> x(y, n);
-    Eigen::Map<Eigen::VectorXd> dx(ydot, n);
-    dx.noalias() = s_.A * x;
-    dx += rate_.head(n);
-    if (s_.michaelis_menten) {
-      const double c = y[s_.idx_central] / s_.v_central;
-      dx[s_.idx_central] -= s_.vmax * c / (s_.km + c);
-    }
+    detail::pk_rhs(s_, y, rate_.data(), ydot);
     m_.pd_rhs(t, s_.concentration(y), y, ydot);
   }
   bool has_jacobian() const override { return true; }
@@ -97,12 +90,7 @@ class ModelOde final : public core::OdeSystem {
     const int N = m_.n_states, n = s_.n_states;
     Eigen::Map<Eigen::MatrixXd> J(jac, N, N);
     J.setZero();
-    J.topLeftCorner(n, n) = s_.A;
-    if (s_.michaelis_menten) {
-      const double c = y[s_.idx_central] / s_.v_central;
-      const double denom = s_.km + c;
-      J(s_.idx_central, s_.idx_central) -= s_.vmax * s_.km / (s_.v_central * denom * denom);
-    }
+    detail::pk_jacobian(s_, y, jac, N);
     double dfdcc[kMaxStates] = {0};
     m_.pd_jacobian(t, s_.concentration(y), y, jac, N, dfdcc);
     // Chain rule through Cc = A_central / V.

@@ -55,6 +55,19 @@ inline pkpd::PkSystem compile_pk(int ncmt, pkpd::Absorption abs, const Params& p
   return m.compile(values_of(m.parameters(), p));
 }
 
+// Central concentration (mg/L) after one oral dose at t = 0 of a 2-compartment
+// model with first-order absorption: the closed form of Gibaldi & Perrier,
+// Pharmacokinetics, 2nd ed. (1982), ch. 3.
+inline double two_cmt_oral_cc(double t, double CL, double V1, double Q, double V2, double KA, double dose) {
+  const double k10 = CL / V1, k21 = Q / V2, sum = k10 + Q / V1 + k21;
+  const double disc = std::sqrt(sum * sum - 4 * k10 * k21);
+  const double alpha = (sum + disc) / 2, beta = (sum - disc) / 2;
+  return KA * dose / V1 *
+         ((k21 - alpha) / ((KA - alpha) * (beta - alpha)) * std::exp(-alpha * t) +
+          (k21 - beta) / ((KA - beta) * (alpha - beta)) * std::exp(-beta * t) +
+          (k21 - KA) / ((alpha - KA) * (beta - KA)) * std::exp(-KA * t));
+}
+
 inline const pkpd::PdModel* pd(const std::string& name) {
   const auto* e = pkpd::registry().pd(name);
   REQUIRE(e != nullptr);

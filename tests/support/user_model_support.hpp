@@ -37,6 +37,20 @@ inline const char* friberg_model_yaml() {
          "    dosing: {oral: DEPOT, iv: CENT}\n";
 }
 
+// 2-compartment PK with first-order absorption, the closed-form reference
+// model of the validation tests.
+inline const char* two_cmt_oral_model_yaml() {
+  return "model:\n  ode:\n"
+         "    parameters: {CL: 10, V1: 50, Q: 5, V2: 100, KA: 1}\n"
+         "    states: {DEPOT: 0, CENT: 0, PERI: 0}\n"
+         "    equations: |\n"
+         "      d/dt(DEPOT) = -KA * DEPOT\n"
+         "      d/dt(CENT) = KA * DEPOT - (CL + Q) / V1 * CENT + Q / V2 * PERI\n"
+         "      d/dt(PERI) = Q / V1 * CENT - Q / V2 * PERI\n"
+         "    outputs: {Cc: CENT / V1}\n"
+         "    dosing: {oral: DEPOT}\n";
+}
+
 // Parses text holding `model: {ode: ...}` (or the block at `key`); fails the
 // test with every diagnostic if the model is rejected.
 inline pkpd::user::UserModelSpec parse_model_text(const std::string& text, const std::string& key = "ode",

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <random>
 
+#include "model_values.hpp"
 #include "twinsim/core/ode.hpp"
 #include "user_model_support.hpp"
 
@@ -180,30 +181,13 @@ TEST_CASE("compiled code, interpreter and a hand-written rhs agree to 1e-14", "[
 }
 
 TEST_CASE("a user 2-compartment oral model solved by CVODE matches the closed form to 1e-8", "[validation]") {
-  const auto spec = test::parse_model_text(
-      "model:\n  ode:\n"
-      "    parameters: {CL: 10, V1: 50, Q: 5, V2: 100, KA: 1}\n"
-      "    states: {DEPOT: 0, CENT: 0, PERI: 0}\n"
-      "    equations: |\n"
-      "      d/dt(DEPOT) = -KA * DEPOT\n"
-      "      d/dt(CENT) = KA * DEPOT - (CL + Q) / V1 * CENT + Q / V2 * PERI\n"
-      "      d/dt(PERI) = Q / V1 * CENT - Q / V2 * PERI\n"
-      "    outputs: {Cc: CENT / V1}\n    dosing: {oral: DEPOT}\n");
+  const auto spec = test::parse_model_text(test::two_cmt_oral_model_yaml());
   const std::string cache = test::private_cache_dir("cvode");
   for (const bool native : {true, false}) {
     const UserModel m = build(spec, native, cache);
     const auto p = m.default_parameters();
     const double CL = p[0], V1 = p[1], Q = p[2], V2 = p[3], KA = p[4], dose = 100;
-    // Closed form (Gibaldi & Perrier, 2-compartment, first-order absorption).
-    const double k10 = CL / V1, k12 = Q / V1, k21 = Q / V2;
-    const double sum = k10 + k12 + k21, disc = std::sqrt(sum * sum - 4 * k10 * k21);
-    const double alpha = (sum + disc) / 2, beta = (sum - disc) / 2;
-    auto closed = [&](double t) {
-      return KA * dose / V1 *
-             ((k21 - alpha) / ((KA - alpha) * (beta - alpha)) * std::exp(-alpha * t) +
-              (k21 - beta) / ((KA - beta) * (alpha - beta)) * std::exp(-beta * t) +
-              (k21 - KA) / ((alpha - KA) * (beta - KA)) * std::exp(-KA * t));
-    };
+    auto closed = [&](double t) { return test::two_cmt_oral_cc(t, CL, V1, Q, V2, KA, dose); };
     UserOde sys(m, p);
     core::CvodeSolver solver(3);
     core::OdeOptions opt;

@@ -23,6 +23,17 @@ double EmaxEffect::value(const double* p, double c, const double*) const {
   const double ch = std::pow(std::max(c, 0.0), p[3]);
   return p[0] + p[1] * ch / (std::pow(p[2], p[3]) + ch);
 }
+// At C = 0 the right derivative, except for HILL < 1 where it is infinite and 0
+// is reported (as the indirect-response models do): a Jacobian entry must be finite.
+void EmaxEffect::value_gradient(const double* p, double c, const double*, double*, double* dvdc) const {
+  const double h = p[3], c50h = std::pow(p[2], h);
+  if (c > 0) {
+    const double ch = std::pow(c, h), den = c50h + ch;
+    *dvdc = p[1] * h * std::pow(c, h - 1) * c50h / (den * den);
+  } else {
+    *dvdc = c == 0 && h == 1 ? p[1] / p[2] : 0.0;
+  }
+}
 
 std::vector<ParamSpec> LinearEffect::parameters() const {
   return {
@@ -34,6 +45,9 @@ std::vector<StateSpec> LinearEffect::states() const { return {}; }
 StateSpec LinearEffect::output() const { return {"E", "-"}; }
 std::string LinearEffect::equations() const { return "E = E0 + SLOPE * C"; }
 double LinearEffect::value(const double* p, double c, const double*) const { return p[0] + p[1] * c; }
+void LinearEffect::value_gradient(const double* p, double, const double*, double*, double* dvdc) const {
+  *dvdc = p[1];
+}
 
 std::vector<ParamSpec> LogLinearEffect::parameters() const {
   return {
@@ -47,6 +61,10 @@ StateSpec LogLinearEffect::output() const { return {"E", "-"}; }
 std::string LogLinearEffect::equations() const { return "E = E0 + SLOPE * ln((C + C0) / C0)"; }
 double LogLinearEffect::value(const double* p, double c, const double*) const {
   return p[0] + p[1] * std::log((std::max(c, 0.0) + p[2]) / p[2]);
+}
+// At C = 0 the right derivative (concentrations are not negative).
+void LogLinearEffect::value_gradient(const double* p, double c, const double*, double*, double* dvdc) const {
+  *dvdc = c >= 0 ? p[1] / (c + p[2]) : 0.0;
 }
 
 // Effect compartment (Sheiner et al. 1979): a hypothetical compartment with
@@ -67,5 +85,9 @@ void EffectCompartment::jacobian(const double* p, double, double, const double*,
   dfdc[0] = p[0];
 }
 double EffectCompartment::value(const double*, double, const double* y) const { return y[0]; }
+void EffectCompartment::value_gradient(const double*, double, const double*, double* dvdy, double* dvdc) const {
+  dvdy[0] = 1.0;
+  *dvdc = 0.0;
+}
 
 }  // namespace twinsim::pkpd

@@ -91,5 +91,9 @@ void Friberg::jacobian(const double* p, double, double c, const double* y, doubl
 }
 
 double Friberg::value(const double*, double, const double* y) const { return y[4]; }
+void Friberg::value_gradient(const double*, double, const double*, double* dvdy, double* dvdc) const {
+  for (int j = 0; j < 5; ++j) dvdy[j] = j == 4 ? 1.0 : 0.0;
+  *dvdc = 0.0;
+}
 
 }  // namespace twinsim::pkpd

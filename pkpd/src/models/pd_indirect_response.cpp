@@ -72,5 +72,9 @@ void IndirectResponse::jacobian(const double* p, double, double c, const double*
 }
 
 double IndirectResponse::value(const double*, double, const double* y) const { return y[0]; }
+void IndirectResponse::value_gradient(const double*, double, const double*, double* dvdy, double* dvdc) const {
+  dvdy[0] = 1.0;
+  *dvdc = 0.0;
+}
 
 }  // namespace twinsim::pkpd

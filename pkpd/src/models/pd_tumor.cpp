@@ -34,6 +34,10 @@ void Claret::jacobian(const double* p, double t, double c, const double* y, doub
   dfdc[0] = -kill * y[0];
 }
 double Claret::value(const double*, double, const double* y) const { return y[0]; }
+void Claret::value_gradient(const double*, double, const double*, double* dvdy, double* dvdc) const {
+  dvdy[0] = 1.0;
+  *dvdc = 0.0;
+}
 
 std::vector<ParamSpec> Simeoni::parameters() const {
   return {
@@ -105,5 +109,9 @@ void Simeoni::jacobian(const double* p, double, double c, const double* y, doubl
 }
 
 double Simeoni::value(const double*, double, const double* y) const { return y[0] + y[1] + y[2] + y[3]; }
+void Simeoni::value_gradient(const double*, double, const double*, double* dvdy, double* dvdc) const {
+  for (int j = 0; j < 4; ++j) dvdy[j] = 1.0;
+  *dvdc = 0.0;
+}
 
 }  // namespace twinsim::pkpd

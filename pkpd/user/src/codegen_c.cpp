@@ -102,7 +102,7 @@ void body(std::ostringstream& os, const Function& f, const char* const out[2], c
 
 std::string generate_c(const Program& program) {
   std::vector<char> is_const(program.registers.size(), 1);
-  for (const Function* f : {&program.rhs, &program.jac, &program.outputs, &program.init})
+  for (const Function* f : {&program.rhs, &program.jac, &program.outputs, &program.init, &program.output_jac})
     for (const Instr& in : f->code) is_const[static_cast<std::size_t>(in.dst)] = 0;
   std::ostringstream os;
   os << kPrelude;
@@ -112,6 +112,7 @@ std::string generate_c(const Program& program) {
   const char* const jac_out[2] = {"J", "dJdu"};
   const char* const out_out[2] = {"out", nullptr};
   const char* const init_out[2] = {"y0", nullptr};
+  const char* const output_jac_out[2] = {"dOdy", "dOdu"};
   const std::string args = "double t, const double* y, const double* p, const double* u";
   os << "void twinsim_rhs(" << args << ", double* dydt) {\n  (void)t; (void)y; (void)p; (void)u;\n";
   body(os, program.rhs, rhs_out, program.registers, is_const);
@@ -121,6 +122,8 @@ std::string generate_c(const Program& program) {
   body(os, program.outputs, out_out, program.registers, is_const);
   os << "}\nvoid twinsim_init(const double* p, double* y0) {\n  (void)p;\n";
   body(os, program.init, init_out, program.registers, is_const);
+  os << "}\nvoid twinsim_output_jac(" << args << ", double* dOdy, double* dOdu) {\n  (void)t; (void)y; (void)p; (void)u;\n";
+  body(os, program.output_jac, output_jac_out, program.registers, is_const);
   os << "}\n";
   return os.str();
 }

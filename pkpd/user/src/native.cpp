@@ -189,7 +189,8 @@ std::shared_ptr<NativeLibrary> load(const std::string& path, const std::string& 
   fns.jac = reinterpret_cast<JacFn>(dlsym(lib->handle, "twinsim_jac"));
   fns.outputs = reinterpret_cast<OutputsFn>(dlsym(lib->handle, "twinsim_outputs"));
   fns.init = reinterpret_cast<InitFn>(dlsym(lib->handle, "twinsim_init"));
-  if (!fns.rhs || !fns.jac || !fns.outputs || !fns.init) {
+  fns.output_jac = reinterpret_cast<OutputJacFn>(dlsym(lib->handle, "twinsim_output_jac"));
+  if (!fns.rhs || !fns.jac || !fns.outputs || !fns.init || !fns.output_jac) {
     why = "the cached library lacks a model function";
     fns = {};
     return nullptr;

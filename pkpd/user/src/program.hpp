@@ -1,4 +1,4 @@
-// The four functions of a user model as flat instruction lists over a register
+// The five functions of a user model as flat instruction lists over a register
 // file (one register per pool node, constants preloaded). The interpreter runs
 // them; the C generator prints them one instruction per line, so both compute
 // the same operations in the same order. Internal to pkpd/user.
@@ -34,7 +34,7 @@ struct Function {
 
 struct Program {
   int n_states = 0, n_params = 0, n_inputs = 0, n_outputs = 0;
-  Function rhs, jac, outputs, init;
+  Function rhs, jac, outputs, init, output_jac;
   std::vector<double> registers;  // initial register file: constants in place, 0 elsewhere
 };
 
@@ -48,7 +48,7 @@ Function lower_function(const ExprPool& pool, const std::vector<NodeId>& results
 void run(const Function& f, double t, const double* y, const double* p, const double* u, double* r, double* out0,
          double* out1);
 
-// C source of the four functions (without the key line); see codegen_c.cpp.
+// C source of the five functions (without the key line); see codegen_c.cpp.
 std::string generate_c(const Program& program);
 
 }  // namespace twinsim::pkpd::user

@@ -18,8 +18,38 @@ namespace {
 
 struct Lowered {
   Program program;
-  std::vector<std::pair<int, int>> jac_pattern, input_pattern;
+  std::vector<std::pair<int, int>> jac_pattern, input_pattern, output_pattern, output_input_pattern;
 };
+
+// The structurally non-zero derivatives of f (one node per row) with respect
+// to every state (array 0, column-major rows x n_states) and every input
+// (array 1, rows x n_inputs), as the results of one function.
+struct Derivatives {
+  std::vector<NodeId> nodes;
+  std::vector<std::uint8_t> arrays;
+  std::vector<std::int32_t> slots;
+  std::vector<std::pair<int, int>> pattern[2];
+};
+
+Derivatives differentiate(ExprPool& pool, const std::vector<NodeId>& f, int n_states, int n_inputs) {
+  Derivatives out;
+  const int rows = static_cast<int>(f.size());
+  const std::pair<Wrt, int> wrts[2] = {{Wrt::kState, n_states}, {Wrt::kInput, n_inputs}};
+  for (std::uint8_t a = 0; a < 2; ++a) {
+    for (int j = 0; j < wrts[a].second; ++j) {
+      std::unordered_map<NodeId, NodeId> memo;
+      for (int i = 0; i < rows; ++i) {
+        const NodeId d = pool.derivative(f[static_cast<std::size_t>(i)], wrts[a].first, j, memo);
+        if (pool.is_constant(d, 0.0)) continue;
+        out.pattern[a].push_back({i, j});
+        out.nodes.push_back(d);
+        out.arrays.push_back(a);
+        out.slots.push_back(i + j * rows);
+      }
+    }
+  }
+  return out;
+}
 
 // Derivatives go into the spec's own pool, so rhs and Jacobian share nodes.
 Lowered lower(UserModelSpec& spec) {
@@ -27,31 +57,9 @@ Lowered lower(UserModelSpec& spec) {
   ExprPool& pool = spec.pool;
   const int n = static_cast<int>(spec.states.size());
   const int m = static_cast<int>(spec.inputs.size());
-  std::vector<NodeId> jac_nodes;
-  std::vector<std::uint8_t> jac_arrays;
-  std::vector<std::int32_t> jac_slots;
-  for (int j = 0; j < n; ++j) {
-    std::unordered_map<NodeId, NodeId> memo;
-    for (int i = 0; i < n; ++i) {
-      const NodeId d = pool.derivative(spec.rhs[static_cast<std::size_t>(i)], Wrt::kState, j, memo);
-      if (pool.is_constant(d, 0.0)) continue;
-      out.jac_pattern.push_back({i, j});
-      jac_nodes.push_back(d);
-      jac_arrays.push_back(0);
-      jac_slots.push_back(i + j * n);
-    }
-  }
-  for (int k = 0; k < m; ++k) {
-    std::unordered_map<NodeId, NodeId> memo;
-    for (int i = 0; i < n; ++i) {
-      const NodeId d = pool.derivative(spec.rhs[static_cast<std::size_t>(i)], Wrt::kInput, k, memo);
-      if (pool.is_constant(d, 0.0)) continue;
-      out.input_pattern.push_back({i, k});
-      jac_nodes.push_back(d);
-      jac_arrays.push_back(1);
-      jac_slots.push_back(i + k * n);
-    }
-  }
+  Derivatives jac = differentiate(pool, spec.rhs, n, m);
+  out.jac_pattern = std::move(jac.pattern[0]);
+  out.input_pattern = std::move(jac.pattern[1]);
   Program& prog = out.program;
   prog.n_states = n;
   prog.n_params = static_cast<int>(spec.parameters.size());
@@ -70,9 +78,16 @@ Lowered lower(UserModelSpec& spec) {
   prog.rhs = lower_function(pool, spec.rhs, rhs_slots.first, rhs_slots.second, no_clear);
   const std::size_t jac_clear[2] = {static_cast<std::size_t>(n) * static_cast<std::size_t>(n),
                                     static_cast<std::size_t>(n) * static_cast<std::size_t>(m)};
-  prog.jac = lower_function(pool, jac_nodes, jac_arrays, jac_slots, jac_clear);
+  prog.jac = lower_function(pool, jac.nodes, jac.arrays, jac.slots, jac_clear);
   std::vector<NodeId> outs, inits;
   for (const auto& o : spec.outputs) outs.push_back(o.value);
+  // After the Jacobian, so its nodes (and the code generated for it) are as before.
+  Derivatives ojac = differentiate(pool, outs, n, m);
+  out.output_pattern = std::move(ojac.pattern[0]);
+  out.output_input_pattern = std::move(ojac.pattern[1]);
+  const std::size_t no = outs.size();
+  const std::size_t ojac_clear[2] = {no * static_cast<std::size_t>(n), no * static_cast<std::size_t>(m)};
+  prog.output_jac = lower_function(pool, ojac.nodes, ojac.arrays, ojac.slots, ojac_clear);
   for (const auto& s : spec.states) inits.push_back(s.initial);
   const auto out_slots = all(outs.size(), 0);
   prog.outputs = lower_function(pool, outs, out_slots.first, out_slots.second, no_clear);
@@ -121,6 +136,12 @@ void UserModel::outputs(double t, const double* y, const double* p, const double
   run(code_->program.outputs, t, y, p, u, s.registers.data(), out, nullptr);
 }
 
+void UserModel::output_jacobian(double t, const double* y, const double* p, const double* u, double* dOdy,
+                                double* dOdu, Scratch& s) const {
+  if (native_.output_jac) return native_.output_jac(t, y, p, u, dOdy, dOdu);
+  run(code_->program.output_jac, t, y, p, u, s.registers.data(), dOdy, dOdu);
+}
+
 void UserModel::initial_state(const double* p, double* y0, Scratch& s) const {
   if (native_.init) return native_.init(p, y0);
   run(code_->program.init, 0.0, nullptr, p, nullptr, s.registers.data(), y0, nullptr);
@@ -134,6 +155,8 @@ UserModel build_user_model(UserModelSpec spec, const CompileOptions& options) {
   for (const auto& o : spec.outputs) model.output_names_.push_back(o.name);
   model.jac_pattern_ = std::move(lowered.jac_pattern);
   model.input_pattern_ = std::move(lowered.input_pattern);
+  model.output_pattern_ = std::move(lowered.output_pattern);
+  model.output_input_pattern_ = std::move(lowered.output_input_pattern);
   auto code = std::make_shared<UserModel::Code>();
   code->program = std::move(lowered.program);
   if (!options.allow_compile) {

@@ -55,6 +55,10 @@ class PdModel {
   // The output at concentration c and state y. A model that can drive other
   // models (the effect compartment) returns its first state.
   virtual double value(const double* p, double c, const double* y) const = 0;
+  // Derivatives of value() at the same point: dvdy[j] = d value / d y_j
+  // (n_states() entries, every one written) and *dvdc = d value / d c. The
+  // general model interface composes models by the chain rule through these.
+  virtual void value_gradient(const double* p, double c, const double* y, double* dvdy, double* dvdc) const = 0;
   // True if value() is y[0] and the model may drive others (input: Ce).
   virtual bool is_effect_compartment() const { return false; }
 };

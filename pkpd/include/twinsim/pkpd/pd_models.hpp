@@ -10,7 +10,8 @@ namespace twinsim::pkpd {
   std::vector<StateSpec> states() const override;           \
   StateSpec output() const override;                        \
   std::string equations() const override;                   \
-  double value(const double* p, double c, const double* y) const override;
+  double value(const double* p, double c, const double* y) const override; \
+  void value_gradient(const double* p, double c, const double* y, double* dvdy, double* dvdc) const override;
 
 #define TWINSIM_PD_DYNAMIC                                                                   \
   void initial(const double* p, double* y) const override;                                   \

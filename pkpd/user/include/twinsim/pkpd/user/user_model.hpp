@@ -14,6 +14,8 @@
 //   J      column-major n_states x n_states, J[i + j*n] = d dydt_i / d y_j (every entry written)
 //   dJdu   column-major n_states x n_inputs, dJdu[i + k*n] = d dydt_i / d u_k; may be null
 //   out    outputs [n_outputs]; y0 [n_states]
+//   dOdy   column-major n_outputs x n_states, dOdy[o + j*n_outputs] = d out_o / d y_j (every entry written)
+//   dOdu   column-major n_outputs x n_inputs, dOdu[o + k*n_outputs] = d out_o / d u_k; may be null
 // None allocates; the native functions are plain C function pointers and the
 // interpreter runs on a per-thread Scratch, so a host calls one function per
 // rhs evaluation (no call per state element).
@@ -32,12 +34,15 @@ using RhsFn = void (*)(double t, const double* y, const double* p, const double*
 using JacFn = void (*)(double t, const double* y, const double* p, const double* u, double* J, double* dJdu);
 using OutputsFn = void (*)(double t, const double* y, const double* p, const double* u, double* out);
 using InitFn = void (*)(const double* p, double* y0);
+using OutputJacFn = void (*)(double t, const double* y, const double* p, const double* u, double* dOdy,
+                             double* dOdu);
 
 struct UserModelFunctions {
   RhsFn rhs = nullptr;
   JacFn jac = nullptr;
   OutputsFn outputs = nullptr;
   InitFn init = nullptr;
+  OutputJacFn output_jac = nullptr;
 };
 
 struct CompileOptions {
@@ -72,6 +77,9 @@ class UserModel {
   // Structurally non-zero entries (row, column) of d dydt / d y and d dydt / d u.
   const std::vector<std::pair<int, int>>& jacobian_sparsity() const { return jac_pattern_; }
   const std::vector<std::pair<int, int>>& input_sparsity() const { return input_pattern_; }
+  // The same for d out / d y and d out / d u (composition by the chain rule, pkpd/composed_model.hpp).
+  const std::vector<std::pair<int, int>>& output_sparsity() const { return output_pattern_; }
+  const std::vector<std::pair<int, int>>& output_input_sparsity() const { return output_input_pattern_; }
 
   Scratch make_scratch() const;
   void rhs(double t, const double* y, const double* p, const double* u, double* dydt, Scratch& s) const;
@@ -79,6 +87,8 @@ class UserModel {
                 Scratch& s) const;
   void outputs(double t, const double* y, const double* p, const double* u, double* out, Scratch& s) const;
   void initial_state(const double* p, double* y0, Scratch& s) const;
+  void output_jacobian(double t, const double* y, const double* p, const double* u, double* dOdy, double* dOdu,
+                       Scratch& s) const;
   // The native entry points, or all null when interpreted.
   const UserModelFunctions& native() const { return native_; }
 
@@ -95,7 +105,7 @@ class UserModel {
   std::shared_ptr<const Code> code_;
   std::shared_ptr<const void> library_;
   std::vector<std::string> state_names_, output_names_;
-  std::vector<std::pair<int, int>> jac_pattern_, input_pattern_;
+  std::vector<std::pair<int, int>> jac_pattern_, input_pattern_, output_pattern_, output_input_pattern_;
   UserModelFunctions native_;
   Backend backend_ = Backend::kInterpreter;
   bool cache_hit_ = false;
