@@ -78,9 +78,7 @@ void check_truth(const core::H5Reader& h5, const std::string& file, OcReport& re
     const double p = (*rep.truth)[d];
     const std::string at = t + "[" + std::to_string(d) + "] = " + core::format_number(p);
     if (std::isnan(p) && failures_explain_nan) {
-      rep.warnings.push_back(file + "true P(DLT) of dose " + core::format_number(rep.dose_levels[d]) +
-                             " is unknown (every reference patient failed to solve): PCS, acceptable dose and "
-                             "treated above target are n/a");
+      rep.warnings.push_back(file + unknown_truth_warning(rep.dose_levels[d]));
       continue;
     }
     if (!(p >= 0.0 && p <= 1.0)) throw core::RuntimeError(file + at + " is not a probability in [0, 1]");
