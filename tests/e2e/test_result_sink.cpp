@@ -15,6 +15,7 @@
 #include "twinsim/trial/io/schema.hpp"
 #include "twinsim/trial/report/oc_format.hpp"
 #include "twinsim/trial/results/memory_sink.hpp"
+#include "twinsim/trial/results/oc_tables.hpp"
 #include "twinsim/trial/runner/run.hpp"
 #include "twinsim/trial/scenario/scenario.hpp"
 
@@ -113,20 +114,27 @@ Runs run_both(const trial::Scenario& s, const std::string& path) {
   return r;
 }
 
-// The run's summary prints what `report` and `compare` print for its file.
-void check_summary_equals_report(const trial::RunSummary& run, const std::string& path) {
-  std::vector<trial::OcReport> from_run{run.oc};
+// `report` and `compare` print the same for the file as for the OCs the run
+// returned (its summary) and for the in-memory tables (oc_report).
+void check_report_equals(std::vector<trial::OcReport> other, const std::string& path) {
   std::vector<trial::OcReport> from_file = trial::read_oc_reports({path});
   for (const auto format : {trial::OcFormat::kTable, trial::OcFormat::kCsv, trial::OcFormat::kJson,
                             trial::OcFormat::kMarkdown}) {
-    CHECK(trial::format_report(from_run[0], format) == trial::format_report(from_file[0], format));
+    CHECK(trial::format_report(other[0], format) == trial::format_report(from_file[0], format));
   }
-  trial::assume_targets(from_run, std::nullopt);
+  trial::assume_targets(other, std::nullopt);
   trial::assume_targets(from_file, std::nullopt);
-  const auto a = trial::compare_reports(from_run), b = trial::compare_reports(from_file);
+  const auto a = trial::compare_reports(other), b = trial::compare_reports(from_file);
   REQUIRE(a.differences.size() == b.differences.size());
   for (std::size_t i = 0; i < a.differences.size(); ++i) CHECK(a.differences[i].paired == b.differences[i].paired);
   CHECK(trial::format_comparison(a, trial::OcFormat::kJson) == trial::format_comparison(b, trial::OcFormat::kJson));
+}
+
+void check_summary_equals_report(const Runs& r, const std::string& path) {
+  INFO("the run's summary");
+  check_report_equals({r.summary.oc}, path);
+  INFO("the in-memory tables");
+  check_report_equals({trial::oc_report(r.memory, path)}, path);
 }
 
 }  // namespace
@@ -138,7 +146,7 @@ TEST_CASE("an in-memory run equals the HDF5 file, every table bit for bit: desig
   REQUIRE(r.memory.designs.size() == 3);
   CHECK(r.memory.designs[0].table(trial::schema::kTrials)->columns[0].rows() == 400);
   check_file_equals_memory(r.memory, path);
-  check_summary_equals_report(r.summary, path);
+  check_summary_equals_report(r, path);
 }
 
 TEST_CASE("an in-memory run equals the HDF5 file, every table bit for bit: PK/PD with time courses and cycles",
@@ -150,13 +158,13 @@ TEST_CASE("an in-memory run equals the HDF5 file, every table bit for bit: PK/PD
     REQUIRE(r.memory.designs.at(0).table(trial::schema::kTimecourses));
     REQUIRE(r.memory.designs.at(0).table(trial::schema::kCycles));
     check_file_equals_memory(r.memory, path);
-    check_summary_equals_report(r.summary, path);
+    check_summary_equals_report(r, path);
   }
   {
     const std::string path = dir.file("truth.h5");
     const Runs r = run_both(config("pkpd_boin_vs_3p3.yaml", 20), path);
     REQUIRE(r.memory.truth);  // the reference cohort's curve
     check_file_equals_memory(r.memory, path);
-    check_summary_equals_report(r.summary, path);
+    check_summary_equals_report(r, path);
   }
 }

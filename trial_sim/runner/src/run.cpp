@@ -10,9 +10,9 @@
 #include "twinsim/core/error.hpp"
 #include "twinsim/core/memory.hpp"
 #include "twinsim/core/serial_executor.hpp"
-#include "twinsim/core/version.hpp"
 #include "twinsim/trial/io/schema.hpp"
 #include "twinsim/trial/results/oc_report.hpp"
+#include "twinsim/trial/results/oc_tables.hpp"
 #include "twinsim/trial/scenario/scenario_text.hpp"
 #include "twinsim/trial/runner/truth.hpp"
 #include "twinsim/trial/runner/runner.hpp"
@@ -75,6 +75,7 @@ RunInfo run_info(const Scenario& s, const PatientModel& m, const RunOptions& opt
   r.compression = s.output.compression;
   r.records_replaced = s.endpoints.failure_policy() == SolveFailurePolicy::kReplace;
   if (s.endpoints.dlt) r.on_solve_failure = to_string(s.endpoints.on_solve_failure);
+  r.population_key = parse_scenario_text(s.source_text, schema::attr::kScenarioYaml).population_key;
   r.attributes = opt.attributes;
   PatientLayout& l = r.layout;
   l.patients = s.output.patients;
@@ -90,23 +91,6 @@ RunInfo run_info(const Scenario& s, const PatientModel& m, const RunOptions& opt
 
 namespace {
 
-// The run's OcReport header: what `report` reads from a result file's root.
-OcReport run_report(const Scenario& s, const OcContext& context, const std::string& label) {
-  OcReport rep;
-  static_cast<OcContext&>(rep) = context;
-  rep.path = label;
-  rep.scenario_name = s.name;
-  rep.mode = s.pkpd_mode() ? schema::kModePkpd : schema::kModeDesignOnly;
-  rep.schema_version = core::kSchemaVersion;
-  rep.seed = s.seed;
-  rep.replicates = s.replicates;
-  rep.population_key = parse_scenario_text(s.source_text, schema::attr::kScenarioYaml).population_key;
-  if (rep.truth)
-    for (std::size_t d = 0; d < rep.truth->size(); ++d)
-      if (std::isnan((*rep.truth)[d])) rep.warnings.push_back(unknown_truth_warning(rep.dose_levels[d]));
-  return rep;
-}
-
 // Pairs every design with the first unless the first's trials would take
 // more memory than this (bytes); beyond it the summary compares unpaired.
 constexpr double kMaxReferenceBytes = double(256u << 20);
@@ -117,7 +101,8 @@ RunSummary run(const Scenario& s, ResultSink& sink, const RunOptions& opt) {
   const auto t0 = std::chrono::steady_clock::now();
   const auto model = make_patient_model(s);
   for (const auto& spec : s.designs) check_trial_fits(spec, *model);
-  sink.begin_run(run_info(s, *model, opt));
+  const RunInfo info = run_info(s, *model, opt);
+  sink.begin_run(info);
   RunSummary summary;
   // The true dose-toxicity curve: given (design-only) or estimated (PK/PD).
   OcContext context;
@@ -137,7 +122,7 @@ RunSummary run(const Scenario& s, ResultSink& sink, const RunOptions& opt) {
   context.dose_levels = s.dose_levels;
   context.scoring = s.scoring;
   if (s.accrual) context.duration = duration_model(s.accrual->patients_per_month, s.accrual->dlt_window_days);
-  summary.oc = run_report(s, context, opt.label);
+  summary.oc = oc_report_header(info, context, opt.label);
   std::vector<DesignTargetInfo> target_info;
   for (const auto& spec : s.designs)
     target_info.push_back({spec.type, spec.design->target() >= 0 ? std::optional<double>(spec.design->target())
@@ -170,9 +155,9 @@ RunSummary run(const Scenario& s, ResultSink& sink, const RunOptions& opt) {
                      opt.threads);
       runner.set_gather_timecourses(false);
     }
-    const DesignInfo info{spec.name, spec.type, spec.design->target(),
-                          static_cast<std::int64_t>(spec.design->planned_patients())};
-    output.submit([&sink, info] { sink.begin_design(info); });
+    const DesignInfo design{spec.name, spec.type, spec.design->target(),
+                            static_cast<std::int64_t>(spec.design->planned_patients())};
+    output.submit([&sink, design] { sink.begin_design(design); });
     const std::int64_t planned = spec.design->planned_patients();
     OcAccumulator oc(s.dose_levels.size(), planned);
     std::optional<PairSums> pair;

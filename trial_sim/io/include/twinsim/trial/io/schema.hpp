@@ -77,8 +77,7 @@ inline constexpr char kAxis[] = "axis";  // its place in the sweep file (HDF5 li
 }  // namespace attr
 
 // Attribute values with a fixed vocabulary.
-inline constexpr char kModePkpd[] = "pkpd";
-inline constexpr char kModeDesignOnly[] = "design_only";
+// (kModePkpd, kModeDesignOnly: table_names.hpp)
 inline constexpr char kKindSweep[] = "sweep";
 inline constexpr char kUnitHours[] = "h";
 

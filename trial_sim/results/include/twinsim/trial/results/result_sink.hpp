@@ -63,6 +63,9 @@ struct RunInfo {
   // design counted a failed patient as (on_solve_failure; "" = not recorded).
   bool records_replaced = false;
   std::string on_solve_failure;
+  // The scenario text's population key (OcReport::population_key): runs
+  // with equal keys, seeds and replicates share their virtual patients.
+  std::string population_key;
   // Extra provenance as string attributes (e.g. a sweep variant's id and hash).
   std::vector<std::pair<std::string, std::string>> attributes;
   PatientLayout layout;

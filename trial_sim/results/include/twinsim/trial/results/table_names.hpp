@@ -52,4 +52,8 @@ inline constexpr char kId[] = "id";
 inline constexpr char kIndex[] = "index";
 }  // namespace col
 
+// The run's mode (attribute `mode` of a result file, OcReport::mode).
+inline constexpr char kModePkpd[] = "pkpd";
+inline constexpr char kModeDesignOnly[] = "design_only";
+
 }  // namespace twinsim::trial::schema
