@@ -11,7 +11,7 @@
 #include "twinsim/core/error.hpp"
 #include "twinsim/core/file_safety.hpp"
 #include "twinsim/trial/report/oc_format.hpp"
-#include "twinsim/trial/io/result_reader.hpp"
+#include "twinsim/trial/io/hdf5_sink.hpp"
 #include "twinsim/trial/runner/run.hpp"
 #include "twinsim/trial/runner/runner.hpp"
 #include "twinsim/trial/scenario/scenario.hpp"
@@ -20,13 +20,13 @@ namespace twinsim::cli {
 
 namespace {
 
-void print_summary(const trial::Scenario& s, const trial::RunSummary& r, int threads, const std::string& output) {
+void print_summary(const trial::Scenario& s, const trial::RunSummary& r, int threads) {
   std::printf("scenario '%s': %lld replicate%s per design, seed %llu, %d thread%s, %.2f s\n", s.name.c_str(),
               static_cast<long long>(s.replicates), s.replicates == 1 ? "" : "s",
               static_cast<unsigned long long>(s.seed), threads, threads == 1 ? "" : "s", r.seconds);
-  // The same tables `twinsim report` and `twinsim compare` print, from the file just written.
-  std::vector<trial::OcReport> reports;
-  reports.push_back(trial::read_oc_report(output));
+  // The same tables `twinsim report` and `twinsim compare` print for the file
+  // just written, from the OCs the run computed.
+  std::vector<trial::OcReport> reports{r.oc};
   print_oc_warnings(reports.back());
   const std::string table = trial::format_report(reports.back(), trial::OcFormat::kTable);
   std::fwrite(table.data(), 1, table.size(), stdout);
@@ -58,8 +58,7 @@ int run_command(const RunArgs& a) {
   if (a.replicates) s.replicates = *a.replicates;
   if (a.seed) s.seed = *a.seed;
   trial::RunOptions opt;
-  opt.output = a.output;
-  opt.overwrite = a.force;
+  opt.label = a.output;
   opt.threads = a.threads;
   opt.stop = [] { return interrupt_requested(); };
   trial::RunSummary r;
@@ -67,9 +66,10 @@ int run_command(const RunArgs& a) {
     ProgressBar bar(!a.quiet);
     opt.progress = [&bar](std::int64_t done, std::int64_t total) { bar.update(done, total); };
     try {
-      r = trial::run_scenario(s, opt);
+      trial::Hdf5Sink sink(a.output, a.force, trial::scenario_inputs(s));
+      r = trial::run(s, sink, opt);
     } catch (const trial::Interrupted&) {
-      // Unwinding run_scenario has removed the temporary file by now.
+      // Unwinding run() and the sink has removed the temporary file by now.
       bar.finish();
       std::fprintf(stderr,
                    "twinsim: interrupted by %s: the run was stopped; nothing was written to '%s' and its "
@@ -81,7 +81,7 @@ int run_command(const RunArgs& a) {
   print_failures(s, r, "");
   if (!a.quiet) {
     std::fflush(stderr);
-    print_summary(s, r, trial::effective_threads(a.threads), a.output);
+    print_summary(s, r, trial::effective_threads(a.threads));
     std::printf("\nwrote %s\n", a.output.c_str());
   }
   return 0;

@@ -9,7 +9,7 @@
 #include "h5_compare.hpp"
 #include "test_support.hpp"
 #include "twinsim/core/h5.hpp"
-#include "twinsim/trial/io/result_writer.hpp"
+#include "twinsim/trial/io/hdf5_sink.hpp"
 #include "twinsim/trial/runner/run.hpp"
 #include "twinsim/trial/scenario/scenario.hpp"
 
@@ -45,15 +45,15 @@ designs:
 void run(const std::string& yaml, const std::string& out, int threads, std::size_t block_bytes) {
   const trial::Scenario s = trial::load_scenario_text(yaml, "tc-chunks.yaml");
   trial::RunOptions opt;
-  opt.output = out;
   opt.threads = threads;
   opt.block_bytes = block_bytes;
-  trial::run_scenario(s, opt);
+  trial::Hdf5Sink sink(out, false, trial::scenario_inputs(s));
+  trial::run(s, sink, opt);
 }
 }  // namespace
 
 TEST_CASE("time courses compressed in whole chunks across blocks equal the uncompressed ones", "[e2e]") {
-  REQUIRE(trial::ResultWriter::timecourse_chunk_rows(5041) == 13);
+  REQUIRE(trial::timecourse_chunk_rows(5041) == 13);
   test::TempDir dir("tc-chunks");
   run(scenario(0), dir.file("plain.h5"), 1, 64u << 20);
   // Blocks of one trial (5 patients, less than a chunk): every chunk is made

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "twinsim/trial/io/hdf5_sink.hpp"
 #include "twinsim/trial/io/result_reader.hpp"
 #include "twinsim/trial/runner/run.hpp"
 #include "twinsim/trial/scenario/scenario.hpp"
@@ -22,9 +23,8 @@ designs:
   - {name: boin, type: boin, target: 0.30, cohort_size: 3, max_patients: 12}
 )",
                                                         "consumer.yaml");
-    trial::RunOptions options;
-    options.output = argv[1];
-    const trial::RunSummary run = trial::run_scenario(s, options);
+    trial::Hdf5Sink sink(argv[1], false, trial::scenario_inputs(s));
+    const trial::RunSummary run = trial::run(s, sink);
     const trial::OcReport report = trial::read_oc_report(argv[1]);
     std::printf("%s %lld %lld\n", report.designs.at(0).name.c_str(), static_cast<long long>(report.designs[0].trials),
                 static_cast<long long>(run.designs.at(0).patients));

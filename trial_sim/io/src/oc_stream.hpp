@@ -10,6 +10,7 @@
 
 #include "twinsim/core/h5.hpp"
 #include "twinsim/trial/results/oc_report.hpp"
+#include "twinsim/trial/results/oc_tables.hpp"
 
 namespace twinsim::trial {
 
@@ -18,7 +19,7 @@ namespace twinsim::trial {
 // (larger blocks measured no faster).
 constexpr std::int64_t kStreamBlockRows = 16384;
 
-class DesignStream {
+class DesignStream final : public TrialStream {
  public:
   // group: "/designs/<name>"; where: "'file': design 'name': " for messages;
   // max_patients: the design's (-1: none), no trial may have more.
@@ -27,20 +28,20 @@ class DesignStream {
   DesignStream(const core::H5Reader& h5, const std::string& group, std::size_t doses, std::string where,
                std::int64_t max_patients = -1);
 
-  std::int64_t trials() const { return trials_; }
+  std::int64_t trials() const override { return trials_; }
   // False for a file written with output.patients: false: per-dose counts of
   // a trial are then unknown (TrialValues::patients and dlts stay zero).
   bool has_patients() const { return p_trial_.has_value(); }
   // False for files without trials/n_cohorts (TrialValues::n_cohorts stays 0).
   bool has_cohorts() const { return cohorts_.has_value(); }
   // Reads trials/ rows [first, first + n); they must hold trials first.. in order.
-  void load(std::int64_t first, std::int64_t n);
+  void load(std::int64_t first, std::int64_t n) override;
   // The next trial of the loaded block with its patients (patients/ rows
   // must come grouped by trial, in trial order, as twinsim writes them).
   // The reference stays valid until the next call.
-  const TrialValues& next();
+  const TrialValues& next() override;
   // After the last trial: no patients/ rows may be left over.
-  void finish();
+  void finish() override;
 
   // One line about the first trial whose trials/ totals disagree with patients/.
   std::string warning;

@@ -78,9 +78,7 @@ void check_truth(const core::H5Reader& h5, const std::string& file, OcReport& re
     const double p = (*rep.truth)[d];
     const std::string at = t + "[" + std::to_string(d) + "] = " + core::format_number(p);
     if (std::isnan(p) && failures_explain_nan) {
-      rep.warnings.push_back(file + "true P(DLT) of dose " + core::format_number(rep.dose_levels[d]) +
-                             " is unknown (every reference patient failed to solve): PCS, acceptable dose and "
-                             "treated above target are n/a");
+      rep.warnings.push_back(file + unknown_truth_warning(rep.dose_levels[d]));
       continue;
     }
     if (!(p >= 0.0 && p <= 1.0)) throw core::RuntimeError(file + at + " is not a probability in [0, 1]");
@@ -205,50 +203,13 @@ void use_stored_duration(DesignOc& oc, const StoredOc& s) {
   oc.mean_duration_days = {*it->second.value, it->second.se.value_or(std::numeric_limits<double>::quiet_NaN())};
 }
 
-// One design being read: where it is, its stream and its sums so far.
-struct Source {
-  std::size_t file = 0;
-  std::string name, type;
-  std::optional<double> target;
-  ScoringTarget scoring;  // scoring_targets() over the designs of its file
-  std::unique_ptr<DesignStream> stream;
-  TrialSums sums;
-  std::optional<PairSums> pair;  // with sources[0], the reference
-};
-
-// Trial r of every design is added before trial r + 1 of any, so that each
-// design pairs with the reference trial by trial; designs with fewer trials
-// than others simply stop early.
-void stream_all(std::vector<Source>& sources) {
-  std::int64_t most = 0;
-  for (const auto& s : sources) most = std::max(most, s.stream->trials());
-  for (std::int64_t first = 0; first < most; first += kStreamBlockRows) {
-    const std::int64_t n = std::min(kStreamBlockRows, most - first);
-    for (auto& s : sources)
-      if (first < s.stream->trials()) s.stream->load(first, std::min(n, s.stream->trials() - first));
-    for (std::int64_t r = first; r < first + n; ++r) {
-      const TrialValues* ref = nullptr;
-      for (auto& s : sources) {
-        if (r >= s.stream->trials()) continue;
-        const TrialValues& v = s.stream->next();
-        add_trial(s.sums, v);
-        if (!ref) {
-          ref = &v;  // sources[0]: it has trial r whenever a paired design has
-        } else if (s.pair) {
-          add_pair(*s.pair, v, *ref, s.sums.planned_patients, sources[0].sums.planned_patients);
-        }
-      }
-    }
-  }
-  for (auto& s : sources) s.stream->finish();
-}
-
 }  // namespace
 
 std::vector<OcReport> read_oc_reports(const std::vector<std::string>& paths) {
   std::vector<std::unique_ptr<core::H5Reader>> files;
   std::vector<OcReport> reports;
-  std::vector<Source> sources;
+  std::vector<DesignSource> sources;
+  std::vector<const DesignStream*> streams;  // sources[k]'s stream, for what only a file has
   for (const auto& path : paths) {
     files.push_back(std::make_unique<core::H5Reader>(path));  // missing, not HDF5, unopenable: RuntimeError
     const core::H5Reader& h5 = *files.back();
@@ -257,7 +218,7 @@ std::vector<OcReport> read_oc_reports(const std::vector<std::string>& paths) {
     const std::size_t D = reports.back().dose_levels.size();
     for (const auto& name : names) {
       const std::string g = schema::design_group(name);
-      Source s;
+      DesignSource s;
       s.file = files.size() - 1;
       s.name = name;
       s.type = h5.has_attribute(g, attr::kType) ? h5.attribute_string(g, attr::kType) : std::string("?");
@@ -274,10 +235,12 @@ std::vector<OcReport> read_oc_reports(const std::vector<std::string>& paths) {
           throw core::RuntimeError("'" + path + "': design '" + name + "': attribute " + attr::kMaxPatients + " = " +
                                    std::to_string(s.sums.planned_patients) + " is not a number of patients");
       }
-      s.stream = std::make_unique<DesignStream>(h5, g, D, "'" + path + "': design '" + name + "': ",
-                                                s.sums.planned_patients);
-      s.sums.per_dose = s.stream->has_patients();
-      s.sums.has_cohorts = s.stream->has_cohorts();
+      auto stream = std::make_unique<DesignStream>(h5, g, D, "'" + path + "': design '" + name + "': ",
+                                                   s.sums.planned_patients);
+      s.sums.per_dose = stream->has_patients();
+      s.sums.has_cohorts = stream->has_cohorts();
+      streams.push_back(stream.get());
+      s.stream = std::move(stream);
       sources.push_back(std::move(s));
     }
     // One rule for every output (oc_metrics.hpp): the targets are settled per file.
@@ -288,18 +251,15 @@ std::vector<OcReport> read_oc_reports(const std::vector<std::string>& paths) {
     for (std::size_t k = first; k < sources.size(); ++k) sources[k].scoring = targets[k - first];
   }
   if (sources.empty()) return reports;
-  const std::string ref_key = pair_key(paths[0], sources[0].name);
-  for (std::size_t k = 1; k < sources.size(); ++k)
-    if (sources[k].stream->trials() == sources[0].stream->trials())
-      sources[k].pair.emplace(ref_key, sources[k].sums.patients.size(), sources[0].sums.patients.size());
-  stream_all(sources);
+  sum_in_lockstep(sources, pair_key(paths[0], sources[0].name), kStreamBlockRows);
 
-  for (auto& s : sources) {
+  for (std::size_t k = 0; k < sources.size(); ++k) {
+    DesignSource& s = sources[k];
     OcReport& rep = reports[s.file];
     const std::string file = "'" + rep.path + "': ";
     DesignOc oc = design_oc_from_sums(s.name, s.type, s.scoring, std::move(s.sums), rep);
     oc.with_reference = std::move(s.pair);
-    if (!s.stream->warning.empty()) oc.warnings.push_back("design '" + s.name + "': " + s.stream->warning);
+    if (!streams[k]->warning.empty()) oc.warnings.push_back("design '" + s.name + "': " + streams[k]->warning);
     if (oc.trials != rep.replicates)
       oc.warnings.push_back("design '" + s.name + "': " + std::to_string(oc.trials) + " trials but the file says " +
                             std::to_string(rep.replicates) + " replicates");

@@ -227,6 +227,12 @@ bool close(double a, double b) {
 
 }  // namespace
 
+std::string unknown_truth_warning(double dose) {
+  return "true P(DLT) of dose " + core::format_number(dose) +
+         " is unknown (every reference patient failed to solve): PCS, acceptable dose and treated above target are "
+         "n/a";
+}
+
 bool stored_scoring_matches(const DesignOc& d, const StoredOc& s) {
   if (!d.scored || !s.true_target_dose || static_cast<int>(*s.true_target_dose) != d.target_dose) return false;
   // Files written before oc/scoring_target scored a design against its own target only.

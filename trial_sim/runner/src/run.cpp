@@ -3,14 +3,17 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <optional>
 
 #include "twinsim/core/error.hpp"
 #include "twinsim/core/memory.hpp"
 #include "twinsim/core/serial_executor.hpp"
+#include "twinsim/trial/io/schema.hpp"
 #include "twinsim/trial/results/oc_report.hpp"
-#include "twinsim/trial/io/result_writer.hpp"
+#include "twinsim/trial/results/oc_tables.hpp"
+#include "twinsim/trial/scenario/scenario_text.hpp"
 #include "twinsim/trial/runner/truth.hpp"
 #include "twinsim/trial/runner/runner.hpp"
 #include "twinsim/trial/runner/timecourse_packer.hpp"
@@ -57,43 +60,81 @@ std::vector<core::InputFile> scenario_inputs(const Scenario& s) {
   return in;
 }
 
-RunSummary run_scenario(const Scenario& s, const RunOptions& opt) {
+RunInfo run_info(const Scenario& s, const PatientModel& m, const RunOptions& opt) {
+  RunInfo r;
+  r.scenario_name = s.name;
+  r.scenario_file = s.source_path;
+  r.scenario_yaml = s.source_text;
+  r.seed = s.seed;
+  r.replicates = s.replicates;
+  r.pkpd = s.pkpd_mode();
+  r.dose_levels = s.dose_levels;
+  r.true_dlt_probabilities = s.true_dlt_probabilities;
+  r.scoring = s.scoring;
+  if (s.accrual) r.accrual = AccrualInfo{s.accrual->patients_per_month, s.accrual->dlt_window_days};
+  r.compression = s.output.compression;
+  r.records_replaced = s.endpoints.failure_policy() == SolveFailurePolicy::kReplace;
+  if (s.endpoints.dlt) r.on_solve_failure = to_string(s.endpoints.on_solve_failure);
+  r.population_key = parse_scenario_text(s.source_text, schema::attr::kScenarioYaml).population_key;
+  r.attributes = opt.attributes;
+  PatientLayout& l = r.layout;
+  l.patients = s.output.patients;
+  l.exposure = m.has_exposure();
+  l.parameters = m.parameter_names();
+  l.extra = m.extra_columns();
+  l.cycle_columns = m.cycle_columns();
+  l.n_cycles = m.n_cycles();
+  l.timecourse_variables = m.timecourse_variables();
+  l.time_grid = m.time_grid();
+  return r;
+}
+
+namespace {
+
+// Pairs every design with the first unless the first's trials would take
+// more memory than this (bytes); beyond it the summary compares unpaired.
+constexpr double kMaxReferenceBytes = double(256u << 20);
+
+}  // namespace
+
+RunSummary run(const Scenario& s, ResultSink& sink, const RunOptions& opt) {
   const auto t0 = std::chrono::steady_clock::now();
   const auto model = make_patient_model(s);
   for (const auto& spec : s.designs) check_trial_fits(spec, *model);
-  std::vector<core::InputFile> inputs = scenario_inputs(s);
-  inputs.insert(inputs.end(), opt.inputs.begin(), opt.inputs.end());
-  ResultWriter writer(opt.output, opt.overwrite, s, *model, std::move(inputs));
-  for (const auto& [name, value] : opt.attributes) writer.root_attribute(name, value);
+  const RunInfo info = run_info(s, *model, opt);
+  sink.begin_run(info);
   RunSummary summary;
   // The true dose-toxicity curve: given (design-only) or estimated (PK/PD).
-  std::vector<double> truth;
+  OcContext context;
   if (s.true_dlt_probabilities) {
-    truth = *s.true_dlt_probabilities;
+    context.truth = *s.true_dlt_probabilities;
   } else if (s.endpoints.dlt && s.endpoints.truth_cohort_size > 0 &&
              std::any_of(s.designs.begin(), s.designs.end(), [](const DesignSpec& d) { return d.design->target() >= 0; })) {
     // Only dose-finding designs are scored against the truth; fixed arms need none.
     const TruthCurve t = estimate_truth(*model, s.dose_levels.size(), s.endpoints.truth_cohort_size, opt.threads,
                                         s.endpoints.failure_policy(), opt.stop);
-    writer.write_truth(t);
-    truth = t.p;
+    sink.truth(t);
+    context.truth = t.p;
+    context.truth_se = t.se;
     summary.truth_failed = t.failed;
   }
   // How the OCs are scored and timed: the same rules report and compare apply to the file.
-  OcContext context;
   context.dose_levels = s.dose_levels;
-  if (!truth.empty()) context.truth = truth;
   context.scoring = s.scoring;
   if (s.accrual) context.duration = duration_model(s.accrual->patients_per_month, s.accrual->dlt_window_days);
+  summary.oc = oc_report_header(info, context, opt.label);
   std::vector<DesignTargetInfo> target_info;
   for (const auto& spec : s.designs)
     target_info.push_back({spec.type, spec.design->target() >= 0 ? std::optional<double>(spec.design->target())
                                                                   : std::nullopt});
   const std::vector<ScoringTarget> targets = scoring_targets(target_info);
   const std::int64_t total = s.replicates * static_cast<std::int64_t>(s.designs.size());
+  const bool pairs = s.designs.size() > 1 && double(s.replicates) * double(4 + s.dose_levels.size()) * 8.0 <=
+                                                 kMaxReferenceBytes;
+  std::optional<ReferenceTrials> reference;
   std::int64_t done = 0;
   // Output runs on one writer thread while the next block is simulated; two
-  // blocks alternate, so at most one is being written while one is filled.
+  // blocks alternate, so at most one is being emitted while one is filled.
   // Declared before the executor so they outlive its thread on an exception.
   std::array<ResultBlock, 2> blocks;
   std::array<std::uint64_t, 2> written{0, 0};  // ticket of each block's last write
@@ -105,17 +146,24 @@ RunSummary run_scenario(const Scenario& s, const RunOptions& opt) {
     DesignRunner runner(*spec.design, *model, s.dose_levels.size(), opt.threads, timecourses, s.output.patients,
                         s.endpoints.failure_policy(), spec.name);
     runner.set_stop(opt.stop);
-    // Compressed output: the simulation threads compress the time-course
-    // chunks, which would otherwise make the writer thread the bottleneck.
+    // A sink that stores compressed chunks: the simulation threads compress
+    // them, which would otherwise make the writer thread the bottleneck.
     std::optional<TimecoursePacker> packer;
-    if (timecourses && s.output.compression > 0) {
+    if (timecourses && sink.timecourse_compression() > 0) {
       const std::size_t T = model->time_grid().size();
-      packer.emplace(model->timecourse_variables().size(), T, ResultWriter::timecourse_chunk_rows(T),
-                     s.output.compression, opt.threads);
+      packer.emplace(model->timecourse_variables().size(), T, timecourse_chunk_rows(T), sink.timecourse_compression(),
+                     opt.threads);
       runner.set_gather_timecourses(false);
     }
-    output.submit([&writer, &spec, timecourses] { writer.begin_design(spec, timecourses); });
-    OcAccumulator oc(s.dose_levels.size(), spec.design->planned_patients());
+    const DesignInfo design{spec.name, spec.type, spec.design->target(),
+                            static_cast<std::int64_t>(spec.design->planned_patients())};
+    output.submit([&sink, design] { sink.begin_design(design); });
+    const std::int64_t planned = spec.design->planned_patients();
+    OcAccumulator oc(s.dose_levels.size(), planned);
+    std::optional<PairSums> pair;
+    if (pairs && design_index == 0) reference.emplace(s.dose_levels.size(), planned);
+    if (pairs && design_index > 0)
+      pair.emplace(pair_key(summary.oc.path, s.designs[0].name), s.dose_levels.size(), s.dose_levels.size());
     DesignSummary ds;
     std::array<std::int64_t, core::kSolveStatusCount> failed_by_status{};
     ds.name = spec.name;
@@ -129,6 +177,8 @@ RunSummary run_scenario(const Scenario& s, const RunOptions& opt) {
       if (packer) packer->pack(block, runner.trial_timecourses());
       for (const auto& t : block.trials) {
         oc.add(t);
+        if (pair) reference->pair(*pair, t.trial, oc.last(), planned);
+        else if (reference && design_index == 0) reference->keep(oc.last());
         ds.patients += t.n_patients;
         ds.failed_patients += t.n_failed;
         ds.replaced_patients += t.n_replaced;
@@ -137,36 +187,30 @@ RunSummary run_scenario(const Scenario& s, const RunOptions& opt) {
         ds.mean_auc_first += t.sum_auc_first;
         ds.mean_ctrough += t.sum_ctrough;
       }
-      written[cur] = output.submit([&writer, &block] { writer.append(block); });
+      written[cur] = output.submit([&sink, &block] { sink.append(block); });
       cur ^= 1;
       done += count;
       if (opt.progress) opt.progress(done, total);
     }
-    if (packer) output.submit([&writer, rows = packer->finish()] { writer.append_timecourse_rows(rows); });
-    const DesignOc result = design_oc_from_sums(spec.name, spec.type, targets[design_index], oc.sums(), context);
-    output.submit([&writer, result] { writer.end_design(result); });
+    if (packer) output.submit([&sink, rows = packer->finish()] { sink.append_timecourse_rows(rows); });
+    DesignOc result = design_oc_from_sums(spec.name, spec.type, targets[design_index], oc.sums(), context);
+    DesignFailures failures{ds.failed_patients, ds.replaced_patients, {}};
     for (std::size_t k = 0; k < failed_by_status.size(); ++k)
       if (failed_by_status[k] > 0)
-        ds.failed_by_status[core::to_string(static_cast<core::SolveStatus>(k))] = failed_by_status[k];
-    output.submit([&writer, n = ds.failed_patients, r = ds.replaced_patients, by = ds.failed_by_status] {
-      writer.failures(n, r, by);
-    });
+        failures.by_status[core::to_string(static_cast<core::SolveStatus>(k))] = failed_by_status[k];
+    ds.failed_by_status = failures.by_status;
+    output.submit([&sink, result, failures] { sink.end_design(result, failures); });
     const auto ok = static_cast<double>(std::max<std::int64_t>(1, ds.patients - ds.failed_patients));
     ds.mean_cmax /= ok;
     ds.mean_auc_first /= ok;
     ds.mean_ctrough /= ok;
     ds.trials = result.trials;
-    for (const auto& d : result.doses) {
-      ds.p_select.push_back(d.p_select.value);
-      ds.mean_patients.push_back(d.mean_patients.value);
-      ds.mean_dlts.push_back(d.mean_dlts.value);
-    }
-    ds.p_no_selection = result.p_no_selection.value;
-    ds.mean_total_patients = result.mean_total_patients.value;
+    result.with_reference = std::move(pair);
+    summary.oc.designs.push_back(std::move(result));
     summary.designs.push_back(std::move(ds));
   }
   output.finish();
-  writer.commit();
+  sink.commit();
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return summary;
 }

@@ -12,7 +12,7 @@
 #include "twinsim/core/h5.hpp"
 #include "twinsim/core/ode.hpp"
 #include "twinsim/core/version.hpp"
-#include "twinsim/trial/io/result_writer.hpp"
+#include "twinsim/trial/io/hdf5_sink.hpp"
 #include "twinsim/trial/io/schema.hpp"
 #include "twinsim/trial/sweep/sweep_lock.hpp"
 #include "twinsim/trial/sweep/sweep_run.hpp"

@@ -16,6 +16,7 @@
 #include "twinsim/core/h5.hpp"
 #include "twinsim/core/version.hpp"
 #include "twinsim/trial/io/schema.hpp"
+#include "twinsim/trial/results/oc_report.hpp"
 
 namespace twinsim::trial {
 
@@ -75,21 +76,31 @@ DesignData read_design(const core::H5Reader& h5, const std::string& g, const std
   return out;
 }
 
+// PCS and the acceptable-dose rate by score_against_target, the one
+// scoring of every OC, over the trials' selections (counts from p_select).
 void score(DesignData& data, const std::vector<double>& truth, const ScoringOptions& scoring) {
   SweepDesignOc& d = data.oc;
-  if (!d.target || d.trials <= 0) return;
-  const TrueDecision t = true_decision(truth, *d.target, scoring);
-  if (!t.scored || data.p_select.size() != truth.size()) return;
-  d.scored = true;
-  d.target_dose = t.correct_dose;
+  if (!d.target || d.trials <= 0 || data.p_select.size() != truth.size()) return;
   const std::int64_t R = d.trials;
-  const std::int64_t none = d.p_no_selection.available() ? count_of(d.p_no_selection.value, R) : 0;
-  d.pcs = proportion_estimate(R, t.correct_dose < 0 ? none : count_of(data.p_select[static_cast<std::size_t>(t.correct_dose)], R));
-  std::int64_t acceptable = 0;
-  for (std::size_t k = 0; k < truth.size(); ++k)
-    if (t.acceptable[k]) acceptable += count_of(data.p_select[k], R);
-  d.p_acceptable = proportion_estimate(R, acceptable);
-  const bool as_run = data.stored_target_dose && static_cast<int>(*data.stored_target_dose) == t.correct_dose &&
+  DesignOc oc;
+  oc.trials = R;
+  oc.scoring = scoring;
+  oc.sums = TrialSums(truth.size());
+  oc.sums.trials = R;
+  oc.sums.per_dose = false;  // no per-trial counts here: "treated above target" stays n/a
+  oc.sums.selected[0] = d.p_no_selection.available() ? count_of(d.p_no_selection.value, R) : 0;
+  oc.doses.resize(truth.size());
+  for (std::size_t k = 0; k < truth.size(); ++k) {
+    oc.sums.selected[k + 1] = count_of(data.p_select[k], R);
+    oc.doses[k].true_dlt_probability = truth[k];
+  }
+  score_against_target(oc, *d.target, d.target_assumed);
+  if (!oc.scored) return;
+  d.scored = true;
+  d.target_dose = oc.target_dose;
+  d.pcs = oc.pcs;
+  d.p_acceptable = oc.p_acceptable;
+  const bool as_run = data.stored_target_dose && static_cast<int>(*data.stored_target_dose) == oc.target_dose &&
                       (data.stored_target ? same_target(*data.stored_target, d.target) : !d.target_assumed);
   if (as_run) d.above_target = data.stored_above;
 }

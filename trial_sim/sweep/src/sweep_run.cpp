@@ -1,6 +1,7 @@
 // One variant into its file, and the in-process loop over a list of units.
 #include <cstdio>
 
+#include "twinsim/trial/io/hdf5_sink.hpp"
 #include "twinsim/trial/io/schema.hpp"
 #include "twinsim/trial/runner/run.hpp"
 #include "twinsim/trial/sweep/sweep_run.hpp"
@@ -13,21 +14,25 @@ void run_variant(const Sweep& sweep, const SweepVariant& v, const SweepOutput& o
   // A marker left from an earlier, different run must not vouch for the new file.
   std::remove((out.dir() + "/" + v.id + ".done").c_str());
   RunOptions ro;
-  ro.output = out.result_path(v);
-  ro.overwrite = true;  // prepare() already decided what may be replaced
+  ro.label = out.result_path(v);
   ro.threads = opt.threads;
   ro.stop = opt.stop;
-  ro.inputs.push_back({"sweep file", sweep.path});
-  if (!sweep.base_file.empty()) ro.inputs.push_back({"base scenario file", sweep.base_file});
+  std::vector<core::InputFile> inputs = scenario_inputs(s);
+  inputs.push_back({"sweep file", sweep.path});
+  if (!sweep.base_file.empty()) inputs.push_back({"base scenario file", sweep.base_file});
   // What --resume checks before it trusts the .done marker (verify_variant_file).
   ro.attributes = {{schema::attr::kSweepVariantId, v.id}, {schema::attr::kSweepVariantHash, v.hash}};
   ro.progress = [&](std::int64_t done, std::int64_t total) {
-    // Thrown on the main thread between blocks: run_scenario unwinds and the
-    // result writer deletes its temporary file.
+    // Thrown on the main thread between blocks: run() unwinds and the
+    // HDF5 sink deletes its temporary file.
     if (opt.stop && opt.stop()) throw Interrupted("interrupted during variant " + v.id);
     if (opt.progress && total > 0) opt.progress(static_cast<double>(done) / static_cast<double>(total));
   };
-  const RunSummary r = run_scenario(s, ro);
+  RunSummary r;
+  {
+    Hdf5Sink sink(out.result_path(v), true, std::move(inputs));  // prepare() already decided what may be replaced
+    r = run(s, sink, ro);
+  }
   out.mark_complete(v);
   if (opt.finished) opt.finished(v, s, r);
 }

@@ -4,9 +4,14 @@
 // own. Renaming one is a schema change (core::kSchemaVersion). The oc/
 // datasets of the design-level OCs are named in the OC table itself
 // (OcMetric::stored, results/oc_metrics.hpp), as `<stored>` and `<stored>_se`.
+// The names of a design's tables and their columns are those of the typed
+// tables themselves (results/table_names.hpp, included here): the in-memory
+// results and the file name a column alike.
 #pragma once
 
 #include <string>
+
+#include "twinsim/trial/results/table_names.hpp"  // the table and column names (schema::kTrials, schema::col)
 
 namespace twinsim::trial::schema {
 
@@ -18,13 +23,6 @@ inline constexpr char kTruthDltProbability[] = "/truth/dlt_probability";
 inline constexpr char kTruthDltProbabilitySe[] = "/truth/dlt_probability_se";
 inline constexpr char kDesigns[] = "/designs";  // one group per design, named as the design
 
-// Tables of a design group, each a group of equally long columns.
-inline constexpr char kTrials[] = "trials";
-inline constexpr char kPatients[] = "patients";
-inline constexpr char kCycles[] = "cycles";
-inline constexpr char kTimecourses[] = "timecourses";
-inline constexpr char kOc[] = "oc";
-
 // "/designs/NAME"
 inline std::string design_group(const std::string& name) { return std::string(kDesigns) + "/" + name; }
 // "GROUP/TABLE/": the prefix of the table's columns.
@@ -35,44 +33,6 @@ inline std::string table(const std::string& group, const char* name) { return gr
 inline constexpr char kVariantTable[] = "/variant_table";
 inline constexpr char kVariants[] = "/variants";
 
-// --- Columns -------------------------------------------------------------------
-namespace col {
-// trials/
-inline constexpr char kTrial[] = "trial";
-inline constexpr char kSelectedDose[] = "selected_dose";
-inline constexpr char kNPatients[] = "n_patients";
-inline constexpr char kNDlts[] = "n_dlts";
-inline constexpr char kNCohorts[] = "n_cohorts";
-// patients/ (with trial), besides the model's parameters and extra columns
-inline constexpr char kPatient[] = "patient";
-inline constexpr char kCohort[] = "cohort";
-inline constexpr char kDoseIndex[] = "dose_index";
-inline constexpr char kDlt[] = "dlt";
-inline constexpr char kSolveStatus[] = "solve_status";
-inline constexpr char kDose[] = "dose";
-inline constexpr char kDltTimeH[] = "dlt_time_h";
-inline constexpr char kCmax[] = "cmax";
-inline constexpr char kTmax[] = "tmax";
-inline constexpr char kCtrough[] = "ctrough";
-inline constexpr char kCminLast[] = "cmin_last";
-inline constexpr char kAucFirst[] = "auc_first";
-inline constexpr char kAucLast[] = "auc_last";
-inline constexpr char kAucTotal[] = "auc_total";
-// cycles/ (with trial, patient), besides the model's cycle columns
-inline constexpr char kCycle[] = "cycle";
-// timecourses/ (with one [patients, T] table per variable)
-inline constexpr char kTime[] = "time";
-// oc/ (with trials, and OcMetric::stored of every design-level OC)
-inline constexpr char kPSelect[] = "p_select";
-inline constexpr char kMeanPatients[] = "mean_patients";
-inline constexpr char kMeanDlts[] = "mean_dlts";
-inline constexpr char kTrueTargetDose[] = "true_target_dose";
-inline constexpr char kScoringTarget[] = "scoring_target";
-inline constexpr char kSeSuffix[] = "_se";  // the Monte-Carlo SE of the dataset it follows
-// variant_table/ (with one column per sweep axis)
-inline constexpr char kId[] = "id";
-inline constexpr char kIndex[] = "index";
-}  // namespace col
 
 // --- Attributes ------------------------------------------------------------------
 namespace attr {
@@ -117,8 +77,7 @@ inline constexpr char kAxis[] = "axis";  // its place in the sweep file (HDF5 li
 }  // namespace attr
 
 // Attribute values with a fixed vocabulary.
-inline constexpr char kModePkpd[] = "pkpd";
-inline constexpr char kModeDesignOnly[] = "design_only";
+// (kModePkpd, kModeDesignOnly: table_names.hpp)
 inline constexpr char kKindSweep[] = "sweep";
 inline constexpr char kUnitHours[] = "h";
 

@@ -42,13 +42,6 @@ class PatientSolveError : public core::RuntimeError {
   core::SolveStatus status_;
 };
 
-// A per-patient output column beyond the fixed ones.
-struct ColumnSpec {
-  std::string name;
-  std::string unit;
-  bool integer = false;
-};
-
 // Per-thread scratch space of a PatientModel.
 class PatientWorkspace {
  public:

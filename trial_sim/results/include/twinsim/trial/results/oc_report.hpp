@@ -176,6 +176,10 @@ struct OcReport : OcContext {
   std::vector<DesignOc> designs;
 };
 
+// The warning about a dose whose true P(DLT) is NaN: every patient of the
+// reference cohort failed to solve there (PK/PD mode).
+std::string unknown_truth_warning(double dose);
+
 // Compares the stored oc/ summaries with the recomputed ones; appends one
 // warning per disagreement to d.warnings. Exposed for tests.
 struct StoredValue {

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "twinsim/core/h5_chunk.hpp"
@@ -13,6 +14,14 @@
 #include "twinsim/trial/results/oc_report.hpp"
 
 namespace twinsim::trial {
+
+// A per-patient output column beyond the fixed ones (PatientModel::extra_columns,
+// cycle_columns).
+struct ColumnSpec {
+  std::string name;
+  std::string unit;
+  bool integer = false;
+};
 
 // One patient's outcome, as the patient model (patient/) simulates it.
 struct PatientOutcome {
@@ -75,10 +84,32 @@ class OcAccumulator {
   void add(const TrialRow& t);
   const TrialSums& sums() const { return sums_; }
   std::int64_t trials() const { return sums_.trials; }
+  // The values of the trial last added (valid until the next add).
+  const TrialValues& last() const { return values_; }
 
  private:
   TrialSums sums_;
   TrialValues values_;  // scratch, reused for every trial
+};
+
+// The reference design of a run (its first) trial by trial, so that later
+// designs get their PairSums with it as `compare` computes them from a file
+// read in lock-step: the run simulates one design after another, so the
+// reference's per-trial values are kept, 4 + doses integers a trial.
+class ReferenceTrials {
+ public:
+  ReferenceTrials(std::size_t n_doses, std::int64_t planned_patients);
+  void keep(const TrialValues& v);  // the reference's trials, in trial order
+  std::int64_t trials() const { return static_cast<std::int64_t>(totals_.size()); }
+  // Adds design a's trial `trial` (values a) paired with the reference's.
+  void pair(PairSums& p, std::int64_t trial, const TrialValues& a, std::int64_t planned_a);
+
+ private:
+  std::size_t doses_;
+  std::int64_t planned_;
+  std::vector<std::array<std::int64_t, 4>> totals_;  // selected, n_patients, n_dlts, n_cohorts
+  std::vector<std::int32_t> per_dose_;               // [trials x doses] patients per dose
+  TrialValues scratch_;
 };
 
 // The population's true dose-toxicity curve in PK/PD mode, estimated from a

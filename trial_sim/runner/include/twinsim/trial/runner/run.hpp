@@ -1,4 +1,5 @@
-// Runs every design of a scenario and writes the HDF5 result file.
+// Runs every design of a scenario into a ResultSink (an HDF5 file: io/hdf5_sink.hpp;
+// memory: results/memory_sink.hpp).
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,9 @@
 #include <vector>
 
 #include "twinsim/core/file_safety.hpp"
+#include "twinsim/trial/patient/patient_model.hpp"
+#include "twinsim/trial/results/oc_report.hpp"
+#include "twinsim/trial/results/result_sink.hpp"
 #include "twinsim/trial/results/results.hpp"
 #include "twinsim/trial/runner/runner.hpp"
 #include "twinsim/trial/scenario/scenario.hpp"
@@ -17,22 +21,20 @@
 namespace twinsim::trial {
 
 struct RunOptions {
-  std::string output;        // HDF5 path
-  bool overwrite = false;    // --force
   int threads = 0;           // 0: OpenMP default
-  // Files the output must not be, besides the scenario's own (its source file
-  // and population.csv), e.g. a sweep file.
-  std::vector<core::InputFile> inputs;
-  // Extra string attributes on the root group.
+  // What the run's OcReport is called (RunSummary::oc.path, the label
+  // `compare` pairs by), e.g. the result file the sink writes.
+  std::string label;
+  // Extra provenance, string attributes of the run (RunInfo::attributes).
   std::vector<std::pair<std::string, std::string>> attributes;
   // Polled from the simulation threads before each trial and reference
-  // patient (thread-safe, cheap); true stops the run with Interrupted and no
-  // output (DesignRunner::set_stop).
+  // patient (thread-safe, cheap); true stops the run with Interrupted and
+  // the sink uncommitted (DesignRunner::set_stop).
   std::function<bool()> stop;
   // Called from the main thread with (trials done, trials total) over all designs.
   std::function<void(std::int64_t, std::int64_t)> progress;
-  // Memory bound for the results held before they are written (bytes): two
-  // blocks of half this size, one filled while the other is written.
+  // Memory bound for the results held before the sink takes them (bytes):
+  // two blocks of half this size, one filled while the other is emitted.
   std::size_t block_bytes = 64u << 20;
 };
 
@@ -40,9 +42,6 @@ struct DesignSummary {
   std::string name;
   std::string type;
   std::int64_t trials = 0;
-  std::vector<double> p_select, mean_patients, mean_dlts;
-  double p_no_selection = 0.0;
-  double mean_total_patients = 0.0;
   // PK/PD mode: mean exposure over patients with a successful solve.
   double mean_cmax = 0.0, mean_auc_first = 0.0, mean_ctrough = 0.0;
   std::int64_t patients = 0;         // patients the design saw (replaced ones not included)
@@ -54,11 +53,22 @@ struct DesignSummary {
 
 struct RunSummary {
   std::vector<DesignSummary> designs;
+  // The run's operating characteristics, as `report` computes them from the
+  // result file (path: RunOptions::label), every design
+  // paired with the first one as `compare` pairs them (DesignOc::with_reference).
+  OcReport oc;
   double seconds = 0.0;
   std::int64_t truth_failed = 0;  // reference-cohort patients whose solve failed
 };
 
-RunSummary run_scenario(const Scenario& scenario, const RunOptions& options);
+// Runs every design of the scenario and emits the results into `sink`
+// (results/result_sink.hpp), committing it at the end. Throws Interrupted
+// (stop), PatientSolveError, core::RuntimeError; the sink is then left
+// uncommitted.
+RunSummary run(const Scenario& scenario, ResultSink& sink, const RunOptions& options = {});
+
+// What the sink is told about the run before its results.
+RunInfo run_info(const Scenario& scenario, const PatientModel& model, const RunOptions& options);
 
 // The files a scenario was read from: its source file and population.csv.
 std::vector<core::InputFile> scenario_inputs(const Scenario& scenario);
