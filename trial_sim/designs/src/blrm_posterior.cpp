@@ -36,10 +36,14 @@ namespace twinsim::trial {
 namespace {
 
 constexpr double kWindowSds = 9.0;      // first window: eta mode +- this many Laplace sds
-constexpr double kEdgeRatio = 1e-14;    // density at a window edge must be below this times the peak
-constexpr double kDrop = 37.0;          // trapezoid terms more than e^-37 below the largest are dropped
-constexpr double kTrapAgree = 1e-9;     // relative agreement of the trapezoid at h and 2h
-constexpr double kCoefTail = 1e-11;     // last Chebyshev coefficients, relative to the mass
+constexpr double kEdgeRatio = 1e-12;    // density at a window edge must be below this times the peak
+constexpr double kDrop = 32.0;          // trapezoid terms more than e^-32 below the largest are dropped
+constexpr double kSpacing = 0.8;        // first trapezoid spacing, in conditional sds
+// Relative agreement of the trapezoid at h and 2h. Its error on an integrand
+// analytic in a strip falls like exp(-c / h), so the error at h is about the
+// square of this (the 4th power for Gaussian-like integrands).
+constexpr double kTrapAgree = 1e-5;
+constexpr double kCoefTail = 1e-10;     // last Chebyshev coefficients, relative to the mass
 constexpr std::size_t kMinPoints = 17;  // Lobatto points: 17, 33, 65, 129
 constexpr std::size_t kMaxPoints = 129;
 
@@ -165,7 +169,7 @@ double line_mode(const Gauss2& g, const Likelihood& L, double x, double eta, dou
     if (!(fn >= f)) break;
     b += step;
     f = fn;
-    if (std::abs(step) < 1e-6 / std::sqrt(curvature)) break;  // the rule only needs the centre roughly
+    if (std::abs(step) < 0.05 / std::sqrt(curvature)) break;  // the rule needs the centre only roughly
   }
   return curvature;
 }
@@ -176,7 +180,7 @@ double line_integral(const Gauss2& g, const Likelihood& L, double x, double eta,
                      std::size_t& evaluations) {
   const double curvature = line_mode(g, L, x, eta, b, evaluations);
   const double centre = b;
-  double h = 0.5 / std::sqrt(curvature);
+  double h = kSpacing / std::sqrt(curvature);
   auto term = [&](double bb) {
     ++evaluations;
     return log_post(g, L, eta - std::exp(bb) * x, bb) - shift;
@@ -193,7 +197,7 @@ double line_integral(const Gauss2& g, const Likelihood& L, double x, double eta,
       sum += e;
       if (i % 2 == 0) even += e;
       if (side < 0) lo = i; else hi = i;
-      if (v < top - kDrop && std::abs(i) >= 2) break;
+      if (v < top - kDrop && std::abs(i) >= 3) break;
       if (std::abs(i) > 4000) break;  // a flat integrand: cannot happen with a proper prior
     }
   }
@@ -228,6 +232,7 @@ BlrmPosterior::BlrmPosterior(BlrmOptions options) : opt_(std::move(options)) {
   coef_.reserve(nk * nd * (kMaxPoints + 1));
   values_.resize(kMaxPoints);
   products_.resize(kMaxPoints);
+  modes_.resize(kMaxPoints);
   scratch_.resize(kMaxPoints + 1);
   tx_.reserve(nd);
   tn_.reserve(nd);
@@ -299,21 +304,30 @@ void BlrmPosterior::integrate_component(std::size_t k) {
     // tails like those of e^(log beta) |x_d| (log-normal), which are Gaussian in v.
     double lo = -std::asinh(kWindowSds), hi = std::asinh(kWindowSds);
     auto eta_at = [&](double v) { return mu + sd * std::sinh(v); };
-    double guess = bm;
-    auto density = [&](double eta) {
-      // Start from the Laplace conditional mean: the previous node's mode may be far.
+    // Point j's line mode starts from its neighbour's (index from, or the
+    // Laplace conditional mean when from < 0) and is kept for its neighbours.
+    auto point_density = [&](double v, std::size_t j, long from) {
+      const double eta = eta_at(v);
       const double reach = 10.0 * std::sqrt(cov[2]);
-      guess = std::min(bm + reach, std::max(bm - reach, bm + slope * (eta - mu)));
-      return line_integral(g, L, x_[d], eta, guess, shift, nodes_);
+      double b = from >= 0 ? modes_[static_cast<std::size_t>(from)]
+                           : std::min(bm + reach, std::max(bm - reach, bm + slope * (eta - mu)));
+      const double value = line_integral(g, L, x_[d], eta, b, shift, nodes_) * sd * std::cosh(v);
+      modes_[j] = b;
+      return value;
     };
-    auto point_density = [&](double v) { return density(eta_at(v)) * sd * std::cosh(v); };
     std::size_t n = kMinPoints, level = 0;
     for (int widen = 0;; ++widen) {
       // The window: widen a side whose edge still carries density.
       const double half = 0.5 * (hi - lo), centre = 0.5 * (hi + lo);
       n = kMinPoints;
       level = 0;
-      for (std::size_t j = 0; j < n; ++j) values_[j] = point_density(centre + half * detail::lobatto_point(j, n));
+      // From the middle point outwards, each warm-started from the one before.
+      const std::size_t mid = n / 2;
+      values_[mid] = point_density(centre, mid, -1);
+      for (std::size_t j = mid + 1; j < n; ++j)
+        values_[j] = point_density(centre + half * detail::lobatto_point(j, n), j, static_cast<long>(j - 1));
+      for (std::size_t j = mid; j-- > 0;)
+        values_[j] = point_density(centre + half * detail::lobatto_point(j, n), j, static_cast<long>(j + 1));
       const double peak = *std::max_element(values_.begin(), values_.begin() + static_cast<long>(n));
       const bool wide_hi = values_[0] > kEdgeRatio * peak, wide_lo = values_[n - 1] > kEdgeRatio * peak;
       if ((!wide_hi && !wide_lo) || widen >= 8) break;
@@ -329,8 +343,12 @@ void BlrmPosterior::integrate_component(std::size_t k) {
       if (tail <= kCoefTail * mass || n >= kMaxPoints) break;
       // Refine: the old points are the even points of 2n - 1.
       const std::size_t m = 2 * n - 1;
-      for (std::size_t j = n; j-- > 0;) values_[2 * j] = values_[j];
-      for (std::size_t j = 1; j < m; j += 2) values_[j] = point_density(centre + half * detail::lobatto_point(j, m));
+      for (std::size_t j = n; j-- > 0;) {
+        values_[2 * j] = values_[j];
+        modes_[2 * j] = modes_[j];
+      }
+      for (std::size_t j = 1; j < m; j += 2)
+        values_[j] = point_density(centre + half * detail::lobatto_point(j, m), j, static_cast<long>(j - 1));
       n = m;
       ++level;
     }

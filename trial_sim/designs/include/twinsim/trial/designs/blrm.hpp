@@ -106,7 +106,7 @@ class BlrmPosterior {
   std::vector<double> coef_;              // Chebyshev coefficients of every series
   std::vector<double> log_mass_;          // per component: log of its posterior mass (unnormalised)
   std::vector<double> mean_;              // per component and dose: E[p | data, component]
-  std::vector<double> values_, products_, scratch_;
+  std::vector<double> values_, products_, modes_, scratch_;
   std::vector<double> tx_;                // log(d / d*) of the levels with patients
   std::vector<int> tn_, ty_;              // their patients and DLTs
   std::vector<std::vector<double>> cos_tables_;  // per refinement level
