@@ -1,7 +1,8 @@
 // Cost of one BLRM posterior update and decision (issue 18's budget: 10^5
 // trials of 30 patients in 60 s on one core, about 60 us per update with 10
 // cohorts). Simulates trials of cohorts of 3 on 6 doses under a fixed true DLT
-// curve and times blrm_decide. Usage: blrm_update [TRIALS]  (default 100)
+// curve and times blrm_decide (which looks the posterior summaries up in the
+// table of data sets already integrated). Usage: blrm_update [TRIALS]  (default 100)
 #include <chrono>
 #include <ctime>
 #include <cstdint>
@@ -60,6 +61,8 @@ int main(int argc, char** argv) {
   std::printf("trials %d, updates %ld (%.2f per trial): %.1f us wall, %.1f us CPU per update\n", trials, updates,
               static_cast<double>(updates) / trials, 1e6 * s / static_cast<double>(updates),
               1e6 * cpu / static_cast<double>(updates));
+  std::printf("distinct data sets integrated %ld, table hits %zu\n", updates - static_cast<long>(post.cache_hits()),
+              post.cache_hits());
   std::printf("projected 1e5 trials on one core (CPU): %.0f s (budget 60 s)\n", 1e5 * cpu / trials);
   std::printf("MTD selected (none, levels 1..%zu):", o.doses.size());
   for (long m : mtd) std::printf(" %ld", m);

@@ -209,3 +209,23 @@ TEST_CASE("BLRM: bad options and counts name the key", "[unit]") {
                     "blrm: level 0: need 0 <= DLTs <= patients (got 4 of 3)");
   CHECK_THROWS_AS(p.update({3, 0}, {0, 0}), std::invalid_argument);
 }
+
+TEST_CASE("BLRM: cached summaries are bit-identical to a fresh update", "[unit]") {
+  BlrmPosterior cached(six_doses());
+  const std::vector<std::vector<int>> ns = {{3, 0, 0, 0, 0, 0}, {3, 3, 0, 0, 0, 0}, {3, 0, 0, 0, 0, 0}, {3, 3, 0, 0, 0, 0}};
+  const std::vector<std::vector<int>> ys = {{0, 0, 0, 0, 0, 0}, {0, 1, 0, 0, 0, 0}, {0, 0, 0, 0, 0, 0}, {0, 1, 0, 0, 0, 0}};
+  for (std::size_t i = 0; i < ns.size(); ++i) {
+    const auto got = blrm_decide(cached, ns[i], ys[i]);
+    BlrmPosterior fresh(six_doses());
+    fresh.update(ns[i], ys[i]);
+    for (std::size_t d = 0; d < 6; ++d) {
+      CHECK(got.summaries[d].p_over == fresh.summaries()[d].p_over);
+      CHECK(got.summaries[d].p_target == fresh.summaries()[d].p_target);
+      CHECK(got.summaries[d].mean == fresh.summaries()[d].mean);
+    }
+  }
+  CHECK(cached.cache_hits() == 2);
+  // Bad counts are rejected whether or not the table is full.
+  cached.cache_limit = 0;
+  CHECK_THROWS_AS(cached.cached_summaries({3, 0, 0, 0, 0, 0}, {4, 0, 0, 0, 0, 0}), std::invalid_argument);
+}

@@ -55,11 +55,24 @@ void BlrmOptions::validate() const {
   if (max_patients < 1) bad("max_patients", "must be >= 1", max_patients);
 }
 
+const std::vector<BlrmDoseSummary>& BlrmPosterior::cached_summaries(const std::vector<int>& n,
+                                                                   const std::vector<int>& y) {
+  key_.assign(n.begin(), n.end());
+  key_.insert(key_.end(), y.begin(), y.end());
+  const auto it = cache_.find(key_);
+  if (it != cache_.end() && n.size() == opt_.doses.size() && y.size() == n.size()) {
+    ++hits_;
+    return it->second;
+  }
+  update(n, y);  // checks the counts
+  if (cache_.size() < cache_limit) cache_.emplace(key_, summary_);
+  return summary_;
+}
+
 BlrmDecision blrm_decide(BlrmPosterior& posterior, const std::vector<int>& n, const std::vector<int>& y) {
   const BlrmOptions& o = posterior.options();
-  posterior.update(n, y);
   BlrmDecision out;
-  out.summaries = posterior.summaries();
+  out.summaries = posterior.cached_summaries(n, y);
   const auto& s = out.summaries;
   const int levels = static_cast<int>(o.doses.size());
   int highest = -1;

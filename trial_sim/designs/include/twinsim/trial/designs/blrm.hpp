@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <vector>
 
 namespace twinsim::trial {
@@ -83,6 +84,13 @@ class BlrmPosterior {
   void update(const std::vector<int>& n, const std::vector<int>& y);
 
   const std::vector<BlrmDoseSummary>& summaries() const { return summary_; }
+  // The summaries for (n, y), from a table of the data sets seen before (the
+  // same per-dose counts recur across simulated trials) or by update() on a
+  // miss. The result is bit-identical either way; cdf() and quantile() refer
+  // to the last update(). The table holds at most cache_limit entries.
+  const std::vector<BlrmDoseSummary>& cached_summaries(const std::vector<int>& n, const std::vector<int>& y);
+  std::size_t cache_hits() const { return hits_; }
+  std::size_t cache_limit = 1u << 18;
   // q-quantile of p(d) (0 < q < 1), by root finding on the posterior CDF.
   double quantile(std::size_t dose, double q) const;
   // P(p(dose) < p | data), any p in (0, 1).
@@ -111,6 +119,9 @@ class BlrmPosterior {
   std::vector<int> tn_, ty_;              // their patients and DLTs
   std::vector<std::vector<double>> cos_tables_;  // per refinement level
   std::size_t nodes_ = 0;
+  std::map<std::vector<int>, std::vector<BlrmDoseSummary>> cache_;  // key: n then y
+  std::vector<int> key_;
+  std::size_t hits_ = 0;
 };
 
 enum class BlrmAction {
@@ -136,7 +147,8 @@ struct BlrmDecision {
 //    P(target) >= stop_target_prob, or when sum(n) >= max_patients;
 //  * MTD at a stop: the tested level (n > 0) satisfying EWOC with the largest
 //    P(target); none for a safety stop.
-// With no patients yet, the next level is start_level. Deterministic.
+// With no patients yet, the next level is start_level. Deterministic. Uses
+// posterior.cached_summaries().
 BlrmDecision blrm_decide(BlrmPosterior& posterior, const std::vector<int>& n, const std::vector<int>& y);
 
 }  // namespace twinsim::trial
