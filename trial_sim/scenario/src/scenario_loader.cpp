@@ -200,12 +200,10 @@ Scenario parse(const ConfigNode& root, Diagnostics& diag, const std::string& bas
     }
   }
   const ConfigNode endpoints = r.get("endpoints");
-  if (!endpoints.is_missing()) {
-    if (!s.pk) {
-      diag.error(endpoints.key_mark(), "endpoints", "only valid in PK/PD mode (with 'model')");
-    } else {
-      s.endpoints = read_endpoints(endpoints, diag, s);
-    }
+  if (!endpoints.is_missing() && !s.pk) {
+    diag.error(endpoints.key_mark(), "endpoints", "only valid in PK/PD mode (with 'model')");
+  } else if (s.pk) {
+    s.endpoints = read_endpoints(endpoints.is_missing() ? nullptr : &endpoints, diag, s);
   }
 
   // The hold/reduce rule reacts to the DLT definition's criteria, cycle by cycle.

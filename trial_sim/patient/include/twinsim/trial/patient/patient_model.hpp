@@ -15,6 +15,7 @@
 #include "twinsim/core/error.hpp"
 #include "twinsim/core/ode.hpp"
 #include "twinsim/pkpd/exposure.hpp"
+#include "twinsim/trial/endpoints/endpoint.hpp"  // ColumnSpec
 #include "twinsim/trial/results/results.hpp"
 #include "twinsim/trial/scenario/scenario.hpp"
 
@@ -40,13 +41,6 @@ class PatientSolveError : public core::RuntimeError {
   std::int64_t trial_, patient_;
   int dose_index_;
   core::SolveStatus status_;
-};
-
-// A per-patient output column beyond the fixed ones.
-struct ColumnSpec {
-  std::string name;
-  std::string unit;
-  bool integer = false;
 };
 
 // Per-thread scratch space of a PatientModel.

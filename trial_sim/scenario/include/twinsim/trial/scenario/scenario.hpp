@@ -14,7 +14,7 @@
 #include "twinsim/pkpd/pk_model.hpp"
 #include "twinsim/trial/designs/design.hpp"
 #include "twinsim/trial/endpoints/dlt_rule.hpp"
-#include "twinsim/trial/endpoints/recist.hpp"
+#include "twinsim/trial/endpoints/endpoint.hpp"
 #include "twinsim/trial/protocol/regimen.hpp"
 #include "twinsim/trial/results/oc_metrics.hpp"
 #include "twinsim/trial/scenario/value_rules.hpp"
@@ -46,12 +46,6 @@ struct PdSpec {
   int input_block = -1;                        // -1: Cc; else index of an effect_compartment entry
 };
 
-struct RecistSpec {
-  std::string variable = "TUMOR";
-  double assessment_interval_h = 1008.0;  // every 6 weeks
-  RecistOptions options;
-};
-
 // What a patient whose model could not be solved (solve_status != 0) counts
 // as for the design it is enrolled in (endpoints.dlt.on_solve_failure). Such a
 // patient has no DLT assessment; counting it as "no DLT" makes a design
@@ -74,9 +68,9 @@ struct EndpointSpec {
   std::optional<DltRule> dlt;
   std::int64_t truth_cohort_size = 10000;  // reference patients per dose for /truth (0: skip)
   SolveFailurePolicy on_solve_failure = SolveFailurePolicy::kDlt;  // only with a DLT rule, see failure_policy()
-  double anc_lln = 2.0;                    // 10^9/L
-  std::optional<RecistSpec> recist;
-  std::optional<double> exposure_threshold;  // mg/L, for time above threshold
+  // The endpoints of the per-patient and per-cycle tables, in column order
+  // (endpoint_types() order; PK/PD mode).
+  std::vector<std::shared_ptr<const Endpoint>> list;
 
   // The policy in force: without a DLT rule no patient has a DLT, failed or not.
   SolveFailurePolicy failure_policy() const { return dlt ? on_solve_failure : SolveFailurePolicy::kNoDlt; }
