@@ -101,7 +101,7 @@ PkPatientModel::PkPatientModel(const Scenario& s)
 
 PkPatientModel::Variable PkPatientModel::variable(const std::string& name) const {
   Variable v;
-  if (name == "Cc") return v;
+  if (name == kConcentrationOutput) return v;
   for (std::size_t i = 0; i < pd_.size(); ++i) {
     if (pd_[i].name == name) {
       v.kind = Variable::Kind::kPdOutput;

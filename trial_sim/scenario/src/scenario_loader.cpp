@@ -30,7 +30,7 @@ const char* to_string(SolveFailurePolicy p) {
 std::vector<std::string> Scenario::variables() const {
   std::vector<std::string> v;
   if (!pk) return v;
-  v.push_back("Cc");
+  v.push_back(kConcentrationOutput);
   for (const auto& n : pk->model->state_names(0)) v.push_back(n);
   for (const auto& p : pd) v.push_back(p.name);
   return v;

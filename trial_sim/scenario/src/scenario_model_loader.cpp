@@ -222,7 +222,7 @@ std::vector<PdSpec> read_pd(const ConfigNode& node, Diagnostics& diag) {
         int found = -1;
         for (std::size_t k = 0; k < out.size(); ++k)
           if (out[k].name == *in && out[k].model->is_effect_compartment()) found = static_cast<int>(k);
-        if (*in == "Cc") {
+        if (*in == kConcentrationOutput) {
           found = -1;
         } else if (found < 0) {
           diag.error(input_node.mark(), input_node.path(),

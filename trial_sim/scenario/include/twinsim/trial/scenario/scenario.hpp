@@ -33,6 +33,10 @@ struct ScenarioLimits {
 };
 static_assert(ScenarioLimits::kMaxDoseLevels <= kMaxDesignDoses, "more dose levels than the designs support");
 
+// The name the PK model's central concentration (mg/L) goes by among the
+// scenario's variables.
+constexpr const char* kConcentrationOutput = "Cc";
+
 struct PkSpec {
   std::shared_ptr<const pkpd::PkModel> model;
   std::vector<double> values;  // typical values in model->parameters() order
