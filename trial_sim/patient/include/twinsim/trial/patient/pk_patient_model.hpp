@@ -3,7 +3,7 @@
 // rule, and the scenario's endpoints (endpoints/endpoint.hpp), whose columns
 // it lays out by their declarations. With population.dose_modification the regimen itself
 // depends on the simulated toxicity: cycles are then simulated one after the
-// other and delayed, reduced or stopped (pk_dose_modification.cpp).
+// other and delayed, reduced or stopped (pk_cycles.cpp).
 #pragma once
 
 #include "twinsim/core/config.hpp"
@@ -78,7 +78,7 @@ class PkPatientModel final : public PatientModel {
   // Dose modification (population.dose_modification): simulates cycle by
   // cycle up to horizon_h, deciding after each cycle on a hold, a reduction or
   // discontinuation; fills the first n_samples plan samples of ws.traj (sized
-  // by the caller) and ws.history. Defined in pk_dose_modification.cpp.
+  // by the caller) and ws.history. Defined in pk_cycles.cpp.
   void simulate_modified(PkWorkspace& ws, int dose, double horizon_h, std::size_t n_samples) const;
   // Integrates [t0, t1] from ws.state with the inputs in ws.all_actions,
   // storing the plan samples from `next` on with time < t1 (all up to
