@@ -2,20 +2,7 @@
 
 #include <cmath>
 
-#include "twinsim/trial/endpoints/ctcae.hpp"
-
 namespace twinsim::trial {
-
-namespace {
-bool meets(const DltCriterion& c, double v, double lln) {
-  switch (c.kind) {
-    case DltCriterion::Kind::kNeutropeniaGrade: return neutropenia_grade(v, lln) >= c.grade;
-    case DltCriterion::Kind::kAbove: return v > c.threshold;
-    case DltCriterion::Kind::kBelow: return v < c.threshold;
-  }
-  return false;
-}
-}  // namespace
 
 DltResult evaluate_dlt(const DltRule& rule, const std::vector<double>& t,
                        const std::vector<const std::vector<double>*>& series) {
@@ -26,7 +13,7 @@ DltResult evaluate_dlt(const DltRule& rule, const std::vector<double>& t,
     double onset = std::numeric_limits<double>::quiet_NaN();
     for (std::size_t i = 0; i < t.size(); ++i) {
       if (t[i] < rule.window_start_h) continue;
-      if (meets(c, v[i], rule.anc_lln)) {
+      if (c.kind->meets(c, v[i], rule)) {
         // An episode must start inside the window; it may last beyond it
         // (a grade 4 neutropenia starting on day 19 of a 21-day window and
         // lasting 7 days is a DLT, as protocols count onset).
@@ -48,6 +35,16 @@ DltResult evaluate_dlt(const DltRule& rule, const std::vector<double>& t,
     }
   }
   return best;
+}
+
+bool dlt_recovered(const DltRule& rule, const std::vector<double>& values, int recover_to_grade) {
+  for (std::size_t k = 0; k < rule.criteria.size(); ++k) {
+    const DltCriterion& c = rule.criteria[k];
+    const bool ok = c.kind->recovered ? c.kind->recovered(c, values[k], recover_to_grade, rule)
+                                      : !c.kind->meets(c, values[k], rule);
+    if (!ok) return false;
+  }
+  return true;
 }
 
 }  // namespace twinsim::trial

@@ -16,8 +16,10 @@ struct PkWorkspace final : PatientWorkspace {
   pkpd::PkSimulator sim;
   pkpd::Trajectory traj, piece;
   std::vector<core::DoseEvent> doses;
-  std::vector<double> times, series;
+  std::vector<double> times;
   std::vector<std::vector<double>> criteria_series;
+  std::vector<const std::vector<double>*> criteria_ptrs;
+  std::vector<double> criteria_values;  // one per DLT criterion, at one time
   vp::VirtualPatient patient;
   std::vector<double> params;
   std::vector<std::uint8_t> missed;

@@ -30,7 +30,7 @@ const char* to_string(SolveFailurePolicy p) {
 std::vector<std::string> Scenario::variables() const {
   std::vector<std::string> v;
   if (!pk) return v;
-  v.push_back("Cc");
+  v.push_back(kConcentrationOutput);
   for (const auto& n : pk->model->state_names(0)) v.push_back(n);
   for (const auto& p : pd) v.push_back(p.name);
   return v;
@@ -200,12 +200,10 @@ Scenario parse(const ConfigNode& root, Diagnostics& diag, const std::string& bas
     }
   }
   const ConfigNode endpoints = r.get("endpoints");
-  if (!endpoints.is_missing()) {
-    if (!s.pk) {
-      diag.error(endpoints.key_mark(), "endpoints", "only valid in PK/PD mode (with 'model')");
-    } else {
-      s.endpoints = read_endpoints(endpoints, diag, s);
-    }
+  if (!endpoints.is_missing() && !s.pk) {
+    diag.error(endpoints.key_mark(), "endpoints", "only valid in PK/PD mode (with 'model')");
+  } else if (s.pk) {
+    s.endpoints = read_endpoints(endpoints.is_missing() ? nullptr : &endpoints, diag, s);
   }
 
   // The hold/reduce rule reacts to the DLT definition's criteria, cycle by cycle.

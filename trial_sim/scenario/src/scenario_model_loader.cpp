@@ -222,7 +222,7 @@ std::vector<PdSpec> read_pd(const ConfigNode& node, Diagnostics& diag) {
         int found = -1;
         for (std::size_t k = 0; k < out.size(); ++k)
           if (out[k].name == *in && out[k].model->is_effect_compartment()) found = static_cast<int>(k);
-        if (*in == "Cc") {
+        if (*in == kConcentrationOutput) {
           found = -1;
         } else if (found < 0) {
           diag.error(input_node.mark(), input_node.path(),
@@ -249,56 +249,60 @@ std::optional<DltCriterion> read_criterion(const ConfigNode& node, Diagnostics& 
   if (!r.valid()) return std::nullopt;
   DltCriterion c;
   const auto variable = r.required_choice("variable", variables);
-  const ConfigNode grade = r.get("grade_at_least");
-  const ConfigNode above = r.get("above");
-  const ConfigNode below = r.get("below");
-  c.min_duration_h = r.optional_double("min_duration_h", 0.0, Range::non_negative());
+  const auto& types = dlt_criterion_types();
+  std::vector<ConfigNode> given;
+  std::string keys;
+  for (const DltCriterionType* t : types) {
+    given.push_back(r.get(t->key));
+    keys += (keys.empty() ? "" : ", ") + t->key;
+  }
+  c.min_duration_h = r.optional_double("min_duration_h", c.min_duration_h, Range::non_negative());
   r.finish();
   if (!variable) return std::nullopt;
   c.variable = *variable;
-  const int given = (grade.is_missing() ? 0 : 1) + (above.is_missing() ? 0 : 1) + (below.is_missing() ? 0 : 1);
-  if (given != 1) {
-    diag.error(node.mark(), node.path(), "give exactly one of grade_at_least, above, below");
+  const auto n_given = std::count_if(given.begin(), given.end(), [](const ConfigNode& g) { return !g.is_missing(); });
+  if (n_given != 1) {
+    diag.error(node.mark(), node.path(), "give exactly one of " + keys);
     return std::nullopt;
   }
-  if (!grade.is_missing()) {
-    if (c.variable != "ANC") {
-      diag.error(grade.key_mark(), grade.path(), "CTCAE grades are defined for ANC (neutrophil count) only");
-      return std::nullopt;
-    }
-    const auto g = core::read_int(grade, diag, Range::closed(1, 4));
-    if (!g) return std::nullopt;
-    c.kind = DltCriterion::Kind::kNeutropeniaGrade;
-    c.grade = static_cast<int>(*g);
-  } else {
-    const ConfigNode& t = above.is_missing() ? below : above;
-    const auto v = core::read_double(t, diag);
-    if (!v) return std::nullopt;
-    c.kind = above.is_missing() ? DltCriterion::Kind::kBelow : DltCriterion::Kind::kAbove;
-    c.threshold = *v;
+  for (std::size_t k = 0; k < types.size(); ++k) {
+    if (given[k].is_missing()) continue;
+    c.kind = types[k];
+    if (!c.kind->read(given[k], diag, c)) return std::nullopt;
   }
   return c;
 }
 
 }  // namespace
 
-EndpointSpec read_endpoints(const ConfigNode& node, Diagnostics& diag, const Scenario& s) {
+EndpointSpec read_endpoints(const ConfigNode* node, Diagnostics& diag, const Scenario& s) {
   EndpointSpec e;
-  MapReader r(node, diag);
-  if (!r.valid()) return e;
+  std::optional<MapReader> r;
+  if (node) {
+    r.emplace(*node, diag);
+    if (!r->valid()) return e;
+  }
   const auto variables = s.variables();
-  e.anc_lln = r.optional_double("anc_lln", 2.0, Range::closed(1.5, 10));
-  const ConfigNode dlt = r.get("dlt");
-  const ConfigNode recist = r.get("recist");
-  const ConfigNode exposure = r.get("exposure");
-  r.finish();
-  if (!dlt.is_missing()) {
-    MapReader d(dlt, diag);
+  std::vector<std::string> model_outputs;
+  for (const auto& p : s.pd) model_outputs.push_back(p.name);
+  const double anc_lln = r ? r->optional_double("anc_lln", kDefaultAncLln, Range::closed(1.5, 10)) : kDefaultAncLln;
+  std::optional<ConfigNode> dlt;
+  if (r) dlt = r->get("dlt");
+  std::vector<std::optional<ConfigNode>> keyed(endpoint_types().size());
+  for (std::size_t k = 0; r && k < keyed.size(); ++k) {
+    const std::string& key = endpoint_types()[k].key;
+    if (key.empty()) continue;
+    const ConfigNode n = r->get(key);
+    if (!n.is_missing()) keyed[k] = n;
+  }
+  if (r) r->finish();
+  if (dlt && !dlt->is_missing()) {
+    MapReader d(*dlt, diag);
     if (d.valid()) {
       DltRule rule;
-      rule.anc_lln = e.anc_lln;
+      rule.anc_lln = anc_lln;
       rule.window_end_h = d.optional_double("window_h", s.regimen.cycle_length_h, Range::positive());
-      e.truth_cohort_size = d.optional_int("truth_cohort_size", 10000, Range::closed(0, 10'000'000));
+      e.truth_cohort_size = d.optional_int("truth_cohort_size", e.truth_cohort_size, Range::closed(0, 10'000'000));
       const std::string policy =
           d.optional_choice("on_solve_failure", {"dlt", "no_dlt", "error", "replace"}, "dlt");
       e.on_solve_failure = policy == "error"     ? SolveFailurePolicy::kError
@@ -319,31 +323,11 @@ EndpointSpec read_endpoints(const ConfigNode& node, Diagnostics& diag, const Sce
       }
     }
   }
-  if (!recist.is_missing()) {
-    MapReader rr(recist, diag);
-    if (rr.valid()) {
-      RecistSpec spec;
-      const ConfigNode var = rr.get("variable");
-      spec.variable = rr.optional_choice("variable", variables, "TUMOR");
-      spec.assessment_interval_h = rr.optional_double("assessment_interval_h", 1008.0, Range::positive());
-      spec.options.confirmation = rr.optional_bool("confirmation", false);
-      spec.options.confirmation_min_h = rr.optional_double("confirmation_min_h", 672.0, Range::non_negative());
-      spec.options.cr_below_mm = rr.optional_double("cr_below_mm", 0.0, Range::non_negative());
-      rr.finish();
-      if (std::find(variables.begin(), variables.end(), spec.variable) == variables.end()) {
-        diag.error(var.is_missing() ? recist.mark() : var.mark(), recist.path() + ".variable",
-                   "no model output '" + spec.variable + "': RECIST needs a tumour-size model (claret, simeoni)");
-      } else {
-        e.recist = spec;
-      }
-    }
-  }
-  if (!exposure.is_missing()) {
-    MapReader x(exposure, diag);
-    if (x.valid()) {
-      e.exposure_threshold = x.required_double("threshold_mg_l", Range::positive());
-      x.finish();
-    }
+  const auto& types = endpoint_types();
+  for (std::size_t k = 0; k < types.size(); ++k) {
+    const EndpointReading in{keyed[k] ? &*keyed[k] : nullptr, diag, variables, model_outputs, anc_lln,
+                             s.regimen.end_time()};
+    if (auto ep = types[k].read(in)) e.list.push_back(std::move(ep));
   }
   return e;
 }

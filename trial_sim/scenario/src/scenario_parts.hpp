@@ -18,6 +18,7 @@ std::optional<RegimenSpec> read_regimen(const core::ConfigNode& node, core::Diag
 OutputSpec read_design_only_output(const core::ConfigNode& node, core::Diagnostics& diag);
 OutputSpec read_output(const core::ConfigNode& node, core::Diagnostics& diag,
                        const std::vector<std::string>& variables, double end_time);
-EndpointSpec read_endpoints(const core::ConfigNode& node, core::Diagnostics& diag, const Scenario& s);
+// node: the `endpoints` section, null when absent (the implied endpoints still apply).
+EndpointSpec read_endpoints(const core::ConfigNode* node, core::Diagnostics& diag, const Scenario& s);
 
 }  // namespace twinsim::trial

@@ -9,6 +9,8 @@
 namespace twinsim::trial {
 
 constexpr double kDefaultAncLln = 2.0;  // 10^9/L, a common laboratory lower limit of normal
+// The model output CTCAE neutropenia grades are read from by default.
+constexpr const char* kAncOutput = "ANC";
 
 int neutropenia_grade(double anc, double lln = kDefaultAncLln);
 

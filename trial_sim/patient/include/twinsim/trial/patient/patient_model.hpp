@@ -15,6 +15,7 @@
 #include "twinsim/core/error.hpp"
 #include "twinsim/core/ode.hpp"
 #include "twinsim/pkpd/exposure.hpp"
+#include "twinsim/trial/endpoints/endpoint.hpp"  // ColumnSpec
 #include "twinsim/trial/results/results.hpp"
 #include "twinsim/trial/scenario/scenario.hpp"
 

@@ -1,19 +1,20 @@
-// PK/PD mode: a patient is simulated under the regimen at the assigned dose,
-// and the clinic's readouts are derived from the simulated time course:
-// exposure (overall and per cycle), neutropenia grade and nadir, the DLT rule,
-// RECIST response. With population.dose_modification the regimen itself
+// PK/PD mode: a patient is drawn, simulated under the regimen at the assigned
+// dose, and judged on the simulated trajectory: overall exposure, the DLT
+// rule, and the scenario's endpoints (endpoints/endpoint.hpp), whose columns
+// it lays out by their declarations. With population.dose_modification the regimen itself
 // depends on the simulated toxicity: cycles are then simulated one after the
-// other and delayed, reduced or stopped (pk_dose_modification.cpp).
+// other and delayed, reduced or stopped (pk_cycles.cpp).
 #pragma once
 
 #include "twinsim/core/config.hpp"
 #include "twinsim/core/dosing.hpp"
 #include "twinsim/pkpd/model_system.hpp"
+#include "twinsim/trial/endpoints/endpoint.hpp"
 #include "twinsim/trial/patient/patient_model.hpp"
 
 namespace twinsim::trial {
 
-struct PkWorkspace;  // per-thread scratch, defined in pk_patient_model.cpp
+struct PkWorkspace;  // per-thread scratch, defined in pk_workspace.hpp
 
 class PkPatientModel final : public PatientModel {
  public:
@@ -29,7 +30,7 @@ class PkPatientModel final : public PatientModel {
   bool has_exposure() const override { return true; }
   std::vector<std::string> parameter_names() const override;
   std::vector<ColumnSpec> extra_columns() const override { return extra_; }
-  std::vector<ColumnSpec> cycle_columns() const override;
+  std::vector<ColumnSpec> cycle_columns() const override { return cycle_; }
   int n_cycles() const override { return regimen_.cycles; }
   const std::vector<std::string>& timecourse_variables() const override { return output_names_; }
   const std::vector<double>& time_grid() const override { return grid_; }
@@ -43,7 +44,30 @@ class PkPatientModel final : public PatientModel {
     enum class Kind { kConcentration, kState, kPdOutput } kind = Kind::kConcentration;
     int index = 0;
   };
+  // One endpoint of the scenario, its outputs resolved and its columns placed.
+  struct EndpointSlot {
+    std::shared_ptr<const Endpoint> endpoint;
+    std::vector<Variable> outputs;
+    std::vector<const vp::ResidualErrorSpec*> errors;  // per output, null: measured exactly
+    std::size_t column = 0, cycle_column = 0;          // its first column in extra_ and cycle_
+  };
+  class View;  // the PatientView endpoints read, in pk_patient_view.cpp
+
   Variable variable(const std::string& name) const;
+  // draw -> simulate -> judge. dlt_only: only what the DLT rule needs (the
+  // reference cohort); the whole run where parameters change by cycle.
+  void run(PkWorkspace& ws, std::uint64_t trial, std::uint64_t patient, int dose, PatientOutcome& out,
+           double* timecourse, bool dlt_only) const;
+  // The patient's covariates, random effects (ws.params: cycle 1's parameters),
+  // dropout and missed doses.
+  void draw(PkWorkspace& ws, std::uint64_t trial, std::uint64_t patient) const;
+  // Simulates ws.traj at `samples`; returns the model of ws.params (of the
+  // typical values if those are out of range: then ws.traj.status says so).
+  pkpd::ModelSystem simulate_trajectory(PkWorkspace& ws, int dose, const std::vector<pkpd::Sample>& samples,
+                                        bool exposure) const;
+  // The endpoints, the DLT rule and the time courses of a solved patient.
+  void judge(const pkpd::ModelSystem& system, PkWorkspace& ws, std::uint64_t trial, std::uint64_t patient,
+             PatientOutcome& out, double* timecourse) const;
   // Dose records of one patient: the regimen less missed doses and doses after dropout.
   void dose_records(const pkpd::PkSystem& pk, double amount, const std::vector<std::uint8_t>& missed,
                     double dropout_h, std::vector<core::DoseEvent>& out) const;
@@ -54,16 +78,17 @@ class PkPatientModel final : public PatientModel {
   // Dose modification (population.dose_modification): simulates cycle by
   // cycle up to horizon_h, deciding after each cycle on a hold, a reduction or
   // discontinuation; fills the first n_samples plan samples of ws.traj (sized
-  // by the caller) and ws.history. Defined in pk_dose_modification.cpp.
+  // by the caller) and ws.history. Defined in pk_cycles.cpp.
   void simulate_modified(PkWorkspace& ws, int dose, double horizon_h, std::size_t n_samples) const;
   // Integrates [t0, t1] from ws.state with the inputs in ws.all_actions,
   // storing the plan samples from `next` on with time < t1 (all up to
   // n_samples if `last`); leaves the state at t1 in ws.state. False on a
-  // solver failure (recorded in ws.traj).
+  // solver failure (recorded in ws.traj). The one place inputs are applied
+  // from a time on: by-cycle and dose-modified runs both go through it.
   bool simulate_piece(PkWorkspace& ws, pkpd::ModelSystem& m, double t0, double t1, bool last,
                       std::size_t n_samples, std::size_t& next) const;
-  // Every DLT criterion's variable back to recover_to_grade (graded) or off its threshold.
-  bool recovered(const pkpd::ModelSystem& m, const double* y) const;
+  // Every DLT criterion's variable recovered enough to resume treatment.
+  bool recovered(const pkpd::ModelSystem& m, PkWorkspace& ws, const double* y) const;
   // Whether a DLT episode starts in [start_h, end_h], judged on ws.traj samples [first, last).
   bool dlt_in(const pkpd::ModelSystem& m, PkWorkspace& ws, double start_h, double end_h, std::size_t first,
               std::size_t last) const;
@@ -85,19 +110,21 @@ class PkPatientModel final : public PatientModel {
   std::vector<core::Range> param_ranges_;      // declared range of each parameter, in parameter_names() order
   bool by_cycle_ = false;                       // inter-occasion variability present
   bool modifies_doses_ = false;                 // population.dose_modification applies
-  int modification_column_ = -1;
-  std::vector<std::vector<pkpd::Sample>> cycle_samples_;  // per cycle, + the next cycle's start
-  std::vector<std::vector<int>> cycle_index_;   // plan index of each cycle sample (-1: boundary extra)
+  double exposure_threshold_ = 0.0;             // mg/L, crossings the exposure trace locates (0: none)
   std::vector<std::string> output_names_;       // timecourse variables, then observed "<var>_obs"
   std::vector<const vp::ResidualErrorSpec*> observed_;  // residual error per observed variable
-  std::size_t covariate_column_ = 0, eta_column_ = 0, dropout_column_ = 0;
   std::vector<double> grid_;
   std::vector<std::string> variables_;
   std::vector<Variable> variable_readers_;
-  std::vector<double> assessments_;  // RECIST visit times
-  std::vector<ColumnSpec> extra_;
-  int anc_column_ = -1, recist_column_ = -1, above_column_ = -1;
+  std::vector<Variable> dlt_variables_;         // of each endpoints.dlt criterion
   std::vector<std::string> pk_state_names_;
+  // Columns by owner: the patient's (covariates, etas, dropout, missed doses),
+  // each endpoint's, then the dose-modification record's.
+  std::vector<ColumnSpec> extra_, cycle_;
+  std::size_t covariate_column_ = 0, eta_column_ = 0, dropout_column_ = 0;
+  std::size_t endpoint_column_ = 0;             // first column the solve determines
+  std::vector<EndpointSlot> slots_;
+  int modification_column_ = -1, modification_cycle_column_ = -1;
   pkpd::SamplePlan plan_;
   std::vector<pkpd::Sample> dlt_samples_;  // the plan's samples up to the DLT window's end
 };

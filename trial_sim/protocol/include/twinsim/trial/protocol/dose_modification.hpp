@@ -1,7 +1,7 @@
 // Dose holds, reductions and discontinuation after a DLT
 // (population.dose_modification, docs/population.md): the protocol's rule and
 // its record, apart from the simulation that applies it cycle by cycle
-// (patient/src/pk_dose_modification.cpp). Times in hours.
+// (patient/src/pk_cycles.cpp). Times in hours.
 #pragma once
 
 #include <limits>

@@ -11,17 +11,10 @@
 #include "twinsim/core/h5_chunk.hpp"
 #include "twinsim/core/ode.hpp"
 #include "twinsim/pkpd/exposure.hpp"
+#include "twinsim/trial/results/column_spec.hpp"
 #include "twinsim/trial/results/oc_report.hpp"
 
 namespace twinsim::trial {
-
-// A per-patient output column beyond the fixed ones (PatientModel::extra_columns,
-// cycle_columns).
-struct ColumnSpec {
-  std::string name;
-  std::string unit;
-  bool integer = false;
-};
 
 // One patient's outcome, as the patient model (patient/) simulates it.
 struct PatientOutcome {

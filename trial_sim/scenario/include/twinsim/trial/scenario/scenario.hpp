@@ -14,7 +14,7 @@
 #include "twinsim/pkpd/pk_model.hpp"
 #include "twinsim/trial/designs/design.hpp"
 #include "twinsim/trial/endpoints/dlt_rule.hpp"
-#include "twinsim/trial/endpoints/recist.hpp"
+#include "twinsim/trial/endpoints/endpoint.hpp"
 #include "twinsim/trial/protocol/regimen.hpp"
 #include "twinsim/trial/results/oc_metrics.hpp"
 #include "twinsim/trial/scenario/value_rules.hpp"
@@ -33,6 +33,10 @@ struct ScenarioLimits {
 };
 static_assert(ScenarioLimits::kMaxDoseLevels <= kMaxDesignDoses, "more dose levels than the designs support");
 
+// The name the PK model's central concentration (mg/L) goes by among the
+// scenario's variables.
+constexpr const char* kConcentrationOutput = "Cc";
+
 struct PkSpec {
   std::shared_ptr<const pkpd::PkModel> model;
   std::vector<double> values;  // typical values in model->parameters() order
@@ -44,12 +48,6 @@ struct PdSpec {
   std::shared_ptr<const pkpd::PdModel> model;
   std::vector<double> values;                  // in model->parameters() order
   int input_block = -1;                        // -1: Cc; else index of an effect_compartment entry
-};
-
-struct RecistSpec {
-  std::string variable = "TUMOR";
-  double assessment_interval_h = 1008.0;  // every 6 weeks
-  RecistOptions options;
 };
 
 // What a patient whose model could not be solved (solve_status != 0) counts
@@ -74,9 +72,9 @@ struct EndpointSpec {
   std::optional<DltRule> dlt;
   std::int64_t truth_cohort_size = 10000;  // reference patients per dose for /truth (0: skip)
   SolveFailurePolicy on_solve_failure = SolveFailurePolicy::kDlt;  // only with a DLT rule, see failure_policy()
-  double anc_lln = 2.0;                    // 10^9/L
-  std::optional<RecistSpec> recist;
-  std::optional<double> exposure_threshold;  // mg/L, for time above threshold
+  // The endpoints of the per-patient and per-cycle tables, in column order
+  // (endpoint_types() order; PK/PD mode).
+  std::vector<std::shared_ptr<const Endpoint>> list;
 
   // The policy in force: without a DLT rule no patient has a DLT, failed or not.
   SolveFailurePolicy failure_policy() const { return dlt ? on_solve_failure : SolveFailurePolicy::kNoDlt; }

@@ -1,5 +1,8 @@
-// Dose holds, reductions and discontinuation after a DLT (population.dose_modification),
-// simulated cycle by cycle; the rule's decisions are protocol/dose_modification.hpp.
+// Simulation cycle by cycle: with occasion-varying parameters
+// (simulate_by_cycle), and with dose holds, reductions and discontinuation
+// after a DLT (population.dose_modification, simulate_modified; the rule's
+// decisions are protocol/dose_modification.hpp). Both integrate piece by
+// piece through simulate_piece.
 //
 // The protocol rule modelled is the common one for cytotoxics given in
 // cycles: toxicity does not interrupt the cycle under way; the next cycle is
@@ -12,7 +15,6 @@
 #include <cmath>
 
 #include "pk_workspace.hpp"
-#include "twinsim/trial/endpoints/ctcae.hpp"
 #include "twinsim/trial/patient/pk_patient_model.hpp"
 
 namespace twinsim::trial {
@@ -59,24 +61,29 @@ bool PkPatientModel::simulate_piece(PkWorkspace& ws, pkpd::ModelSystem& m, doubl
   return true;
 }
 
-bool PkPatientModel::recovered(const pkpd::ModelSystem& m, const double* y) const {
-  const auto& rule = *endpoints_.dlt;
-  const int grade = population_->spec().dose_modification.recover_to_grade;
-  for (const auto& c : rule.criteria) {
-    const double v = read(m, variable(c.variable), y);
-    switch (c.kind) {
-      case DltCriterion::Kind::kNeutropeniaGrade:
-        if (neutropenia_grade(v, rule.anc_lln) > grade) return false;
-        break;
-      case DltCriterion::Kind::kAbove:
-        if (v > c.threshold) return false;
-        break;
-      case DltCriterion::Kind::kBelow:
-        if (v < c.threshold) return false;
-        break;
+void PkPatientModel::simulate_by_cycle(PkWorkspace& ws, const std::vector<core::InputAction>& actions) const {
+  ws.traj.status = core::SolveStatus::kOk;
+  ws.traj.trace.clear();
+  ws.all_actions = actions;
+  ws.state.clear();
+  const std::size_t n_samples = plan_.samples().size();
+  std::size_t next = 0;
+  for (int c = 0; c < regimen_.cycles; ++c) {
+    const double t0 = c * regimen_.cycle_length_h;
+    population_->individual_parameters(ws.patient, typical_, c, ws.params);
+    if (!parameters_valid(ws.params)) {
+      ws.traj.status = core::SolveStatus::kInvalidParameter;
+      return;
     }
+    pkpd::ModelSystem m = compile(ws.params);
+    if (!simulate_piece(ws, m, t0, t0 + regimen_.cycle_length_h, c + 1 == regimen_.cycles, n_samples, next)) return;
   }
-  return true;
+}
+
+bool PkPatientModel::recovered(const pkpd::ModelSystem& m, PkWorkspace& ws, const double* y) const {
+  ws.criteria_values.clear();
+  for (const auto& v : dlt_variables_) ws.criteria_values.push_back(read(m, v, y));
+  return dlt_recovered(*endpoints_.dlt, ws.criteria_values, population_->spec().dose_modification.recover_to_grade);
 }
 
 bool PkPatientModel::dlt_in(const pkpd::ModelSystem& m, PkWorkspace& ws, double start_h, double end_h,
@@ -88,16 +95,15 @@ bool PkPatientModel::dlt_in(const pkpd::ModelSystem& m, PkWorkspace& ws, double 
   ws.times.clear();
   for (std::size_t j = first; j < last; ++j) ws.times.push_back(smp[j].time);
   ws.criteria_series.resize(rule.criteria.size());
-  std::vector<const std::vector<double>*> ptrs;
+  ws.criteria_ptrs.clear();
   for (std::size_t k = 0; k < rule.criteria.size(); ++k) {
-    const Variable v = variable(rule.criteria[k].variable);
     auto& series = ws.criteria_series[k];
     series.clear();
     for (std::size_t j = first; j < last; ++j)
-      series.push_back(read(m, v, ws.traj.states.col(static_cast<Eigen::Index>(j)).data()));
-    ptrs.push_back(&series);
+      series.push_back(read(m, dlt_variables_[k], ws.traj.states.col(static_cast<Eigen::Index>(j)).data()));
+    ws.criteria_ptrs.push_back(&series);
   }
-  return evaluate_dlt(rule, ws.times, ptrs).dlt;
+  return evaluate_dlt(rule, ws.times, ws.criteria_ptrs).dlt;
 }
 
 void PkPatientModel::simulate_modified(PkWorkspace& ws, int dose, double horizon_h, std::size_t n_samples) const {
@@ -154,7 +160,7 @@ void PkPatientModel::simulate_modified(PkWorkspace& ws, int dose, double horizon
     double resume = cycle_end;
     bool stop = false;
     if (rule.after_dlt == vp::DltAction::kHoldAndReduce) {
-      while (!recovered(m, ws.state.data())) {
+      while (!recovered(m, ws, ws.state.data())) {
         if (hold_exceeds_limit(rule, resume, cycle_end)) {
           stop = true;
           break;
