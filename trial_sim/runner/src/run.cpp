@@ -87,7 +87,7 @@ RunSummary run_scenario(const Scenario& s, const RunOptions& opt) {
   if (s.accrual) context.duration = duration_model(s.accrual->patients_per_month, s.accrual->dlt_window_days);
   std::vector<DesignTargetInfo> target_info;
   for (const auto& spec : s.designs)
-    target_info.push_back({spec.type, spec.design->target() >= 0 ? std::optional<double>(spec.design->target())
+    target_info.push_back({spec.design->is_dose_finding(), spec.design->target() >= 0 ? std::optional<double>(spec.design->target())
                                                                   : std::nullopt});
   const std::vector<ScoringTarget> targets = scoring_targets(target_info);
   const std::int64_t total = s.replicates * static_cast<std::int64_t>(s.designs.size());
@@ -105,6 +105,7 @@ RunSummary run_scenario(const Scenario& s, const RunOptions& opt) {
     DesignRunner runner(*spec.design, *model, s.dose_levels.size(), opt.threads, timecourses, s.output.patients,
                         s.endpoints.failure_policy(), spec.name);
     runner.set_stop(opt.stop);
+    runner.set_trial_clock(trial_clock(s));
     // Compressed output: the simulation threads compress the time-course
     // chunks, which would otherwise make the writer thread the bottleneck.
     std::optional<TimecoursePacker> packer;
