@@ -38,7 +38,7 @@ void print_summary(const trial::Scenario& s, const trial::RunSummary& r, int thr
     }
   }
   const bool dose_finding = std::count_if(s.designs.begin(), s.designs.end(),
-                                          [](const trial::DesignSpec& d) { return d.type != "fixed"; }) > 0;
+                                          [](const trial::DesignSpec& d) { return d.design->is_dose_finding(); }) > 0;
   if (s.designs.size() > 1 && dose_finding) {
     trial::assume_targets(reports, std::nullopt);
     const std::string cmp = trial::format_comparison(trial::compare_reports(reports), trial::OcFormat::kTable);

@@ -31,24 +31,30 @@ struct Cohort {
 };
 
 // A trial in progress: feed() checks the design chose the expected dose and
-// cohort size, then records the outcome and asks for the next decision.
+// cohort size, then records the cohort's patients (the first c.dlts of them
+// with a DLT) and asks for the next decision. Cohorts are a window apart.
 class Driver {
  public:
-  Driver(const trial::Design& design, std::size_t doses) : run_(design.start()), data_(doses) { dec_ = run_->first(); }
+  Driver(const trial::Design& design, std::size_t doses) : run_(design.start(nullptr)), history_(doses) {
+    dec_ = run_->first();
+  }
 
   void feed(const Cohort& c) {
     REQUIRE_FALSE(dec_.stop);
     REQUIRE(dec_.dose == c.dose);
     REQUIRE(dec_.cohort_size == c.size);
-    const auto d = static_cast<std::size_t>(dec_.dose);
-    data_.n[d] += dec_.cohort_size;
-    data_.dlt[d] += c.dlts;
-    data_.current = dec_.dose;
-    data_.last_cohort_size = dec_.cohort_size;
-    data_.last_cohort_dlts = c.dlts;
-    data_.total_patients += dec_.cohort_size;
-    data_.cohorts += 1;
-    dec_ = run_->next(data_);
+    for (int j = 0; j < dec_.cohort_size; ++j) {
+      trial::EnrolledPatient p;
+      p.dose = dec_.dose;
+      p.cohort = cohorts_;
+      p.enrolled_day = day_;
+      p.dlt = j < c.dlts;
+      history_.enrol(p);
+    }
+    history_.end_cohort();
+    ++cohorts_;
+    day_ += kWindowDays;
+    dec_ = run_->next(history_, day_);
   }
   void feed(const std::vector<Cohort>& cs) {
     for (std::size_t i = 0; i < cs.size(); ++i) {
@@ -57,13 +63,17 @@ class Driver {
     }
   }
   const trial::Decision& decision() const { return dec_; }
-  const trial::TrialData& data() const { return data_; }
-  int select() { return run_->select(data_); }
+  const trial::TrialHistory& history() const { return history_; }
+  const trial::DoseCounts& data() const { return history_.counts(); }
+  int select() { return run_->select(history_, day_); }
 
  private:
+  static constexpr double kWindowDays = 28.0;
   std::unique_ptr<trial::DesignRun> run_;
-  trial::TrialData data_;
+  trial::TrialHistory history_;
   trial::Decision dec_;
+  int cohorts_ = 0;
+  double day_ = 0.0;
 };
 
 // Feeds the cohorts in order and requires the design to stop right after the

@@ -46,14 +46,14 @@ TEST_CASE("true decision: no dose when all are above 1.4 x target, never an over
 
 TEST_CASE("scoring targets: own, else the shared one or --target; fixed arms never", "[unit]") {
   using I = trial::DesignTargetInfo;
-  auto t = trial::scoring_targets({I{"three_plus_three", {}}, I{"boin", 0.3}, I{"crm", 0.3}, I{"fixed", {}}});
+  auto t = trial::scoring_targets({I{true, {}}, I{true, 0.3}, I{true, 0.3}, I{false, {}}});
   CHECK(t[0].target == Approx(0.3));
   CHECK(t[0].assumed);
   CHECK_FALSE(t[1].assumed);
   CHECK_FALSE(t[3].target.has_value());
-  t = trial::scoring_targets({I{"three_plus_three", {}}, I{"boin", 0.25}, I{"crm", 0.3}});
+  t = trial::scoring_targets({I{true, {}}, I{true, 0.25}, I{true, 0.3}});
   CHECK_FALSE(t[0].target.has_value());  // the others disagree
-  t = trial::scoring_targets({I{"three_plus_three", {}}, I{"boin", 0.25}, I{"crm", 0.3}, I{"fixed", {}}}, 0.2);
+  t = trial::scoring_targets({I{true, {}}, I{true, 0.25}, I{true, 0.3}, I{false, {}}}, 0.2);
   CHECK(t[0].target == Approx(0.2));
   CHECK(t[2].target == Approx(0.3));  // --target never overrides a design's own
   CHECK_FALSE(t[3].target.has_value());

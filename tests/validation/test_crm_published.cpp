@@ -58,13 +58,13 @@ TEST_CASE("Bayesian CRM reproduces Cheung (2011) Table 3.2 patient by patient", 
       "cohort_size: 1, max_patients: 20, start_dose: 2, restrict: false";
   const auto scenario =
       twinsim::trial::load_scenario_text(twinsim::test::design_scenario(design, p_true), "validation.yaml");
-  const auto run = scenario.designs.at(0).design->start();
+  const auto run = scenario.designs.at(0).design->start(nullptr);
 
   CrmModel model;  // intercept 3 and prior variance 1.34 are the defaults the design parses to
   model.skeleton = {0.05, 0.12, 0.25, 0.40, 0.55};
   model.logistic = true;
 
-  twinsim::trial::TrialData data(p_true.size());
+  twinsim::trial::TrialHistory history(p_true.size());
   twinsim::trial::Decision dec = run->first();
   for (std::size_t i = 0; i < n_pat; ++i) {
     INFO("patient " << i + 1);
@@ -74,14 +74,14 @@ TEST_CASE("Bayesian CRM reproduces Cheung (2011) Table 3.2 patient by patient", 
     const auto d = static_cast<std::size_t>(dec.dose);
     const int y = u[i] < p_true[d] ? 1 : 0;
     REQUIRE(y == dlt[i]);  // the transcription is self-consistent
-    data.n[d] += 1;
-    data.dlt[d] += y;
-    data.current = dec.dose;
-    data.last_cohort_size = 1;
-    data.last_cohort_dlts = y;
-    data.total_patients += 1;
-    data.cohorts += 1;
-    dec = run->next(data);
+    twinsim::trial::EnrolledPatient p;
+    p.dose = dec.dose;
+    p.cohort = static_cast<int>(i);
+    p.dlt = y == 1;
+    history.enrol(p);
+    history.end_cohort();
+    dec = run->next(history, 0.0);
+    const auto& data = history.counts();
     const auto fit = crm_fit(model, 0.25, 20, data.n, data.dlt);
     INFO("posterior mean of beta " << fit.beta_mean << ", book " << beta[i]);
     CHECK(std::abs(fit.beta_mean - beta[i]) <= 0.005 + 1e-9);

@@ -25,14 +25,14 @@
 //   t and the higher dose below t (the package adds i * 1e-10 to the i-th estimate).
 //
 // All boundaries are tables indexed by the number of patients, computed once
-// at parse time; a decision is a few integer comparisons.
+// when the design is built; a decision is a few integer comparisons.
 #include <algorithm>
 #include <array>
 #include <cmath>
-
-
 #include <stdexcept>
+#include <string>
 
+#include "table_flow.hpp"
 #include "twinsim/trial/designs/designs.hpp"
 
 namespace twinsim::trial {
@@ -78,15 +78,13 @@ BoinBoundaries boin_boundaries(double target, double p_saf, double p_tox, double
 
 namespace {
 
-constexpr std::size_t kMaxDoses = kMaxDesignDoses;  // select.mtd scratch arrays
-
 // select.mtd() given a test "is dose i eliminated by its own data" (first such
 // dose eliminates itself and all above) and whether the lowest dose fails the
 // extrasafe rule.
 template <class Eliminated>
 int select_mtd_impl(double target, const std::vector<int>& n, const std::vector<int>& y, Eliminated eliminated,
                     bool lowest_unsafe, bool bound_mtd, double lambda_d) {
-  if (n.size() > kMaxDoses || y.size() != n.size()) throw std::invalid_argument("boin select: bad dose count");
+  if (n.size() > kMaxDesignDoses || y.size() != n.size()) throw std::invalid_argument("boin select: bad dose count");
   const std::size_t doses = n.size();
   std::size_t elim_from = doses;
   for (std::size_t i = 0; i < doses; ++i) {
@@ -98,9 +96,8 @@ int select_mtd_impl(double target, const std::vector<int>& n, const std::vector<
   if (lowest_unsafe) elim_from = 0;
   if (elim_from == 0) return -1;
   // Admissible doses: treated and not eliminated.
-  std::array<int, kMaxDoses> index{};
-  std::array<double, kMaxDoses> est{}, weight{};
-  std::array<std::size_t, kMaxDoses> block_start{};
+  std::array<int, kMaxDesignDoses> index{};
+  std::array<double, kMaxDesignDoses> est{}, weight{};
   std::size_t k = 0;
   for (std::size_t i = 0; i < elim_from; ++i) {
     if (n[i] == 0) continue;
@@ -112,25 +109,7 @@ int select_mtd_impl(double target, const std::vector<int>& n, const std::vector<
     ++k;
   }
   if (k == 0) return -1;
-  // Weighted PAVA: blocks of pooled doses kept on a stack.
-  std::array<double, kMaxDoses> bval{}, bw{};
-  std::size_t blocks = 0;
-  for (std::size_t i = 0; i < k; ++i) {
-    bval[blocks] = est[i];
-    bw[blocks] = weight[i];
-    block_start[blocks] = i;
-    ++blocks;
-    while (blocks > 1 && bval[blocks - 2] > bval[blocks - 1]) {
-      const double w = bw[blocks - 2] + bw[blocks - 1];
-      bval[blocks - 2] = (bval[blocks - 2] * bw[blocks - 2] + bval[blocks - 1] * bw[blocks - 1]) / w;
-      bw[blocks - 2] = w;
-      --blocks;
-    }
-  }
-  for (std::size_t b = 0; b < blocks; ++b) {
-    const std::size_t end = b + 1 < blocks ? block_start[b + 1] : k;
-    for (std::size_t i = block_start[b]; i < end; ++i) est[i] = bval[b];
-  }
+  detail::isotonic_in_place(est.data(), weight.data(), k);
   // Break ties as the package does: the i-th (1-based) estimate gets + i * 1e-10.
   int best = -1;
   double best_dist = 0.0;
@@ -146,101 +125,51 @@ int select_mtd_impl(double target, const std::vector<int>& n, const std::vector<
   return best < 0 ? -1 : index[static_cast<std::size_t>(best)];
 }
 
-struct BoinOptions {
-  double target = 0.3;
-  double p_saf = 0.18;
-  double p_tox = 0.42;
-  int cohort_size = 3;
-  int max_patients = 30;
-  int n_earlystop = 100;
-  bool earlystop_simple = false;  // true: stop as soon as n_earlystop are at the dose (BOIN <= 2.6)
-  int start_dose = 0;
-  double cutoff_eli = 0.95;
-  bool extrasafe = false;
-  double offset = 0.05;
-  bool bound_mtd = false;
-};
-
-class BoinDesign;
-
 class BoinRun final : public DesignRun {
  public:
-  explicit BoinRun(const BoinDesign& design, int n_doses) : design_(design), top_(n_doses - 1), elim_from_(n_doses) {}
-  Decision first() override;
-  Decision next(const TrialData& data) override;
-  int select(const TrialData& data) override;
+  explicit BoinRun(const Boin& design) : design_(design), flow_(design.n_doses()) {}
+  Decision first() override {
+    const auto& o = design_.options();
+    return {false, o.start_dose, std::min(o.cohort_size, o.max_patients)};
+  }
+  Decision next(const TrialHistory& history, double now_day) override;
+  int select(const TrialHistory& history, double now_day) override;
 
  private:
-  const BoinDesign& design_;
-  int top_;
-  int elim_from_;  // lowest eliminated dose (doses >= it are out); n_doses when none
-  bool toxic_stop_ = false;
+  const Boin& design_;
+  detail::TableFlow flow_;
 };
 
-class BoinDesign final : public Design {
- public:
-  BoinDesign(const BoinOptions& o, int n_doses)
-      : o_(o),
-        n_doses_(n_doses),
-        b_(boin_boundaries(o.target, o.p_saf, o.p_tox, o.cutoff_eli, o.extrasafe ? o.offset : -1.0,
-                           o.max_patients)) {}
-  std::unique_ptr<DesignRun> start() const override { return std::make_unique<BoinRun>(*this, n_doses_); }
-  int max_patients() const override { return o_.max_patients; }
-  int planned_patients() const override { return o_.max_patients; }
-  double target() const override { return o_.target; }
-
-  const BoinOptions& options() const { return o_; }
-  const BoinBoundaries& boundaries() const { return b_; }
-
- private:
-  BoinOptions o_;
-  int n_doses_;
-  BoinBoundaries b_;
-};
-
-Decision BoinRun::first() {
-  const auto& o = design_.options();
-  return {false, o.start_dose, std::min(o.cohort_size, o.max_patients)};
-}
-
-Decision BoinRun::next(const TrialData& data) {
+Decision BoinRun::next(const TrialHistory& history, double) {
+  const DoseCounts& data = history.counts();
   const auto& o = design_.options();
   const auto& b = design_.boundaries();
+  const auto& t = design_.table();
   const int remaining = o.max_patients - data.total_patients;
   if (remaining <= 0) return {true, -1, 0};
-  int d = data.current;
+  const int d = data.current;
   const auto nd = static_cast<std::size_t>(data.n[static_cast<std::size_t>(d)]);
   const int y = data.dlt[static_cast<std::size_t>(d)];
   if (b.eliminate[nd] != kNoBoundary) {
-    if (y >= b.eliminate[nd]) {
-      elim_from_ = std::min(elim_from_, d);
-      if (d == 0) {
-        toxic_stop_ = true;
-        return {true, -1, 0};
-      }
-    }
+    if (flow_.eliminate(data, t)) return {true, -1, 0};
     // get.oc checks the extrasafe rule only where an elimination boundary exists.
     if (o.extrasafe && d == 0 && nd >= 3 && y >= b.safety_stop[nd]) {
-      toxic_stop_ = true;
+      flow_.stop_toxic();
       return {true, -1, 0};
     }
   }
-  const bool can_escalate = d != top_ && elim_from_ > d + 1;
+  const bool can_escalate = flow_.can_escalate(d);
   if (static_cast<int>(nd) >= o.n_earlystop &&
       (o.earlystop_simple || (y > b.escalate[nd] && y < b.deescalate[nd]) || (d == 0 && y >= b.deescalate[nd]) ||
        (!can_escalate && y <= b.escalate[nd]))) {
     return {true, -1, 0};
   }
-  if (y <= b.escalate[nd] && d != top_) {
-    if (can_escalate) ++d;
-  } else if (y >= b.deescalate[nd] && d != 0) {
-    --d;
-  }
-  return {false, d, std::min(o.cohort_size, remaining)};
+  return {false, flow_.move(data, t, detail::TableFlow::Rule::kBoinPackage), std::min(o.cohort_size, remaining)};
 }
 
-int BoinRun::select(const TrialData& data) {
-  if (toxic_stop_) return -1;
+int BoinRun::select(const TrialHistory& history, double) {
+  if (flow_.toxic_stop()) return -1;
+  const DoseCounts& data = history.counts();
   const auto& o = design_.options();
   const auto& b = design_.boundaries();
   // Every count is <= max_patients, so the precomputed tables apply.
@@ -252,9 +181,35 @@ int BoinRun::select(const TrialData& data) {
 
 }  // namespace
 
+Boin::Boin(const BoinOptions& o, std::size_t n_doses) : o_(o), n_doses_(static_cast<int>(n_doses)) {
+  o_.validate(n_doses);
+  b_ = boin_boundaries(o_.target, o_.saf(), o_.tox(), o_.cutoff_eli, o_.extrasafe ? o_.offset : -1.0,
+                       o_.max_patients);
+  t_.escalate = b_.escalate;
+  t_.deescalate = b_.deescalate;
+  t_.eliminate = b_.eliminate;
+}
+
+std::unique_ptr<DesignRun> Boin::start(DesignWorkspace*) const { return std::make_unique<BoinRun>(*this); }
+
+void BoinOptions::validate(std::size_t n_doses) const {
+  auto fail = [](const std::string& key, const std::string& why) {
+    throw std::invalid_argument("boin: " + key + " " + why);
+  };
+  if (!DesignRules::target().contains(target)) fail("target", "must be " + DesignRules::target().describe());
+  if (!(saf() > 0.0 && saf() < target)) fail("p_saf", "must be in (0, target)");
+  if (!(tox() > target && tox() < 1.0)) fail("p_tox", "must be in (target, 1)");
+  validate_cohort_options(cohort_size, max_patients, kMaxPatientsPerTrial, "boin");
+  if (n_earlystop < 1) fail("n_earlystop", "must be >= 1");
+  validate_start_dose(start_dose, n_doses, "boin");
+  if (!(cutoff_eli > 0.0 && cutoff_eli < 1.0)) fail("cutoff_eli", "must be in (0, 1)");
+  if (extrasafe && !(offset > 0.0 && offset <= 0.5 && cutoff_eli - offset > 0.0))
+    fail("offset", "must be in (0, 0.5] and below cutoff_eli");
+}
+
 int boin_select_mtd(double target, const std::vector<int>& n, const std::vector<int>& y, double cutoff_eli,
                     bool extrasafe, double offset, bool bound_mtd, double p_tox) {
-  if (p_tox < 0) p_tox = 1.4 * target;
+  if (p_tox < 0) p_tox = BoinOptions::kToxFactor * target;
   auto eliminated = [&](std::size_t i) { return interval_prob_above(target, y[i], n[i]) > cutoff_eli; };
   const bool lowest_unsafe =
       extrasafe && !n.empty() && n[0] >= 3 && interval_prob_above(target, y[0], n[0]) > cutoff_eli - offset;
@@ -268,19 +223,15 @@ std::unique_ptr<Design> parse_boin(core::MapReader& r, const DesignContext& ctx)
   const std::size_t errors_before = r.diagnostics().size();
   BoinOptions o;
   const auto target = r.required_double("target", DesignRules::target());
-  o.target = target.value_or(0.3);
+  o.target = target.value_or(o.target);
   // p_saf in (0, target), p_tox in (target, 1): the package's defaults 0.6 t and 1.4 t.
   const core::ConfigNode saf_node = r.get("p_saf");
   const core::ConfigNode tox_node = r.get("p_tox");
-  o.p_saf = 0.6 * o.target;
-  o.p_tox = 1.4 * o.target;
   if (target) {
-    if (!saf_node.is_missing()) {
-      if (auto v = core::read_double(saf_node, r.diagnostics(), {0.0, o.target, true, true})) o.p_saf = *v;
-    }
+    if (!saf_node.is_missing()) o.p_saf = core::read_double(saf_node, r.diagnostics(), {0.0, o.target, true, true});
     if (!tox_node.is_missing()) {
-      if (auto v = core::read_double(tox_node, r.diagnostics(), {o.target, 1.0, true, true})) o.p_tox = *v;
-    } else if (!(o.p_tox < 1.0)) {
+      o.p_tox = core::read_double(tox_node, r.diagnostics(), {o.target, 1.0, true, true});
+    } else if (!(o.tox() < 1.0)) {
       // The default 1.4 * target leaves (0, 1) above target 1/1.4: no
       // de-escalation boundary exists (it came out NaN, cast to int).
       r.diagnostics().error(r.get("target").mark(), r.get("target").path(),
@@ -289,12 +240,12 @@ std::unique_ptr<Design> parse_boin(core::MapReader& r, const DesignContext& ctx)
     }
   }
   read_cohort_keys(r, kMaxPatientsPerTrial, o.cohort_size, o.max_patients);
-  o.n_earlystop = static_cast<int>(r.optional_int("n_earlystop", 100, Range::closed(1, kMaxPatientsPerTrial)));
-  o.earlystop_simple = r.optional_choice("n_earlystop_rule", {"with_stay", "simple"}, "with_stay") == "simple";
-  const double last = ctx.n_doses > 0 ? static_cast<double>(ctx.n_doses - 1) : 0.0;
-  o.start_dose = static_cast<int>(r.optional_int("start_dose", 0, Range::closed(0, last)));
-  o.cutoff_eli = r.optional_double("cutoff_eli", 0.95, Range::open_unit());
-  o.extrasafe = r.optional_bool("extrasafe", false);
+  o.n_earlystop = static_cast<int>(r.optional_int("n_earlystop", o.n_earlystop, Range::closed(1, kMaxPatientsPerTrial)));
+  o.earlystop_simple = r.optional_choice("n_earlystop_rule", {"with_stay", "simple"},
+                                         o.earlystop_simple ? "simple" : "with_stay") == "simple";
+  o.start_dose = read_start_dose(r, ctx, o.start_dose);
+  o.cutoff_eli = r.optional_double("cutoff_eli", o.cutoff_eli, Range::open_unit());
+  o.extrasafe = r.optional_bool("extrasafe", o.extrasafe);
   const core::ConfigNode offset_node = r.get("offset");
   if (!offset_node.is_missing()) {
     if (auto v = core::read_double(offset_node, r.diagnostics(), {0.0, 0.5, false, true})) {
@@ -308,9 +259,9 @@ std::unique_ptr<Design> parse_boin(core::MapReader& r, const DesignContext& ctx)
       }
     }
   }
-  o.bound_mtd = r.optional_bool("bound_mtd", false);
+  o.bound_mtd = r.optional_bool("bound_mtd", o.bound_mtd);
   if (r.diagnostics().size() != errors_before || ctx.n_doses == 0) return nullptr;
-  return std::make_unique<BoinDesign>(o, static_cast<int>(ctx.n_doses));
+  return std::make_unique<Boin>(o, ctx.n_doses);
 }
 
 }  // namespace twinsim::trial

@@ -1,3 +1,4 @@
+#include <stdexcept>
 #include <string>
 
 #include "twinsim/trial/designs/designs.hpp"
@@ -22,6 +23,26 @@ void read_cohort_keys(core::MapReader& r, int limit, int& cohort_size, int& max_
                                 c.scalar() + ")");
     }
   }
+}
+
+int read_start_dose(core::MapReader& r, const DesignContext& ctx, int fallback) {
+  const double last = ctx.n_doses > 0 ? static_cast<double>(ctx.n_doses - 1) : 0.0;
+  return static_cast<int>(r.optional_int("start_dose", fallback, core::Range::closed(0, last)));
+}
+
+void validate_cohort_options(int cohort_size, int max_patients, int limit, const char* design) {
+  const std::string d(design);
+  if (cohort_size < 1 || cohort_size > limit)
+    throw std::invalid_argument(d + ": cohort_size must be in [1, " + std::to_string(limit) + "]");
+  if (max_patients < cohort_size || max_patients > limit)
+    throw std::invalid_argument(d + ": max_patients must be in [cohort_size, " + std::to_string(limit) + "]");
+}
+
+void validate_start_dose(int start_dose, std::size_t n_doses, const char* design) {
+  if (n_doses == 0) throw std::invalid_argument(std::string(design) + ": no dose levels");
+  if (start_dose < 0 || static_cast<std::size_t>(start_dose) >= n_doses)
+    throw std::invalid_argument(std::string(design) + ": start_dose must be a dose index in [0, " +
+                                std::to_string(n_doses - 1) + "]");
 }
 
 }  // namespace twinsim::trial

@@ -50,10 +50,11 @@
 // do not depend on threads or trial order. 10^6 W2 trials: logistic 17 -> 5
 // us per trial, empiric 11.6 -> 4.8 (BOIN 4.3; bench/design_micro).
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <memory>
+#include <stdexcept>
 #include <string>
 #include <unordered_map>
 
@@ -72,20 +73,15 @@ double CrmModel::ptox(std::size_t dose, double beta) const {
 namespace {
 
 using detail::CrmGrid;
+using detail::CrmStateKey;
+using detail::CrmSummary;
+using detail::CrmWorkspace;
 
-struct CrmOptions {
-  CrmModel model;
-  double target = 0.25;
-  int cohort_size = 3;
-  int max_patients = 30;
-  int start_dose = 0;
-  bool restrict = true;
-  double overdose_threshold = -1.0;  // the cutoff q; < 0: no overdose stopping
-  double overdose_rate = -1.0;       // the DLT rate t (the target unless given)
-};
+constexpr std::size_t kCacheEntries = std::size_t{1} << 18;  // per workspace; cleared when full (~15 MB)
 
-// escalation's CRM vignette: stop_when_too_toxic(dose = 1, tox_threshold = target, confidence = 0.8).
-constexpr double kDefaultOverdoseCutoff = 0.8;
+}  // namespace
+
+namespace detail {
 
 // What a decision needs from the posterior given the counts.
 struct CrmSummary {
@@ -93,7 +89,7 @@ struct CrmSummary {
   bool overdose = false; // P(p_lowest > overdose rate | data) > overdose threshold
 };
 
-// The counts (n_d, y_d) of every dose packed into 128 bits (bits_ per count).
+// The counts (n_d, y_d) of every dose packed into 128 bits (bits per count).
 struct CrmStateKey {
   std::uint64_t lo = 0, hi = 0;
   bool operator==(const CrmStateKey& o) const { return lo == o.lo && hi == o.hi; }
@@ -109,123 +105,113 @@ struct CrmStateHash {
   }
 };
 
-// Per-thread memo of posterior summaries by count state, for one design at a
-// time (the runner simulates the designs of a scenario one after another).
-// Trials revisit the same states over and over (every trial starts with the
-// same few), so most decisions become a hash lookup. A summary is computed
-// from the counts alone, in a fixed order, so a cached value is bit-for-bit
-// what a fresh computation would give: results do not depend on the thread
-// count or on which trial met a state first.
-struct CrmThreadCache {
-  std::uint64_t owner = 0;  // CrmDesign id the entries belong to (0: none)
+// One thread's memo of posterior summaries by count state, for one design
+// (its workspace()). Trials revisit the same states over and over (every
+// trial starts with the same few), so most decisions become a hash lookup. A
+// summary is computed from the counts alone, in a fixed order, so a cached
+// value is bit-for-bit what a fresh computation would give: results do not
+// depend on the thread count or on which trial met a state first.
+class CrmWorkspace final : public DesignWorkspace {
+ public:
   std::unordered_map<CrmStateKey, CrmSummary, CrmStateHash> map;
-  std::vector<double> ll;   // scratch log posterior for misses
+  std::vector<double> ll;  // scratch log posterior for misses
 };
 
-constexpr std::size_t kCacheEntries = std::size_t{1} << 18;  // per thread; cleared when full (~15 MB)
+}  // namespace detail
 
-CrmThreadCache& thread_cache() {
-  thread_local CrmThreadCache cache;
-  return cache;
-}
-
-std::uint64_t next_design_id() {
-  static std::atomic<std::uint64_t> counter{0};
-  return ++counter;
-}
-
-class CrmDesign;
+namespace {
 
 class CrmRun final : public DesignRun {
  public:
-  explicit CrmRun(const CrmDesign& d) : design_(d) {}
-  Decision first() override;
-  Decision next(const TrialData& data) override;
-  int select(const TrialData& data) override;
+  CrmRun(const Crm& d, DesignWorkspace* ws) : design_(d) {
+    if (ws) {
+      ws_ = static_cast<CrmWorkspace*>(ws);
+    } else {
+      own_ = std::make_unique<CrmWorkspace>();
+      ws_ = own_.get();
+    }
+  }
+  Decision first() override {
+    const auto& o = design_.options();
+    return {false, o.start_dose, std::min(o.cohort_size, o.max_patients)};
+  }
+  Decision next(const TrialHistory& history, double now_day) override;
+  int select(const TrialHistory& history, double now_day) override;
 
  private:
-  const CrmDesign& design_;
+  const Crm& design_;
+  std::unique_ptr<CrmWorkspace> own_;  // when the caller gave no workspace
+  CrmWorkspace* ws_;
   int selected_ = -1;
   bool done_ = false;
 };
 
-class CrmDesign final : public Design {
- public:
-  explicit CrmDesign(const CrmOptions& o) : o_(o), grid_(o.model, o.max_patients), id_(next_design_id()) {
-    int bits = 1;
-    while ((1 << bits) <= o.max_patients) ++bits;
-    bits_ = bits;
-    cacheable_ = 2 * o.model.skeleton.size() * static_cast<std::size_t>(bits) <= 128;
-  }
-  std::unique_ptr<DesignRun> start() const override { return std::make_unique<CrmRun>(*this); }
-  int max_patients() const override { return o_.max_patients; }
-  int planned_patients() const override { return o_.max_patients; }
-  double target() const override { return o_.target; }
-  const CrmOptions& options() const { return o_; }
+}  // namespace
 
-  // The posterior summary for the counts, from the thread's memo when it has it.
-  CrmSummary summary(const std::vector<int>& n, const std::vector<int>& y) const {
-    CrmThreadCache& c = thread_cache();
-    if (!cacheable_) return compute(n, y, c.ll);
-    if (c.owner != id_ || c.map.size() >= kCacheEntries) {
-      c.map.clear();
-      c.owner = id_;
-    }
-    const CrmStateKey key = pack(n, y);
-    const auto it = c.map.find(key);
-    if (it != c.map.end()) return it->second;
-    const CrmSummary s = compute(n, y, c.ll);
-    c.map.emplace(key, s);
-    return s;
-  }
-
- private:
-  CrmSummary compute(const std::vector<int>& n, const std::vector<int>& y, std::vector<double>& ll) const {
-    grid_.reset(ll, n, y);
-    double mx = 0.0, z = 0.0;
-    const bool od = o_.overdose_threshold >= 0;
-    CrmSummary s;
-    const double beta = grid_.mean(ll, mx, z, od);
-    s.overdose = od && grid_.p_overdose(o_.overdose_rate, n, y, mx, z) > o_.overdose_threshold;
-    s.recommended = grid_.recommend(beta, o_.target);
-    return s;
-  }
-
-  CrmStateKey pack(const std::vector<int>& n, const std::vector<int>& y) const {
-    CrmStateKey k;
-    int pos = 0;
-    auto put = [&](int v) {
-      const auto u = static_cast<std::uint64_t>(v);
-      if (pos < 64) {
-        k.lo |= u << pos;
-        if (pos + bits_ > 64) k.hi |= u >> (64 - pos);
-      } else {
-        k.hi |= u << (pos - 64);
-      }
-      pos += bits_;
-    };
-    for (std::size_t d = 0; d < n.size(); ++d) {
-      put(n[d]);
-      put(y[d]);
-    }
-    return k;
-  }
-
-  CrmOptions o_;
-  CrmGrid grid_;
-  std::uint64_t id_;
-  int bits_ = 1;
-  bool cacheable_ = false;
-};
-
-Decision CrmRun::first() {
-  const auto& o = design_.options();
-  return {false, o.start_dose, std::min(o.cohort_size, o.max_patients)};
+Crm::Crm(const CrmOptions& o, std::size_t n_doses) : o_(o) {
+  o_.validate(n_doses);
+  grid_ = std::make_unique<const CrmGrid>(o_.model, o_.max_patients);
+  int bits = 1;
+  while ((1 << bits) <= o_.max_patients) ++bits;
+  bits_ = bits;
+  cacheable_ = 2 * o_.model.skeleton.size() * static_cast<std::size_t>(bits) <= 128;
 }
 
-Decision CrmRun::next(const TrialData& data) {
+Crm::~Crm() = default;
+
+std::unique_ptr<DesignRun> Crm::start(DesignWorkspace* ws) const { return std::make_unique<CrmRun>(*this, ws); }
+
+std::unique_ptr<DesignWorkspace> Crm::workspace() const { return std::make_unique<CrmWorkspace>(); }
+
+// The posterior summary for the counts, from the workspace's memo when it has it.
+CrmSummary Crm::summary(CrmWorkspace& c, const std::vector<int>& n, const std::vector<int>& y) const {
+  if (!cacheable_) return compute(n, y, c.ll);
+  if (c.map.size() >= kCacheEntries) c.map.clear();
+  const CrmStateKey key = pack(n, y);
+  const auto it = c.map.find(key);
+  if (it != c.map.end()) return it->second;
+  const CrmSummary s = compute(n, y, c.ll);
+  c.map.emplace(key, s);
+  return s;
+}
+
+CrmSummary Crm::compute(const std::vector<int>& n, const std::vector<int>& y, std::vector<double>& ll) const {
+  grid_->reset(ll, n, y);
+  double mx = 0.0, z = 0.0;
+  const bool od = o_.overdose_threshold >= 0;
+  CrmSummary s;
+  const double beta = grid_->mean(ll, mx, z, od);
+  s.overdose = od && grid_->p_overdose(o_.overdose_rate(), n, y, mx, z) > o_.overdose_threshold;
+  s.recommended = grid_->recommend(beta, o_.target);
+  return s;
+}
+
+CrmStateKey Crm::pack(const std::vector<int>& n, const std::vector<int>& y) const {
+  CrmStateKey k;
+  int pos = 0;
+  auto put = [&](int v) {
+    const auto u = static_cast<std::uint64_t>(v);
+    if (pos < 64) {
+      k.lo |= u << pos;
+      if (pos + bits_ > 64) k.hi |= u >> (64 - pos);
+    } else {
+      k.hi |= u << (pos - 64);
+    }
+    pos += bits_;
+  };
+  for (std::size_t d = 0; d < n.size(); ++d) {
+    put(n[d]);
+    put(y[d]);
+  }
+  return k;
+}
+
+namespace {
+
+Decision CrmRun::next(const TrialHistory& history, double) {
+  const DoseCounts& data = history.counts();
   const auto& o = design_.options();
-  const CrmSummary s = design_.summary(data.n, data.dlt);
+  const CrmSummary s = design_.summary(*ws_, data.n, data.dlt);
   if (s.overdose) {
     selected_ = -1;
     done_ = true;
@@ -245,13 +231,35 @@ Decision CrmRun::next(const TrialData& data) {
   return {false, rec, std::min(o.cohort_size, remaining)};
 }
 
-int CrmRun::select(const TrialData& data) {
+int CrmRun::select(const TrialHistory& history, double) {
   if (done_) return selected_;
   // Stopped from outside: recommend from all data.
-  return design_.summary(data.n, data.dlt).recommended;
+  const DoseCounts& data = history.counts();
+  return design_.summary(*ws_, data.n, data.dlt).recommended;
 }
 
 }  // namespace
+
+void CrmOptions::validate(std::size_t n_doses) const {
+  auto fail = [](const std::string& key, const std::string& why) { throw std::invalid_argument("crm: " + key + " " + why); };
+  if (!DesignRules::target().contains(target)) fail("target", "must be " + DesignRules::target().describe());
+  if (model.skeleton.size() != n_doses) fail("skeleton", "must have one value per dose level");
+  for (std::size_t i = 0; i < model.skeleton.size(); ++i) {
+    if (!(model.skeleton[i] > 0.0 && model.skeleton[i] < 1.0)) fail("skeleton", "values must be in (0, 1)");
+    if (i > 0 && !(model.skeleton[i] > model.skeleton[i - 1])) fail("skeleton", "must increase strictly");
+  }
+  if (model.logistic && !model.skeleton.empty()) {
+    const double s_max = model.skeleton.back();
+    if (!(std::log(s_max / (1 - s_max)) < model.intercept)) fail("intercept", "must be > logit(max skeleton)");
+  }
+  if (!(model.prior_var > 0.0)) fail("prior_var", "must be > 0");
+  validate_cohort_options(cohort_size, max_patients, kMaxPatientsPerTrial, "crm");
+  validate_start_dose(start_dose, n_doses, "crm");
+  if (overdose_threshold >= 0.0 && !(overdose_threshold > 0.0 && overdose_threshold < 1.0))
+    fail("stop_overdose.threshold", "must be in (0, 1)");
+  if (overdose_tox_rate && !(*overdose_tox_rate > 0.0 && *overdose_tox_rate < 1.0))
+    fail("stop_overdose.tox_threshold", "must be in (0, 1)");
+}
 
 CrmFit crm_fit(const CrmModel& model, double target, int max_patients, const std::vector<int>& n,
                const std::vector<int>& y) {
@@ -273,7 +281,7 @@ std::unique_ptr<Design> parse_crm(core::MapReader& r, const DesignContext& ctx) 
   const std::size_t errors_before = diag.size();
   CrmOptions o;
   const auto target = r.required_double("target", DesignRules::target());
-  o.target = target.value_or(0.25);
+  o.target = target.value_or(o.target);
 
   const core::ConfigNode sk = r.require("skeleton");
   if (!sk.is_missing()) {
@@ -296,7 +304,8 @@ std::unique_ptr<Design> parse_crm(core::MapReader& r, const DesignContext& ctx) 
     }
   }
 
-  o.model.logistic = r.optional_choice("model", {"empiric", "logistic"}, "empiric") == "logistic";
+  o.model.logistic =
+      r.optional_choice("model", {"empiric", "logistic"}, o.model.logistic ? "logistic" : "empiric") == "logistic";
   const core::ConfigNode icpt = r.get("intercept");
   if (!icpt.is_missing()) {
     if (auto v = core::read_double(icpt, diag)) {
@@ -316,16 +325,15 @@ std::unique_ptr<Design> parse_crm(core::MapReader& r, const DesignContext& ctx) 
                      core::format_number(o.model.intercept) + ")");
     }
   }
-  o.model.prior_var = r.optional_double("prior_var", 1.34, Range::positive());
+  o.model.prior_var = r.optional_double("prior_var", o.model.prior_var, Range::positive());
   read_cohort_keys(r, kMaxPatientsPerTrial, o.cohort_size, o.max_patients);
-  const double last = ctx.n_doses > 0 ? static_cast<double>(ctx.n_doses - 1) : 0.0;
-  o.start_dose = static_cast<int>(r.optional_int("start_dose", 0, Range::closed(0, last)));
-  o.restrict = r.optional_bool("restrict", true);
+  o.start_dose = read_start_dose(r, ctx, o.start_dose);
+  o.restrict = r.optional_bool("restrict", o.restrict);
   const core::ConfigNode od = r.get("stop_overdose");
   if (od.is_map()) {
     core::MapReader m(od, diag);
-    o.overdose_threshold = m.optional_double("threshold", kDefaultOverdoseCutoff, Range::open_unit());
-    o.overdose_rate = m.optional_double("tox_threshold", o.target, Range::open_unit());
+    o.overdose_threshold = m.optional_double("threshold", CrmOptions::kOverdoseCutoff, Range::open_unit());
+    o.overdose_tox_rate = m.optional_double("tox_threshold", o.overdose_rate(), Range::open_unit());
     m.finish();
   } else if (!od.is_missing()) {
     core::Diagnostics ignored;  // the message below names every accepted form
@@ -334,12 +342,11 @@ std::unique_ptr<Design> parse_crm(core::MapReader& r, const DesignContext& ctx) 
       diag.error(od.mark(), od.path(), "expected true, false or a map of keys (threshold, tox_threshold), got " +
                                            od.describe());
     } else if (*on) {
-      o.overdose_threshold = kDefaultOverdoseCutoff;
-      o.overdose_rate = o.target;
+      o.overdose_threshold = CrmOptions::kOverdoseCutoff;
     }
   }
   if (diag.size() != errors_before || ctx.n_doses == 0) return nullptr;
-  return std::make_unique<CrmDesign>(o);
+  return std::make_unique<Crm>(o, ctx.n_doses);
 }
 
 }  // namespace twinsim::trial

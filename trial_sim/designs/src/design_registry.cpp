@@ -1,18 +1,37 @@
+#include <stdexcept>
+
 #include "twinsim/trial/designs/designs.hpp"
 
 namespace twinsim::trial {
 
-const std::vector<DesignEntry>& design_registry() {
+namespace {
+
+std::vector<DesignEntry>& entries() {
   // One line per design.
-  static const std::vector<DesignEntry> entries = {
-      {"fixed", "protocol-defined arm: `patients` patients at `dose`", &parse_fixed},
+  static std::vector<DesignEntry> list = {
+      {"fixed", "protocol-defined arm: `patients` patients at `dose`", &parse_fixed, false},
       {"three_plus_three", "standard 3+3 rule (cohorts of 3, MTD = highest dose with <=1/6 DLTs)", &parse_three_plus_three},
       {"boin", "Bayesian optimal interval design (Liu & Yuan 2015; R package BOIN)", &parse_boin},
       {"crm", "continual reassessment method, empiric or logistic (O'Quigley 1990; R package dfcrm)", &parse_crm},
       {"mtpi2", "modified toxicity probability interval design 2 (Guo et al. 2017)", &parse_mtpi2},
       {"i3+3", "interval 3+3 design (Liu, Wang & Ji 2020)", &parse_i3p3},
   };
-  return entries;
+  return list;
+}
+
+}  // namespace
+
+const std::vector<DesignEntry>& design_registry() { return entries(); }
+
+void register_design(const DesignEntry& entry) {
+  if (entry.type.empty() || !entry.parse) throw std::invalid_argument("register_design: needs a type and a parser");
+  if (find_design(entry.type)) throw std::invalid_argument("register_design: type '" + entry.type + "' exists");
+  entries().push_back(entry);
+}
+
+bool design_type_is_dose_finding(const std::string& type) {
+  const DesignEntry* e = find_design(type);
+  return e == nullptr || e->dose_finding;
 }
 
 const DesignEntry* find_design(const std::string& type) {

@@ -2,6 +2,8 @@
 // nothing is selected.
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 #include "twinsim/trial/designs/designs.hpp"
 
@@ -13,19 +15,8 @@ class FixedRun final : public DesignRun {
  public:
   FixedRun(int dose, int patients) : dose_(dose), patients_(patients) {}
   Decision first() override { return {false, dose_, patients_}; }
-  Decision next(const TrialData&) override { return {true, -1, 0}; }
-  int select(const TrialData&) override { return -1; }
-
- private:
-  int dose_;
-  int patients_;
-};
-
-class FixedDesign final : public Design {
- public:
-  FixedDesign(int dose, int patients) : dose_(dose), patients_(patients) {}
-  std::unique_ptr<DesignRun> start() const override { return std::make_unique<FixedRun>(dose_, patients_); }
-  int max_patients() const override { return patients_; }
+  Decision next(const TrialHistory&, double) override { return {true, -1, 0}; }
+  int select(const TrialHistory&, double) override { return -1; }
 
  private:
   int dose_;
@@ -33,6 +24,19 @@ class FixedDesign final : public Design {
 };
 
 }  // namespace
+
+void FixedOptions::validate(std::size_t n_doses) const {
+  if (dose_index < 0 || static_cast<std::size_t>(dose_index) >= n_doses)
+    throw std::invalid_argument("fixed: dose_index must be a dose index in [0, " + std::to_string(n_doses) + ")");
+  if (patients < 1 || patients > kMaxPatientsPerTrial)
+    throw std::invalid_argument("fixed: patients must be in [1, " + std::to_string(kMaxPatientsPerTrial) + "]");
+}
+
+Fixed::Fixed(const FixedOptions& o, std::size_t n_doses) : o_(o) { o_.validate(n_doses); }
+
+std::unique_ptr<DesignRun> Fixed::start(DesignWorkspace*) const {
+  return std::make_unique<FixedRun>(o_.dose_index, o_.patients);
+}
 
 std::unique_ptr<Design> parse_fixed(core::MapReader& r, const DesignContext& ctx) {
   const core::ConfigNode dose_node = r.require("dose");
@@ -50,8 +54,10 @@ std::unique_ptr<Design> parse_fixed(core::MapReader& r, const DesignContext& ctx
                           "dose " + dose_node.scalar() + " is not one of dose_levels [" + levels + "]");
     return nullptr;
   }
-  return std::make_unique<FixedDesign>(static_cast<int>(it - ctx.dose_levels.begin()),
-                                       static_cast<int>(*patients));
+  FixedOptions o;
+  o.dose_index = static_cast<int>(it - ctx.dose_levels.begin());
+  o.patients = static_cast<int>(*patients);
+  return std::make_unique<Fixed>(o, ctx.dose_levels.size());
 }
 
 }  // namespace twinsim::trial

@@ -27,9 +27,9 @@ IntervalAction i3p3_action(double target, double eps1, double eps2, int y, int n
 }
 
 std::unique_ptr<Design> parse_i3p3(core::MapReader& r, const DesignContext& ctx) {
-  detail::IntervalOptions o;
+  IntervalOptions o;
   if (!detail::parse_interval_options(r, ctx, o)) return nullptr;
-  return detail::make_interval_design(o, static_cast<int>(ctx.n_doses), &i3p3_action);
+  return std::make_unique<I3p3>(o, ctx.n_doses);
 }
 
 }  // namespace twinsim::trial

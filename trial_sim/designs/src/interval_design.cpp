@@ -19,12 +19,16 @@
 #include "interval_design.hpp"
 
 #include <algorithm>
+#include <array>
 #include <climits>
 #include <cmath>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <boost/math/distributions/beta.hpp>
+
+#include "table_flow.hpp"
 
 namespace twinsim::trial {
 
@@ -51,38 +55,20 @@ int first_true(int n, int hint, Pred pred) {
 
 // Doses [0, elim_from) are admissible. The shared MTD rule (see designs.hpp).
 int select_below(double target, const std::vector<int>& n, const std::vector<int>& y, std::size_t elim_from) {
-  std::vector<int> index;
-  std::vector<double> est, weight;
+  if (n.size() > kMaxDesignDoses || y.size() != n.size()) throw std::invalid_argument("interval select: bad dose count");
+  std::array<int, kMaxDesignDoses> index{};
+  std::array<double, kMaxDesignDoses> est{}, weight{};
+  std::size_t k = 0;
   for (std::size_t i = 0; i < elim_from && i < n.size(); ++i) {
     if (n[i] <= 0) continue;
     const double a = 1.0 + y[i], b = 1.0 + n[i] - y[i];
-    index.push_back(static_cast<int>(i));
-    est.push_back(a / (a + b));
-    weight.push_back((a + b) * (a + b) * (a + b + 1.0) / (a * b));  // 1 / posterior variance
+    index[k] = static_cast<int>(i);
+    est[k] = a / (a + b);
+    weight[k] = (a + b) * (a + b) * (a + b + 1.0) / (a * b);  // 1 / posterior variance
+    ++k;
   }
-  const std::size_t k = est.size();
   if (k == 0) return -1;
-  // Weighted pool-adjacent-violators: blocks on a stack.
-  std::vector<double> bval, bw;
-  std::vector<std::size_t> bstart;
-  for (std::size_t i = 0; i < k; ++i) {
-    bval.push_back(est[i]);
-    bw.push_back(weight[i]);
-    bstart.push_back(i);
-    while (bval.size() > 1 && bval[bval.size() - 2] > bval.back()) {
-      const std::size_t t = bval.size() - 1;
-      const double w = bw[t - 1] + bw[t];
-      bval[t - 1] = (bval[t - 1] * bw[t - 1] + bval[t] * bw[t]) / w;
-      bw[t - 1] = w;
-      bval.pop_back();
-      bw.pop_back();
-      bstart.pop_back();
-    }
-  }
-  for (std::size_t b = 0; b < bval.size(); ++b) {
-    const std::size_t end = b + 1 < bval.size() ? bstart[b + 1] : k;
-    for (std::size_t i = bstart[b]; i < end; ++i) est[i] = bval[b];
-  }
+  detail::isotonic_in_place(est.data(), weight.data(), k);
   double best = INFINITY;
   for (std::size_t i = 0; i < k; ++i) best = std::min(best, std::abs(est[i] - target));
   constexpr double kTie = 1e-12;
@@ -101,18 +87,12 @@ int select_below(double target, const std::vector<int>& n, const std::vector<int
 }
 
 // The decision and exclusion tables of one design, indexed by n = 0..max_patients.
-struct IntervalTables {
-  std::vector<int> escalate;    // E if y <= escalate[n]
-  std::vector<int> deescalate;  // D if y >= deescalate[n] (S in between)
-  std::vector<int> exclude;     // excluded if y >= exclude[n] (INT_MAX: never)
-};
-
-IntervalTables build_tables(const detail::IntervalOptions& o, detail::IntervalActionFn action) {
+detail::DecisionTable build_tables(const IntervalOptions& o, IntervalActionFn action) {
   const auto size = static_cast<std::size_t>(o.max_patients) + 1;
-  IntervalTables t;
+  detail::DecisionTable t;
   t.escalate.assign(size, -1);
   t.deescalate.assign(size, INT_MAX);
-  t.exclude.assign(size, INT_MAX);
+  t.eliminate.assign(size, INT_MAX);
   int not_e = 1, d = 1, x = 1;
   for (int n = 1; n <= o.max_patients; ++n) {
     auto act = [&](int y) { return action(o.target, o.eps1, o.eps2, y, n); };
@@ -123,82 +103,69 @@ IntervalTables build_tables(const detail::IntervalOptions& o, detail::IntervalAc
     t.deescalate[un] = d <= n ? d : INT_MAX;
     if (n >= o.exclusion_min_n) {
       x = first_true(n, x, [&](int y) { return interval_prob_above(o.target, y, n) > o.cutoff_eli; });
-      t.exclude[un] = x <= n ? x : INT_MAX;
+      t.eliminate[un] = x <= n ? x : INT_MAX;
     }
   }
   return t;
 }
 
-class IntervalDesign;
-
 class IntervalRun final : public DesignRun {
  public:
-  IntervalRun(const IntervalDesign& design, int n_doses) : design_(design), top_(n_doses - 1), elim_from_(n_doses) {}
-  Decision first() override;
-  Decision next(const TrialData& data) override;
-  int select(const TrialData& data) override;
+  explicit IntervalRun(const IntervalDesign& design) : design_(design), flow_(design.n_doses()) {}
+  Decision first() override {
+    const auto& o = design_.options();
+    return {false, o.start_dose, std::min(o.cohort_size, o.max_patients)};
+  }
+  Decision next(const TrialHistory& history, double now_day) override;
+  int select(const TrialHistory& history, double now_day) override;
 
  private:
   const IntervalDesign& design_;
-  int top_;
-  int elim_from_;  // lowest excluded dose (doses >= it are out); n_doses when none
-  bool toxic_stop_ = false;
+  detail::TableFlow flow_;
 };
 
-class IntervalDesign final : public Design {
- public:
-  IntervalDesign(const detail::IntervalOptions& o, int n_doses, detail::IntervalActionFn action)
-      : o_(o), n_doses_(n_doses), t_(build_tables(o, action)) {}
-  std::unique_ptr<DesignRun> start() const override { return std::make_unique<IntervalRun>(*this, n_doses_); }
-  int max_patients() const override { return o_.max_patients; }
-  int planned_patients() const override { return o_.max_patients; }
-  double target() const override { return o_.target; }
-  const detail::IntervalOptions& options() const { return o_; }
-  const IntervalTables& tables() const { return t_; }
-
- private:
-  detail::IntervalOptions o_;
-  int n_doses_;
-  IntervalTables t_;
-};
-
-Decision IntervalRun::first() {
+Decision IntervalRun::next(const TrialHistory& history, double) {
+  const DoseCounts& data = history.counts();
   const auto& o = design_.options();
-  return {false, o.start_dose, std::min(o.cohort_size, o.max_patients)};
-}
-
-Decision IntervalRun::next(const TrialData& data) {
-  const auto& o = design_.options();
-  const auto& t = design_.tables();
-  const int d = data.current;
-  const auto nd = static_cast<std::size_t>(data.n[static_cast<std::size_t>(d)]);
-  const int y = data.dlt[static_cast<std::size_t>(d)];
-  if (y >= t.exclude[nd]) {
-    elim_from_ = std::min(elim_from_, d);
-    if (d == 0) {
-      toxic_stop_ = true;
-      return {true, -1, 0};
-    }
-  }
+  if (flow_.eliminate(data, design_.table())) return {true, -1, 0};
   const int remaining = o.max_patients - data.total_patients;
   if (remaining <= 0) return {true, -1, 0};
-  int next = d;
-  if (y <= t.escalate[nd]) {
-    if (d < top_ && d + 1 < elim_from_) next = d + 1;
-  } else if (y >= t.deescalate[nd]) {
-    if (d > 0) next = d - 1;
-  }
-  next = std::min(next, elim_from_ - 1);  // elim_from_ > 0 here
+  const int next = flow_.move(data, design_.table(), detail::TableFlow::Rule::kNeverEliminated);
   if (o.n_earlystop > 0 && data.n[static_cast<std::size_t>(next)] >= o.n_earlystop) return {true, -1, 0};
   return {false, next, std::min(o.cohort_size, remaining)};
 }
 
-int IntervalRun::select(const TrialData& data) {
-  if (toxic_stop_) return -1;
-  return select_below(design_.options().target, data.n, data.dlt, static_cast<std::size_t>(elim_from_));
+int IntervalRun::select(const TrialHistory& history, double) {
+  if (flow_.toxic_stop()) return -1;
+  const DoseCounts& data = history.counts();
+  return select_below(design_.options().target, data.n, data.dlt, static_cast<std::size_t>(flow_.elim_from()));
 }
 
 }  // namespace
+
+IntervalDesign::IntervalDesign(const IntervalOptions& o, std::size_t n_doses, IntervalActionFn action)
+    : o_(o), n_doses_(static_cast<int>(n_doses)) {
+  o_.validate(n_doses);
+  t_ = build_tables(o_, action);
+}
+
+std::unique_ptr<DesignRun> IntervalDesign::start(DesignWorkspace*) const {
+  return std::make_unique<IntervalRun>(*this);
+}
+
+void IntervalOptions::validate(std::size_t n_doses) const {
+  auto fail = [](const std::string& key, const std::string& why) {
+    throw std::invalid_argument("interval design: " + key + " " + why);
+  };
+  if (!DesignRules::target().contains(target)) fail("target", "must be " + DesignRules::target().describe());
+  if (!(eps1 > 0.0 && target - eps1 > 0.0)) fail("epsilon1", "must be > 0 with target - epsilon1 > 0");
+  if (!(eps2 > 0.0 && target + eps2 < 1.0)) fail("epsilon2", "must be > 0 with target + epsilon2 < 1");
+  validate_cohort_options(cohort_size, max_patients, kIntervalMaxPatients, "interval design");
+  validate_start_dose(start_dose, n_doses, "interval design");
+  if (!(cutoff_eli > 0.0 && cutoff_eli < 1.0)) fail("cutoff_eli", "must be in (0, 1)");
+  if (exclusion_min_n < 1 || exclusion_min_n > kIntervalMaxPatients) fail("exclusion_min_n", "must be >= 1");
+  if (n_earlystop < 0 || n_earlystop > kIntervalMaxPatients) fail("n_earlystop", "must be >= 0");
+}
 
 int interval_select_mtd(double target, const std::vector<int>& n, const std::vector<int>& y, double cutoff,
                         int min_n) {
@@ -219,7 +186,7 @@ bool parse_interval_options(core::MapReader& r, const DesignContext& ctx, Interv
   auto& diag = r.diagnostics();
   const std::size_t errors_before = diag.size();
   const auto target = r.required_double("target", DesignRules::target());
-  o.target = target.value_or(0.3);
+  o.target = target.value_or(o.target);
   // The EI must lie inside (0, 1).
   auto epsilon = [&](const char* key, double& out, bool lower) {
     const core::ConfigNode node = r.get(key);
@@ -248,16 +215,12 @@ bool parse_interval_options(core::MapReader& r, const DesignContext& ctx, Interv
                                 : "+ " + core::format_number(o.eps2) + " = " + core::format_number(o.target + o.eps2)) +
                    "; give " + (low_default ? "epsilon1" : "epsilon2"));
   read_cohort_keys(r, kIntervalMaxPatients, o.cohort_size, o.max_patients);
-  const double last = ctx.n_doses > 0 ? static_cast<double>(ctx.n_doses - 1) : 0.0;
-  o.start_dose = static_cast<int>(r.optional_int("start_dose", 0, Range::closed(0, last)));
-  o.cutoff_eli = r.optional_double("cutoff_eli", 0.95, Range::open_unit());
-  o.exclusion_min_n = static_cast<int>(r.optional_int("exclusion_min_n", 3, Range::closed(1, kIntervalMaxPatients)));
-  o.n_earlystop = static_cast<int>(r.optional_int("n_earlystop", 0, Range::closed(0, kIntervalMaxPatients)));
+  o.start_dose = read_start_dose(r, ctx, o.start_dose);
+  o.cutoff_eli = r.optional_double("cutoff_eli", o.cutoff_eli, Range::open_unit());
+  o.exclusion_min_n =
+      static_cast<int>(r.optional_int("exclusion_min_n", o.exclusion_min_n, Range::closed(1, kIntervalMaxPatients)));
+  o.n_earlystop = static_cast<int>(r.optional_int("n_earlystop", o.n_earlystop, Range::closed(0, kIntervalMaxPatients)));
   return diag.size() == errors_before && ctx.n_doses > 0;
-}
-
-std::unique_ptr<Design> make_interval_design(const IntervalOptions& o, int n_doses, IntervalActionFn action) {
-  return std::make_unique<IntervalDesign>(o, n_doses, action);
 }
 
 }  // namespace detail

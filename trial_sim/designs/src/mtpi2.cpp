@@ -48,9 +48,9 @@ IntervalAction mtpi2_action(double target, double eps1, double eps2, int y, int 
 }
 
 std::unique_ptr<Design> parse_mtpi2(core::MapReader& r, const DesignContext& ctx) {
-  detail::IntervalOptions o;
+  IntervalOptions o;
   if (!detail::parse_interval_options(r, ctx, o)) return nullptr;
-  return detail::make_interval_design(o, static_cast<int>(ctx.n_doses), &mtpi2_action);
+  return std::make_unique<Mtpi2>(o, ctx.n_doses);
 }
 
 }  // namespace twinsim::trial

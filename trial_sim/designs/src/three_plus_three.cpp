@@ -16,6 +16,7 @@
 // The MTD is therefore always the highest dose with <=1/6 DLTs among 6 patients
 // below the lowest too-toxic dose. Each dose receives at most 6 patients.
 #include <algorithm>
+#include <stdexcept>
 
 #include "twinsim/trial/designs/designs.hpp"
 
@@ -32,7 +33,8 @@ class ThreePlusThreeRun final : public DesignRun {
 
   Decision first() override { return {false, start_, kCohort}; }
 
-  Decision next(const TrialData& data) override {
+  Decision next(const TrialHistory& history, double) override {
+    const DoseCounts& data = history.counts();
     const int d = data.current;
     const auto di = static_cast<std::size_t>(d);
     const int n = data.n[di];
@@ -53,11 +55,11 @@ class ThreePlusThreeRun final : public DesignRun {
     return {false, d + 1, kCohort};
   }
 
-  int select(const TrialData&) override { return mtd_; }
+  int select(const TrialHistory&, double) override { return mtd_; }
 
  private:
   // The dose above `c` is too toxic: c (if any) becomes the MTD candidate.
-  Decision step_down(const TrialData& data, int c) {
+  Decision step_down(const DoseCounts& data, int c) {
     deescalating_ = true;
     if (c < 0) return stop(-1);
     const auto ci = static_cast<std::size_t>(c);
@@ -77,33 +79,33 @@ class ThreePlusThreeRun final : public DesignRun {
   int mtd_ = -1;
 };
 
-class ThreePlusThreeDesign final : public Design {
- public:
-  ThreePlusThreeDesign(int n_doses, int start, double target)
-      : n_doses_(n_doses), start_(start), target_(target) {}
-  std::unique_ptr<DesignRun> start() const override {
-    return std::make_unique<ThreePlusThreeRun>(n_doses_, start_);
-  }
-  int max_patients() const override { return kFull * n_doses_; }
-  // The rule has no target; an optional `target` only tells the operating
-  // characteristics which dose counts as correct (negative: none given).
-  double target() const override { return target_; }
-
- private:
-  int n_doses_;
-  int start_;
-  double target_;
-};
-
 }  // namespace
+
+ThreePlusThree::ThreePlusThree(const ThreePlusThreeOptions& o, std::size_t n_doses)
+    : o_(o), n_doses_(static_cast<int>(n_doses)) {
+  o_.validate(n_doses);
+}
+
+std::unique_ptr<DesignRun> ThreePlusThree::start(DesignWorkspace*) const {
+  return std::make_unique<ThreePlusThreeRun>(n_doses_, o_.start_dose);
+}
+
+int ThreePlusThree::max_patients() const { return kFull * n_doses_; }
+
+void ThreePlusThreeOptions::validate(std::size_t n_doses) const {
+  validate_start_dose(start_dose, n_doses, "three_plus_three");
+  if (target && !DesignRules::target().contains(*target))
+    throw std::invalid_argument("three_plus_three: target must be " + DesignRules::target().describe());
+}
 
 std::unique_ptr<Design> parse_three_plus_three(core::MapReader& r, const DesignContext& ctx) {
   const std::size_t errors_before = r.diagnostics().size();
-  const double last = ctx.n_doses > 0 ? static_cast<double>(ctx.n_doses - 1) : 0.0;
-  const auto start = r.optional_int("start_dose", 0, core::Range::closed(0, last));
+  ThreePlusThreeOptions o;
+  o.start_dose = read_start_dose(r, ctx, o.start_dose);
   const double target = r.optional_double("target", -1.0, DesignRules::target());
+  if (target >= 0) o.target = target;
   if (r.diagnostics().size() != errors_before || ctx.n_doses == 0) return nullptr;
-  return std::make_unique<ThreePlusThreeDesign>(static_cast<int>(ctx.n_doses), static_cast<int>(start), target);
+  return std::make_unique<ThreePlusThree>(o, ctx.n_doses);
 }
 
 }  // namespace twinsim::trial

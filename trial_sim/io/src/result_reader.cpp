@@ -2,6 +2,7 @@
 // checks the schema version, streams trials/ and patients/ of every design
 // (oc_stream.hpp), recomputes the OCs from the sums and cross-checks them
 // against the stored oc/ summaries.
+#include "twinsim/trial/designs/design.hpp"
 #include "twinsim/trial/io/result_reader.hpp"
 
 #include <algorithm>
@@ -246,7 +247,7 @@ std::vector<OcReport> read_oc_reports(const std::vector<std::string>& paths) {
     // One rule for every output (oc_metrics.hpp): the targets are settled per file.
     std::vector<DesignTargetInfo> info;
     const std::size_t first = sources.size() - names.size();
-    for (std::size_t k = first; k < sources.size(); ++k) info.push_back({sources[k].type, sources[k].target});
+    for (std::size_t k = first; k < sources.size(); ++k) info.push_back({design_type_is_dose_finding(sources[k].type), sources[k].target});
     const auto targets = scoring_targets(info);
     for (std::size_t k = first; k < sources.size(); ++k) sources[k].scoring = targets[k - first];
   }

@@ -46,7 +46,7 @@ std::string design_title(const DesignOc& d) {
 // Notes under a design's table: what it is scored against and what "stopped early" means.
 std::vector<std::string> design_notes(const DesignOc& d, bool has_truth) {
   std::vector<std::string> notes;
-  if (d.type == "fixed") {
+  if (!d.dose_finding) {
     notes.push_back("fixed arm: it selects no dose, so PCS, acceptable dose and treated above target are n/a");
   } else if (!d.target) {
     notes.push_back("no target DLT rate: PCS, acceptable dose and treated above target are n/a (see --target)");

@@ -42,9 +42,10 @@ std::vector<ScoringTarget> scoring_targets(const std::vector<DesignTargetInfo>& 
   std::vector<ScoringTarget> out;
   for (const auto& d : designs) {
     ScoringTarget s;
+    s.dose_finding = d.dose_finding;
     if (d.target) {
       s.target = d.target;
-    } else if (d.type != "fixed" && fallback) {
+    } else if (d.dose_finding && fallback) {
       s.target = fallback;
       s.assumed = true;
     }

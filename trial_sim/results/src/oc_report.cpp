@@ -143,6 +143,7 @@ DesignOc design_oc_from_sums(const std::string& name, const std::string& type, c
   DesignOc oc;
   oc.name = name;
   oc.type = type;
+  oc.dose_finding = target.dose_finding;
   oc.trials = sums.trials;
   oc.scoring = ctx.scoring;
   oc.duration = ctx.duration;
@@ -198,7 +199,7 @@ void assume_targets(std::vector<OcReport>& reports, std::optional<double> target
   for (auto& rep : reports) {
     std::vector<DesignTargetInfo> info;
     for (const auto& d : rep.designs)
-      info.push_back({d.type, d.target_assumed ? std::nullopt : d.target});
+      info.push_back({d.dose_finding, d.target_assumed ? std::nullopt : d.target});
     const auto targets = scoring_targets(info, target);
     for (std::size_t i = 0; i < rep.designs.size(); ++i) {
       DesignOc& d = rep.designs[i];

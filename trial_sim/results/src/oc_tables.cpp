@@ -126,7 +126,7 @@ OcReport oc_report(const MemoryResults& m, const std::string& path) {
     const ResultTable* patients = d.table(schema::kPatients);
     s.sums.per_dose = patients != nullptr;
     s.stream = std::make_unique<TableStream>(*d.table(schema::kTrials), patients, D);
-    info.push_back({s.type, s.target});
+    info.push_back({d.info.dose_finding, s.target});
     sources.push_back(std::move(s));
   }
   const auto targets = scoring_targets(info);

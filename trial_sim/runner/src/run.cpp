@@ -125,7 +125,7 @@ RunSummary run(const Scenario& s, ResultSink& sink, const RunOptions& opt) {
   summary.oc = oc_report_header(info, context, opt.label);
   std::vector<DesignTargetInfo> target_info;
   for (const auto& spec : s.designs)
-    target_info.push_back({spec.type, spec.design->target() >= 0 ? std::optional<double>(spec.design->target())
+    target_info.push_back({spec.design->is_dose_finding(), spec.design->target() >= 0 ? std::optional<double>(spec.design->target())
                                                                   : std::nullopt});
   const std::vector<ScoringTarget> targets = scoring_targets(target_info);
   const std::int64_t total = s.replicates * static_cast<std::int64_t>(s.designs.size());
@@ -146,6 +146,7 @@ RunSummary run(const Scenario& s, ResultSink& sink, const RunOptions& opt) {
     DesignRunner runner(*spec.design, *model, s.dose_levels.size(), opt.threads, timecourses, s.output.patients,
                         s.endpoints.failure_policy(), spec.name);
     runner.set_stop(opt.stop);
+    runner.set_trial_clock(trial_clock(s));
     // A sink that stores compressed chunks: the simulation threads compress
     // them, which would otherwise make the writer thread the bottleneck.
     std::optional<TimecoursePacker> packer;
@@ -156,7 +157,8 @@ RunSummary run(const Scenario& s, ResultSink& sink, const RunOptions& opt) {
       runner.set_gather_timecourses(false);
     }
     const DesignInfo design{spec.name, spec.type, spec.design->target(),
-                            static_cast<std::int64_t>(spec.design->planned_patients())};
+                            static_cast<std::int64_t>(spec.design->planned_patients()),
+                            spec.design->is_dose_finding()};
     output.submit([&sink, design] { sink.begin_design(design); });
     const std::int64_t planned = spec.design->planned_patients();
     OcAccumulator oc(s.dose_levels.size(), planned);

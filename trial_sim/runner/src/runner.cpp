@@ -22,6 +22,13 @@ int effective_threads(int requested) {
 #endif
 }
 
+DurationModel trial_clock(const Scenario& s) {
+  if (s.accrual) return duration_model(s.accrual->patients_per_month, s.accrual->dlt_window_days);
+  DurationModel m;
+  if (s.endpoints.dlt) m.window_days = s.endpoints.dlt->window_end_h / 24.0;
+  return m;
+}
+
 DesignRunner::DesignRunner(const Design& design, const PatientModel& model, std::size_t n_doses, int threads,
                            bool keep_timecourses, bool keep_patients, SolveFailurePolicy on_failure,
                            std::string name)
@@ -33,35 +40,46 @@ DesignRunner::DesignRunner(const Design& design, const PatientModel& model, std:
       keep_patients_(keep_patients || keep_timecourses),
       on_failure_(on_failure),
       name_(std::move(name)) {
-  for (int i = 0; i < threads_; ++i) workspaces_.push_back(model_.workspace());
+  for (int i = 0; i < threads_; ++i) {
+    workspaces_.push_back(model_.workspace());
+    design_workspaces_.push_back(design_.workspace());
+  }
+  histories_.resize(static_cast<std::size_t>(threads_));
 }
 
 DesignRunner::~DesignRunner() = default;
 
 void DesignRunner::run_trial(std::int64_t trial, PatientWorkspace& ws, TrialRow& row,
-                             std::vector<PatientRow>& patients, std::vector<double>& timecourses) const {
+                             std::vector<PatientRow>& patients, std::vector<double>& timecourses,
+                             DesignWorkspace* dws, TrialHistory* scratch) const {
   const std::size_t tc_values = keep_timecourses_ ? model_.n_timecourse_values() : 0;
   patients.clear();
   timecourses.clear();
-  TrialData data(n_doses_);
-  auto run = design_.start();
+  TrialHistory local;
+  TrialHistory& history = scratch ? *scratch : local;
+  history.clear(n_doses_);
+  auto run = design_.start(dws);
   Decision dec = run->first();
   row = TrialRow{};
   // Reused across the trial's patients: simulate() overwrites the outcome, and
   // push_back copies (the slot vectors keep their capacity between blocks).
   PatientRow p;
   std::int64_t enrolled = 0;  // patient index: enrolment order, replaced patients included
+  // The trial's clock: a cohort's patients arrive gap_days apart, and the
+  // next decision waits until its last one has completed the DLT window (the
+  // duration model of the accrual spec, oc_metrics.hpp).
+  double cohort_day = 0.0;
+  int cohort = 0;
   while (!dec.stop) {
     if (dec.dose < 0 || static_cast<std::size_t>(dec.dose) >= n_doses_ || dec.cohort_size <= 0)
       throw std::logic_error("design returned an invalid decision (dose " + std::to_string(dec.dose) + ")");
-    if (data.total_patients + dec.cohort_size > kMaxPatientsPerTrial)
+    if (history.counts().total_patients + dec.cohort_size > kMaxPatientsPerTrial)
       throw std::logic_error("design exceeded the patient limit of one trial");
-    int cohort_dlts = 0;
     int replaced = 0;
     for (int j = 0; j < dec.cohort_size;) {
       p.trial = trial;
       p.patient = enrolled++;
-      p.cohort = data.cohorts;
+      p.cohort = cohort;
       p.dose_index = dec.dose;
       double* tc = nullptr;
       if (tc_values) {
@@ -70,6 +88,10 @@ void DesignRunner::run_trial(std::int64_t trial, PatientWorkspace& ws, TrialRow&
       }
       model_.simulate(ws, static_cast<std::uint64_t>(trial), static_cast<std::uint64_t>(p.patient), dec.dose,
                       p.outcome, tc);
+      EnrolledPatient e;
+      e.dose = dec.dose;
+      e.cohort = cohort;
+      e.enrolled_day = cohort_day + j * times_.gap_days;
       if (p.outcome.status != core::SolveStatus::kOk) {
         // No DLT assessment exists for this patient: the scenario decides what
         // the design counts, and the row records what the design counted.
@@ -82,6 +104,8 @@ void DesignRunner::run_trial(std::int64_t trial, PatientWorkspace& ws, TrialRow&
           ++replaced;
           ++row.n_replaced;
           if (tc) timecourses.resize(timecourses.size() - tc_values);
+          e.evaluable = false;
+          history.enrol(e);
           continue;  // the next patient takes this place
         }
         p.outcome.dlt = on_failure_ != SolveFailurePolicy::kNoDlt;
@@ -90,22 +114,20 @@ void DesignRunner::run_trial(std::int64_t trial, PatientWorkspace& ws, TrialRow&
         row.sum_auc_first += p.outcome.exposure.auc_first;
         row.sum_ctrough += p.outcome.exposure.ctrough;
       }
-      cohort_dlts += p.outcome.dlt ? 1 : 0;
+      e.dlt = p.outcome.dlt;
+      if (e.dlt) e.dlt_day = p.outcome.dlt_time_h / 24.0;
+      history.enrol(e);
       if (keep_patients_) patients.push_back(p);
       ++j;
     }
-    const auto d = static_cast<std::size_t>(dec.dose);
-    data.n[d] += dec.cohort_size;
-    data.dlt[d] += cohort_dlts;
-    data.current = dec.dose;
-    data.last_cohort_size = dec.cohort_size;
-    data.last_cohort_dlts = cohort_dlts;
-    data.total_patients += dec.cohort_size;
-    data.cohorts += 1;
-    dec = run->next(data);
+    history.end_cohort();
+    ++cohort;
+    cohort_day += (dec.cohort_size - 1) * times_.gap_days + times_.window_days;
+    dec = run->next(history, cohort_day);
   }
+  const DoseCounts& data = history.counts();
   row.trial = trial;
-  row.selected_dose = run->select(data);
+  row.selected_dose = run->select(history, cohort_day);
   row.n_patients = data.total_patients;
   row.n_cohorts = data.cohorts;
   row.n_dlts = 0;
@@ -141,8 +163,9 @@ void DesignRunner::run_block(std::int64_t first, std::int64_t count, ResultBlock
 #endif
     try {
       const auto k = static_cast<std::size_t>(i);
-      run_trial(first + i, *workspaces_[static_cast<std::size_t>(tid)], out.trials[k], block_patients_[k],
-                block_timecourses_[k]);
+      const auto t = static_cast<std::size_t>(tid);
+      run_trial(first + i, *workspaces_[t], out.trials[k], block_patients_[k], block_timecourses_[k],
+                design_workspaces_[t].get(), &histories_[t]);
     } catch (...) {
 #pragma omp critical(twinsim_runner_error)
       if (i < error_trial) {

@@ -243,7 +243,7 @@ Scenario parse(const ConfigNode& root, Diagnostics& diag, const std::string& bas
   s.designs = read_designs(designs, diag, ctx);
   if (s.pk && !s.endpoints.dlt) {
     for (std::size_t i = 0; i < s.designs.size(); ++i) {
-      if (s.designs[i].type != "fixed") {
+      if (s.designs[i].design->is_dose_finding()) {
         diag.error(designs.at(i).mark(), designs.at(i).path(),
                    "dose-finding design '" + s.designs[i].type + "' needs endpoints.dlt in PK/PD mode");
       }

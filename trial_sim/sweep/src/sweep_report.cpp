@@ -6,6 +6,7 @@
 // from p_select, so an assumed or --target target works too. "Treated above
 // target" needs the per-trial counts: it is the stored value when the run
 // scored the design the same way, else n/a.
+#include "twinsim/trial/designs/design.hpp"
 #include "twinsim/trial/sweep/sweep_report.hpp"
 
 #include <algorithm>
@@ -193,7 +194,7 @@ SweepReport read_sweep_report(const std::string& path, std::optional<double> tar
     std::vector<DesignTargetInfo> info;
     for (const auto& n : ordered) {
       data.push_back(read_design(h5, designs + "/" + n, n));
-      info.push_back({data.back().oc.type, data.back().oc.target});
+      info.push_back({design_type_is_dose_finding(data.back().oc.type), data.back().oc.target});
     }
     const auto targets = scoring_targets(info, target);
     const ScoringOptions scoring = variant_scoring(h5, g);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "twinsim/core/config.hpp"
+#include "twinsim/trial/designs/trial_history.hpp"
 
 namespace twinsim::trial {
 
@@ -26,34 +27,32 @@ struct DesignRules {
   static core::Range target() { return core::Range::open_unit(); }
 };
 
-// What a design knows after each cohort. Dose indices are 0-based.
-struct TrialData {
-  std::vector<int> n;    // patients treated per dose level
-  std::vector<int> dlt;  // DLTs observed per dose level (within the DLT window)
-  int current = -1;      // dose index of the most recent cohort (-1 before the first)
-  int last_cohort_size = 0;
-  int last_cohort_dlts = 0;
-  int total_patients = 0;
-  int cohorts = 0;
-
-  explicit TrialData(std::size_t doses = 0) : n(doses, 0), dlt(doses, 0) {}
-};
-
 struct Decision {
   bool stop = false;    // true: the trial ends now
   int dose = -1;        // dose index for the next cohort (when !stop)
   int cohort_size = 0;  // patients in the next cohort (when !stop)
 };
 
+// Scratch a design may keep across the trials one thread runs (e.g. CRM's
+// memo of posterior summaries by count state). Owned by whoever runs trials
+// (the runner keeps one per thread); never shared by two threads at once. A
+// design's decisions must not depend on what a workspace holds, only its speed.
+class DesignWorkspace {
+ public:
+  virtual ~DesignWorkspace() = default;
+};
+
+// One trial of a design: the rule's state for that trial.
 class DesignRun {
  public:
   virtual ~DesignRun() = default;
   // The first cohort.
   virtual Decision first() = 0;
-  // Called after every cohort's outcomes are in `data`.
-  virtual Decision next(const TrialData& data) = 0;
+  // Called after every cohort, with every patient enrolled so far (the last
+  // cohort's outcomes in) and the trial day of the decision.
+  virtual Decision next(const TrialHistory& history, double now_day) = 0;
   // The selected dose (MTD / RP2D) once the trial has stopped, or -1 for none.
-  virtual int select(const TrialData& data) = 0;
+  virtual int select(const TrialHistory& history, double now_day) = 0;
 };
 
 // Facts about the scenario a design may need while parsing its options.
@@ -65,7 +64,14 @@ struct DesignContext {
 class Design {
  public:
   virtual ~Design() = default;
-  virtual std::unique_ptr<DesignRun> start() const = 0;
+  // A trial. ws: from workspace(), for the calling thread, outliving the run;
+  // nullptr: the run keeps its own scratch (tests, single trials).
+  virtual std::unique_ptr<DesignRun> start(DesignWorkspace* ws) const = 0;
+  // Scratch for one thread's trials, or nullptr when the design needs none.
+  virtual std::unique_ptr<DesignWorkspace> workspace() const { return nullptr; }
+  // false for a protocol-fixed arm: it finds no dose, so it has no target,
+  // selects nothing and needs no DLT rule.
+  virtual bool is_dose_finding() const { return true; }
   // Largest number of patients one trial can enrol (for output sizing and limits).
   virtual int max_patients() const = 0;
   // Target DLT rate, or a negative number when the design has none (fixed arms).
@@ -85,10 +91,17 @@ struct DesignEntry {
   std::string type;         // "boin"
   std::string description;  // one line for docs and --help
   DesignParser parse;
+  bool dose_finding = true;  // what its designs' is_dose_finding() says (for files read back by type)
 };
 
 // All design types, in registry order.
 const std::vector<DesignEntry>& design_registry();
 const DesignEntry* find_design(const std::string& type);
+// Adds a design type at run time (before any scenario is loaded; not
+// thread-safe). Throws std::invalid_argument for a type that exists.
+void register_design(const DesignEntry& entry);
+// The registry's word for a type read back from a result file; a type this
+// build does not know counts as dose-finding (scored if it has a target).
+bool design_type_is_dose_finding(const std::string& type);
 
 }  // namespace twinsim::trial

@@ -3,11 +3,22 @@
 #pragma once
 
 #include <climits>
+#include <memory>
+#include <optional>
 #include <vector>
 
 #include "twinsim/trial/designs/design.hpp"
 
 namespace twinsim::trial {
+
+namespace detail {
+// The decision tables of BOIN, mTPI-2 and i3+3 (designs/src/table_flow.hpp).
+struct DecisionTable {
+  std::vector<int> escalate;    // escalate if y <= escalate[n], n patients at the dose
+  std::vector<int> deescalate;  // de-escalate if y >= deescalate[n] (stay in between)
+  std::vector<int> eliminate;   // the dose and all above are out if y >= eliminate[n] (INT_MAX: never)
+};
+}  // namespace detail
 
 // Upper bound on patients in one trial of any design (input-size limit).
 constexpr int kMaxPatientsPerTrial = 100000;
@@ -18,6 +29,11 @@ constexpr int kMaxPatientsPerTrial = 100000;
 // them: the first cohort must fit in the trial (max_patients >= cohort_size),
 // else "the last cohort is cut to fit" would quietly shrink every cohort.
 void read_cohort_keys(core::MapReader& r, int limit, int& cohort_size, int& max_patients);
+// Reads `start_dose` (0-based, a dose level of the scenario); `fallback` is the default.
+int read_start_dose(core::MapReader& r, const DesignContext& ctx, int fallback);
+// The same rules for options given in code; throw std::invalid_argument naming the design and key.
+void validate_cohort_options(int cohort_size, int max_patients, int limit, const char* design);
+void validate_start_dose(int start_dose, std::size_t n_doses, const char* design);
 
 std::unique_ptr<Design> parse_fixed(core::MapReader& r, const DesignContext& ctx);
 std::unique_ptr<Design> parse_three_plus_three(core::MapReader& r, const DesignContext& ctx);
@@ -25,6 +41,50 @@ std::unique_ptr<Design> parse_boin(core::MapReader& r, const DesignContext& ctx)
 std::unique_ptr<Design> parse_crm(core::MapReader& r, const DesignContext& ctx);
 std::unique_ptr<Design> parse_mtpi2(core::MapReader& r, const DesignContext& ctx);
 std::unique_ptr<Design> parse_i3p3(core::MapReader& r, const DesignContext& ctx);
+
+// --- Fixed arm and 3+3 ---
+
+// `type: fixed`: one cohort of `patients` at one dose; nothing is selected.
+struct FixedOptions {
+  int dose_index = 0;  // 0-based (the YAML key `dose` names a dose level, mg)
+  int patients = 1;
+  // Throws std::invalid_argument naming the first bad key.
+  void validate(std::size_t n_doses) const;
+};
+
+class Fixed final : public Design {
+ public:
+  Fixed(const FixedOptions& o, std::size_t n_doses);
+  std::unique_ptr<DesignRun> start(DesignWorkspace* ws) const override;
+  int max_patients() const override { return o_.patients; }
+  bool is_dose_finding() const override { return false; }
+  const FixedOptions& options() const { return o_; }
+
+ private:
+  FixedOptions o_;
+};
+
+// `type: three_plus_three`: the rule has no options but where it starts.
+struct ThreePlusThreeOptions {
+  int start_dose = 0;            // 0-based
+  // The rule has no target; one given only tells the operating
+  // characteristics which dose counts as correct.
+  std::optional<double> target;
+  void validate(std::size_t n_doses) const;
+};
+
+class ThreePlusThree final : public Design {
+ public:
+  ThreePlusThree(const ThreePlusThreeOptions& o, std::size_t n_doses);
+  std::unique_ptr<DesignRun> start(DesignWorkspace* ws) const override;
+  int max_patients() const override;  // 6 per dose level
+  double target() const override { return o_.target.value_or(-1.0); }
+  const ThreePlusThreeOptions& options() const { return o_; }
+
+ private:
+  ThreePlusThreeOptions o_;
+  int n_doses_;
+};
 
 // --- BOIN (Liu & Yuan 2015; R package BOIN 2.7.1, get.boundary / select.mtd) ---
 
@@ -45,6 +105,50 @@ struct BoinBoundaries {
 BoinBoundaries boin_boundaries(double target, double p_saf, double p_tox, double cutoff_eli, double offset,
                                int max_n);
 
+// The options of `type: boin`, with the package's defaults (get.oc, 2.7.1).
+struct BoinOptions {
+  static constexpr double kSafFactor = 0.6;  // default p_saf = 0.6 * target
+  static constexpr double kToxFactor = 1.4;  // default p_tox = 1.4 * target
+  double target = 0.3;                // target DLT rate, in (0, 1)
+  std::optional<double> p_saf;        // highest rate deemed subtherapeutic, in (0, target)
+  std::optional<double> p_tox;        // lowest rate deemed overly toxic, in (target, 1)
+  int cohort_size = 3;
+  int max_patients = 30;
+  int n_earlystop = 100;              // stop once this many are at the dose (and the rule keeps it)
+  bool earlystop_simple = false;      // true: stop as soon as n_earlystop are at the dose (BOIN <= 2.6)
+  int start_dose = 0;                 // 0-based
+  double cutoff_eli = 0.95;           // eliminate when P(p > target | data) > cutoff_eli
+  bool extrasafe = false;             // stop when the lowest dose is unsafe at cutoff_eli - offset
+  double offset = 0.05;
+  bool bound_mtd = false;             // the selected dose's estimate must be below lambda_d
+
+  double saf() const { return p_saf.value_or(kSafFactor * target); }
+  double tox() const { return p_tox.value_or(kToxFactor * target); }
+  // Throws std::invalid_argument naming the first bad key.
+  void validate(std::size_t n_doses) const;
+};
+
+class Boin final : public Design {
+ public:
+  // Throws std::invalid_argument when the options do not validate.
+  Boin(const BoinOptions& o, std::size_t n_doses);
+  std::unique_ptr<DesignRun> start(DesignWorkspace* ws) const override;
+  int max_patients() const override { return o_.max_patients; }
+  int planned_patients() const override { return o_.max_patients; }
+  double target() const override { return o_.target; }
+
+  const BoinOptions& options() const { return o_; }
+  const BoinBoundaries& boundaries() const { return b_; }
+  const detail::DecisionTable& table() const { return t_; }
+  int n_doses() const { return n_doses_; }
+
+ private:
+  BoinOptions o_;
+  int n_doses_;
+  BoinBoundaries b_;
+  detail::DecisionTable t_;
+};
+
 // BOIN's MTD selection (select.mtd): isotonic estimates with a beta(0.05, 0.05)
 // prior, eliminated doses excluded, closest to target. Returns -1 for none.
 int boin_select_mtd(double target, const std::vector<int>& n, const std::vector<int>& y, double cutoff_eli = 0.95,
@@ -60,6 +164,56 @@ struct CrmModel {
   double prior_var = 1.34;       // beta ~ Normal(0, prior_var)
 
   double ptox(std::size_t dose, double beta) const;
+};
+
+// The options of `type: crm`, with dfcrm's defaults (crmsim, 0.2-2.1).
+struct CrmOptions {
+  // escalation's CRM vignette: stop_when_too_toxic(dose = 1, tox_threshold = target, confidence = 0.8).
+  static constexpr double kOverdoseCutoff = 0.8;
+  CrmModel model;                 // the skeleton has no default: one value per dose level
+  double target = 0.25;           // target DLT rate, in (0, 1)
+  int cohort_size = 3;
+  int max_patients = 30;
+  int start_dose = 0;             // 0-based
+  bool restrict = true;           // no dose skipping when escalating, no escalation after a toxic cohort
+  double overdose_threshold = -1.0;         // stop_overdose's cutoff q; < 0: no overdose stopping
+  std::optional<double> overdose_tox_rate;  // stop_overdose's DLT rate t; default the target
+  double overdose_rate() const { return overdose_tox_rate.value_or(target); }
+  // Throws std::invalid_argument naming the first bad key.
+  void validate(std::size_t n_doses) const;
+};
+
+namespace detail {
+class CrmGrid;
+struct CrmSummary;
+struct CrmStateKey;
+class CrmWorkspace;
+}  // namespace detail
+
+class Crm final : public Design {
+ public:
+  // Throws std::invalid_argument when the options do not validate.
+  Crm(const CrmOptions& o, std::size_t n_doses);
+  ~Crm() override;
+  std::unique_ptr<DesignRun> start(DesignWorkspace* ws) const override;
+  // The memo of posterior summaries by count state (one per thread).
+  std::unique_ptr<DesignWorkspace> workspace() const override;
+  int max_patients() const override { return o_.max_patients; }
+  int planned_patients() const override { return o_.max_patients; }
+  double target() const override { return o_.target; }
+  const CrmOptions& options() const { return o_; }
+
+  // For its runs: the posterior summary of the counts, memoised in ws.
+  detail::CrmSummary summary(detail::CrmWorkspace& ws, const std::vector<int>& n, const std::vector<int>& y) const;
+
+ private:
+  detail::CrmSummary compute(const std::vector<int>& n, const std::vector<int>& y, std::vector<double>& ll) const;
+  detail::CrmStateKey pack(const std::vector<int>& n, const std::vector<int>& y) const;
+
+  CrmOptions o_;
+  std::unique_ptr<const detail::CrmGrid> grid_;
+  int bits_ = 1;
+  bool cacheable_ = false;
 };
 
 struct CrmFit {
@@ -91,6 +245,57 @@ IntervalAction mtpi2_action(double target, double eps1, double eps2, int y, int 
 // is below the EI, else de-escalate. The EI is closed (boundaries within 1e-9
 // count as inside).
 IntervalAction i3p3_action(double target, double eps1, double eps2, int y, int n);
+
+// Largest max_patients the interval designs accept: their decision tables are
+// computed once per design for n = 1..max_patients (phase I sizes are far below).
+constexpr int kIntervalMaxPatients = 1000;
+
+// The options of `type: mtpi2` and `type: i3+3`, with both papers' defaults.
+struct IntervalOptions {
+  double target = 0.3;
+  double eps1 = 0.05;        // EI lower half-width (key epsilon1)
+  double eps2 = 0.05;        // EI upper half-width (key epsilon2)
+  int cohort_size = 3;
+  int max_patients = 30;
+  int start_dose = 0;        // 0-based
+  double cutoff_eli = 0.95;  // exclude when P(p > target | data) > cutoff_eli
+  int exclusion_min_n = 3;   // ... and at least this many patients at the dose
+  int n_earlystop = 0;       // > 0: stop when the next cohort's dose already has this many; 0: off
+  // Throws std::invalid_argument naming the first bad key.
+  void validate(std::size_t n_doses) const;
+};
+
+using IntervalActionFn = IntervalAction (*)(double target, double eps1, double eps2, int y, int n);
+
+// The shared flow of the interval designs (interval_design.cpp); the action
+// makes it mTPI-2 or i3+3.
+class IntervalDesign : public Design {
+ public:
+  // Throws std::invalid_argument when the options do not validate.
+  IntervalDesign(const IntervalOptions& o, std::size_t n_doses, IntervalActionFn action);
+  std::unique_ptr<DesignRun> start(DesignWorkspace* ws) const override;
+  int max_patients() const override { return o_.max_patients; }
+  int planned_patients() const override { return o_.max_patients; }
+  double target() const override { return o_.target; }
+  const IntervalOptions& options() const { return o_; }
+  const detail::DecisionTable& table() const { return t_; }
+  int n_doses() const { return n_doses_; }
+
+ private:
+  IntervalOptions o_;
+  int n_doses_;
+  detail::DecisionTable t_;
+};
+
+class Mtpi2 final : public IntervalDesign {
+ public:
+  Mtpi2(const IntervalOptions& o, std::size_t n_doses) : IntervalDesign(o, n_doses, &mtpi2_action) {}
+};
+
+class I3p3 final : public IntervalDesign {
+ public:
+  I3p3(const IntervalOptions& o, std::size_t n_doses) : IntervalDesign(o, n_doses, &i3p3_action) {}
+};
 
 // P(p > target | y DLTs of n) under a beta(1, 1) prior (the dose-exclusion rule
 // of mTPI-2 and i3+3 excludes a dose when this exceeds the cutoff, 0.95; BOIN's

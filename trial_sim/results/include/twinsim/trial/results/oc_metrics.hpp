@@ -55,10 +55,11 @@ TrueDecision true_decision(const std::vector<double>& truth, double target, cons
 struct ScoringTarget {
   std::optional<double> target;
   bool assumed = false;  // not the design's own target
+  bool dose_finding = true;  // false: a fixed arm, never scored (DesignTargetInfo)
 };
 
 struct DesignTargetInfo {
-  std::string type;              // "boin", "three_plus_three", "fixed", ...
+  bool dose_finding = true;      // Design::is_dose_finding() (false: a fixed arm)
   std::optional<double> target;  // its own target DLT rate, if it has one
 };
 

@@ -134,6 +134,7 @@ struct DesignOc : OcEstimates {
   std::string type;
   std::optional<double> target;  // target DLT rate the design is scored against
   bool target_assumed = false;   // the design has no target of its own (scoring_targets)
+  bool dose_finding = true;      // false: a fixed arm (ScoringTarget::dose_finding)
   std::int64_t trials = 0;
   ScoringOptions scoring;
   bool scored = false;    // target and truth known: the target-dependent OCs are computed

@@ -12,6 +12,7 @@
 #include "twinsim/core/error.hpp"
 #include "twinsim/trial/designs/design.hpp"
 #include "twinsim/trial/patient/patient_model.hpp"
+#include "twinsim/trial/results/oc_metrics.hpp"
 #include "twinsim/trial/results/results.hpp"
 #include "twinsim/trial/scenario/scenario.hpp"
 
@@ -56,9 +57,18 @@ class DesignRunner {
   // Time courses of the last block's trials, by trial (first `count` slots).
   const std::vector<std::vector<double>>& trial_timecourses() const { return block_timecourses_; }
 
-  // Simulates one trial; exposed for tests. ws must come from model.workspace().
+  // The trial clock the designs see (TrialHistory), the accrual's duration
+  // model: days between arrivals within a cohort, and the DLT window every
+  // cohort completes before the next decision. Both 0 by default (every
+  // decision on day 0); run_scenario sets it with trial_clock().
+  void set_trial_clock(const DurationModel& t) { times_ = t; }
+
+  // Simulates one trial; exposed for tests. ws must come from model.workspace(),
+  // dws from the design's workspace() (nullptr: the run keeps its own);
+  // scratch: a history whose capacity is reused (nullptr: a fresh one).
   void run_trial(std::int64_t trial, PatientWorkspace& ws, TrialRow& row, std::vector<PatientRow>& patients,
-                 std::vector<double>& timecourses) const;
+                 std::vector<double>& timecourses, DesignWorkspace* dws = nullptr,
+                 TrialHistory* scratch = nullptr) const;
 
  private:
   const Design& design_;
@@ -71,7 +81,10 @@ class DesignRunner {
   SolveFailurePolicy on_failure_;
   std::string name_;
   std::function<bool()> stop_;
+  DurationModel times_;
   std::vector<std::unique_ptr<PatientWorkspace>> workspaces_;  // one per thread
+  std::vector<std::unique_ptr<DesignWorkspace>> design_workspaces_;  // one per thread (nullptr: none needed)
+  std::vector<TrialHistory> histories_;  // one per thread, reused by its trials (design-only trials take microseconds)
   // Per-trial slots of the current block, kept between blocks so their
   // capacity is reused (design-only trials cost microseconds; allocation showed).
   std::vector<std::vector<PatientRow>> block_patients_;
@@ -79,5 +92,9 @@ class DesignRunner {
 };
 
 int effective_threads(int requested);
+
+// The scenario's trial clock: its accrual, else no arrival gap and the DLT
+// rule's window (PK/PD mode), else none.
+DurationModel trial_clock(const Scenario& s);
 
 }  // namespace twinsim::trial
