@@ -9,6 +9,7 @@
 #include <omp.h>
 #endif
 
+#include "parallel_for.hpp"
 #include "twinsim/trial/designs/designs.hpp"
 
 namespace twinsim::trial {
@@ -142,40 +143,13 @@ void DesignRunner::run_block(std::int64_t first, std::int64_t count, ResultBlock
   out.trials.resize(n);
   if (block_patients_.size() < n) block_patients_.resize(n);
   if (block_timecourses_.size() < n) block_timecourses_.resize(n);
-  // No exception may cross the OpenMP region: catch, keep the lowest trial's
-  // (the one a 1-thread run meets first), rethrow after. Trials after it are
-  // skipped (a block can hold minutes of work); those before it still run,
-  // as one of them may fail too.
-  std::exception_ptr error;
-  std::atomic<std::int64_t> error_trial{count};
-  std::atomic<bool> stopped{false};
-#pragma omp parallel for schedule(dynamic, 16) num_threads(threads_)
-  for (std::int64_t i = 0; i < count; ++i) {
-    if (i > error_trial.load(std::memory_order_relaxed) || stopped.load(std::memory_order_relaxed)) continue;
-    if (stop_ && stop_()) {
-      stopped.store(true, std::memory_order_relaxed);
-      continue;
-    }
-#ifdef _OPENMP
-    const int tid = omp_get_thread_num();
-#else
-    const int tid = 0;
-#endif
-    try {
-      const auto k = static_cast<std::size_t>(i);
-      const auto t = static_cast<std::size_t>(tid);
-      run_trial(first + i, *workspaces_[t], out.trials[k], block_patients_[k], block_timecourses_[k],
-                design_workspaces_[t].get(), &histories_[t]);
-    } catch (...) {
-#pragma omp critical(twinsim_runner_error)
-      if (i < error_trial) {
-        error_trial = i;
-        error = std::current_exception();
-      }
-    }
-  }
-  if (error) std::rethrow_exception(error);
-  if (stopped.load()) throw Interrupted("interrupted during trials " + std::to_string(first) + "-" +
+  const bool finished = detail::parallel_for_lowest_error(count, threads_, 16, stop_, [&](std::int64_t i, int tid) {
+    const auto k = static_cast<std::size_t>(i);
+    const auto t = static_cast<std::size_t>(tid);
+    run_trial(first + i, *workspaces_[t], out.trials[k], block_patients_[k], block_timecourses_[k],
+              design_workspaces_[t].get(), &histories_[t]);
+  });
+  if (!finished) throw Interrupted("interrupted during trials " + std::to_string(first) + "-" +
                                         std::to_string(first + count - 1) + " of design '" + name_ + "'");
   if (!keep_patients_) return;
   std::size_t n_patients = 0, n_values = 0;
