@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <unordered_map>
 
@@ -213,23 +214,7 @@ class AliasExpansionCounter final : public YAML::EventHandler {
   std::vector<std::pair<YAML::anchor_t, std::size_t>> open_;
 };
 
-void check_alias_expansion(const std::string& text, const std::string& name, const ConfigLimits& limits) {
-  if (text.find('*') == std::string::npos) return;  // no alias can occur
-  std::istringstream in(text);
-  AliasExpansionCounter counter(limits.max_nodes, name);
-  try {
-    YAML::Parser parser(in);
-    parser.HandleNextDocument(counter);
-  } catch (const YAML::Exception&) {
-    // Syntax errors are reported, with their position, by YAML::Load below.
-  }
-}
-
 // Where the second document's root node starts (line -1 if there is none).
-// Not YAML::LoadAll: on some malformed texts yaml-cpp's parser reports a new,
-// empty document at the same place on every call without consuming input, and
-// LoadAll loops for ever, appending documents until memory runs out (found by
-// fuzz_user_model; jbeder/yaml-cpp#1319). Asking for two documents is bounded.
 class SecondDocumentProbe final : public YAML::EventHandler {
  public:
   YAML::Mark start;  // the document's start
@@ -255,24 +240,28 @@ class SecondDocumentProbe final : public YAML::EventHandler {
   }
 };
 
-class IgnoreEvents final : public YAML::EventHandler {
- public:
-  void OnDocumentStart(const YAML::Mark&) override {}
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-  void OnMapEnd() override {}
-};
-
-YAML::Mark second_document_mark(const std::string& text) {
+// One pass of yaml-cpp's event parser before the text is loaded: the first
+// document's nodes are counted as if every alias were expanded (refused past
+// the limit), and the second document, if any, is found; its mark is returned
+// (line -1 if there is none). Syntax errors of the first document are left to
+// YAML::Load, which reports them with their position; those of the second
+// propagate. Not YAML::LoadAll: on some malformed texts yaml-cpp's parser
+// reports a new, empty document at the same place on every call without
+// consuming input, and LoadAll loops for ever, appending documents until
+// memory runs out (found by fuzz_user_model; jbeder/yaml-cpp#1319). Asking for
+// two documents is bounded.
+YAML::Mark scan_documents(const std::string& text, const std::string& name, const ConfigLimits& limits) {
   std::istringstream in(text);
   YAML::Parser parser(in);
-  IgnoreEvents first;
-  if (!parser.HandleNextDocument(first)) return YAML::Mark::null_mark();
+  // Without a '*' no alias can occur: nothing to limit (the tree conversion
+  // counts real nodes against max_nodes with its own message).
+  const bool aliases = text.find('*') != std::string::npos;
+  AliasExpansionCounter counter(aliases ? limits.max_nodes : std::numeric_limits<std::size_t>::max(), name);
+  try {
+    if (!parser.HandleNextDocument(counter)) return YAML::Mark::null_mark();
+  } catch (const YAML::Exception&) {
+    return YAML::Mark::null_mark();
+  }
   SecondDocumentProbe probe;
   if (!parser.HandleNextDocument(probe)) return YAML::Mark::null_mark();
   // LoadAll marked a document by its root node; one without a node by its start.
@@ -289,12 +278,11 @@ std::shared_ptr<const ConfigTreeNode> parse(const std::string& text, const std::
   if (text.find('\0') != std::string::npos) {
     throw ScenarioError(SourceMark{name, 0, 0}, "", "file contains NUL bytes: not a YAML text file");
   }
-  check_alias_expansion(text, name, limits);
   YAML::Node doc;
   YAML::Mark second;
   try {
+    second = scan_documents(text, name, limits);
     doc = YAML::Load(text);
-    second = second_document_mark(text);
   } catch (const YAML::Exception& e) {
     throw ScenarioError(syntax_error(e, text, name, limits));
   }
