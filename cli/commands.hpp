@@ -65,6 +65,17 @@ int compare_command(const CompareArgs& args);
 // Prints a result file's consistency warnings to stderr.
 void print_oc_warnings(const trial::OcReport& report);
 
+// `boundaries` and `pathways` (cmd_boundaries.cpp): a scenario's decision
+// tables and dose-transition pathways.
+struct TableArgs {
+  std::string scenario;
+  std::optional<std::string> design;  // only this design
+  std::string format = "table";
+  int cohorts = 0;  // pathways: cohorts ahead
+};
+int boundaries_command(const TableArgs& args);
+int pathways_command(const TableArgs& args);
+
 // Prints diagnostics of a ScenarioError as "file:line:col: error: ..." lines.
 void print_scenario_error(const std::exception& e);
 

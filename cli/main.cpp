@@ -83,6 +83,20 @@ int main(int argc, char** argv) {
   merge_cmd->add_flag("--force", merge.force, "overwrite an existing output file");
   merge_cmd->add_flag("--quiet", merge.quiet, "no summary line");
 
+  TableArgs boundaries;
+  auto* boundaries_cmd = app.add_subcommand("boundaries", "print every design's decision table (docs/boundaries.md)");
+  boundaries_cmd->add_option("scenario", boundaries.scenario, "scenario YAML file")->required();
+  boundaries_cmd->add_option("--design", boundaries.design, "only the design of this name");
+  boundaries_cmd->add_option("--format", boundaries.format, "table, csv, json or markdown")->check(CLI::IsMember(formats));
+  TableArgs pathways;
+  auto* pathways_cmd = app.add_subcommand("pathways", "print the dose-transition pathways of the next cohorts");
+  pathways_cmd->add_option("scenario", pathways.scenario, "scenario YAML file")->required();
+  pathways_cmd->add_option("--cohorts", pathways.cohorts, "cohorts ahead (the tree is refused beyond 200000 nodes)")
+      ->required()
+      ->transform(integer_rule(twinsim::core::Range::closed(1, 30)));
+  pathways_cmd->add_option("--design", pathways.design, "only the design of this name");
+  pathways_cmd->add_option("--format", pathways.format, "table, csv, json or markdown")->check(CLI::IsMember(formats));
+
   if (const std::string unknown = unknown_command(app, argc, argv); !unknown.empty()) {
     std::fprintf(stderr, "twinsim: error: %s\nrun 'twinsim --help' for the commands\n", unknown.c_str());
     return 2;
@@ -101,6 +115,8 @@ int main(int argc, char** argv) {
     if (*compare_cmd) return compare_command(compare);
     if (*sweep_cmd) return sweep_command(sweep);
     if (*merge_cmd) return merge_command(merge);
+    if (*boundaries_cmd) return boundaries_command(boundaries);
+    if (*pathways_cmd) return pathways_command(pathways);
   } catch (const twinsim::core::ScenarioError& e) {
     print_scenario_error(e);
     return 2;

@@ -188,6 +188,7 @@ Boin::Boin(const BoinOptions& o, std::size_t n_doses) : o_(o), n_doses_(static_c
   t_.escalate = b_.escalate;
   t_.deescalate = b_.deescalate;
   t_.eliminate = b_.eliminate;
+  t_.parameters = {{"lambda_e", b_.lambda_e}, {"lambda_d", b_.lambda_d}};
 }
 
 std::unique_ptr<DesignRun> Boin::start(DesignWorkspace*) const { return std::make_unique<BoinRun>(*this); }

@@ -92,6 +92,12 @@ std::unique_ptr<DesignRun> ThreePlusThree::start(DesignWorkspace*) const {
 
 int ThreePlusThree::max_patients() const { return kFull * n_doses_; }
 
+std::optional<DecisionTable> ThreePlusThree::decision_table(std::size_t n_doses) const {
+  DecisionTable t = probe_decision_table(*this, n_doses, kFull);
+  if (t.max_n() == 0) return std::nullopt;
+  return t;
+}
+
 void ThreePlusThreeOptions::validate(std::size_t n_doses) const {
   validate_start_dose(start_dose, n_doses, "three_plus_three");
   if (target && !DesignRules::target().contains(*target))

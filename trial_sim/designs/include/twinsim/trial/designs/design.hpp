@@ -7,10 +7,12 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "twinsim/core/config.hpp"
+#include "twinsim/trial/designs/decision_table.hpp"
 #include "twinsim/trial/designs/trial_history.hpp"
 
 namespace twinsim::trial {
@@ -80,6 +82,15 @@ class Design {
   // design has none: 3+3 ends by its own rule, a fixed arm treats its
   // patients. A trial with fewer patients stopped early.
   virtual int planned_patients() const { return -1; }
+  // What its decisions depend on: `twinsim run --exact` enumerates designs
+  // that decide from counts alone, `boundaries` tabulates dose_counts ones.
+  // The default, other, promises nothing.
+  virtual DecisionBasis decision_basis() const { return DecisionBasis::other; }
+  // Its decision table for a scenario of n_doses dose levels, or nullopt when
+  // it has none. The default probes the design's own rule
+  // (probe_decision_table, up to planned_patients() or max_patients()) for
+  // DecisionBasis::dose_counts; a design whose rule is a table returns it.
+  virtual std::optional<DecisionTable> decision_table(std::size_t n_doses) const;
 };
 
 // Parses one design's keys (besides `name` and `type`, which the scenario

@@ -13,11 +13,7 @@ namespace twinsim::trial {
 
 namespace detail {
 // The decision tables of BOIN, mTPI-2 and i3+3 (designs/src/table_flow.hpp).
-struct DecisionTable {
-  std::vector<int> escalate;    // escalate if y <= escalate[n], n patients at the dose
-  std::vector<int> deescalate;  // de-escalate if y >= deescalate[n] (stay in between)
-  std::vector<int> eliminate;   // the dose and all above are out if y >= eliminate[n] (INT_MAX: never)
-};
+using DecisionTable = trial::DecisionTable;
 }  // namespace detail
 
 // Upper bound on patients in one trial of any design (input-size limit).
@@ -79,6 +75,9 @@ class ThreePlusThree final : public Design {
   std::unique_ptr<DesignRun> start(DesignWorkspace* ws) const override;
   int max_patients() const override;  // 6 per dose level
   double target() const override { return o_.target.value_or(-1.0); }
+  DecisionBasis decision_basis() const override { return DecisionBasis::dose_counts; }
+  // Probed from the rule for n = 3 and 6 (no dose ever has more).
+  std::optional<DecisionTable> decision_table(std::size_t n_doses) const override;
   const ThreePlusThreeOptions& options() const { return o_; }
 
  private:
@@ -136,6 +135,8 @@ class Boin final : public Design {
   int max_patients() const override { return o_.max_patients; }
   int planned_patients() const override { return o_.max_patients; }
   double target() const override { return o_.target; }
+  DecisionBasis decision_basis() const override { return DecisionBasis::dose_counts; }
+  std::optional<DecisionTable> decision_table(std::size_t) const override { return t_; }
 
   const BoinOptions& options() const { return o_; }
   const BoinBoundaries& boundaries() const { return b_; }
@@ -201,6 +202,9 @@ class Crm final : public Design {
   int max_patients() const override { return o_.max_patients; }
   int planned_patients() const override { return o_.max_patients; }
   double target() const override { return o_.target; }
+  // Decides from every dose's counts: no table, but exact enumeration.
+  DecisionBasis decision_basis() const override { return DecisionBasis::counts; }
+  std::optional<DecisionTable> decision_table(std::size_t) const override { return std::nullopt; }
   const CrmOptions& options() const { return o_; }
 
   // For its runs: the posterior summary of the counts, memoised in ws.
@@ -277,6 +281,8 @@ class IntervalDesign : public Design {
   int max_patients() const override { return o_.max_patients; }
   int planned_patients() const override { return o_.max_patients; }
   double target() const override { return o_.target; }
+  DecisionBasis decision_basis() const override { return DecisionBasis::dose_counts; }
+  std::optional<DecisionTable> decision_table(std::size_t) const override { return t_; }
   const IntervalOptions& options() const { return o_; }
   const detail::DecisionTable& table() const { return t_; }
   int n_doses() const { return n_doses_; }
