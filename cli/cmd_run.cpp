@@ -20,8 +20,11 @@ namespace twinsim::cli {
 
 namespace {
 
-void print_summary(const trial::Scenario& s, const trial::RunSummary& r, int threads) {
-  std::printf("scenario '%s': %lld replicate%s per design, seed %llu, %d thread%s, %.2f s\n", s.name.c_str(),
+void print_summary(const trial::Scenario& s, const trial::RunSummary& r, int threads, bool exact) {
+  if (exact)
+    std::printf("scenario '%s': exact enumeration of every trial, %.2f s\n", s.name.c_str(), r.seconds);
+  else
+    std::printf("scenario '%s': %lld replicate%s per design, seed %llu, %d thread%s, %.2f s\n", s.name.c_str(),
               static_cast<long long>(s.replicates), s.replicates == 1 ? "" : "s",
               static_cast<unsigned long long>(s.seed), threads, threads == 1 ? "" : "s", r.seconds);
   // The same tables `twinsim report` and `twinsim compare` print for the file
@@ -67,7 +70,7 @@ int run_command(const RunArgs& a) {
     opt.progress = [&bar](std::int64_t done, std::int64_t total) { bar.update(done, total); };
     try {
       trial::Hdf5Sink sink(a.output, a.force, trial::scenario_inputs(s));
-      r = trial::run(s, sink, opt);
+      r = a.exact ? trial::run_exact(s, sink, opt) : trial::run(s, sink, opt);
     } catch (const trial::Interrupted&) {
       // Unwinding run() and the sink has removed the temporary file by now.
       bar.finish();
@@ -81,7 +84,7 @@ int run_command(const RunArgs& a) {
   print_failures(s, r, "");
   if (!a.quiet) {
     std::fflush(stderr);
-    print_summary(s, r, trial::effective_threads(a.threads));
+    print_summary(s, r, trial::effective_threads(a.threads), a.exact);
     std::printf("\nwrote %s\n", a.output.c_str());
   }
   return 0;

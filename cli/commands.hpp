@@ -21,6 +21,7 @@ struct RunArgs {
   int threads = 0;
   bool force = false;
   bool quiet = false;
+  bool exact = false;  // design-only OCs by exact enumeration (trial::run_exact)
 };
 
 int run_command(const RunArgs& args);

@@ -36,6 +36,9 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--threads", run.threads, "OpenMP threads (default: all cores)")->transform(threads_rule);
   run_cmd->add_flag("--force", run.force, "overwrite an existing output file");
   run_cmd->add_flag("--quiet", run.quiet, "no progress bar or summary");
+  run_cmd->add_flag("--exact", run.exact,
+                    "design-only mode: operating characteristics by enumerating every trial (SE 0) instead of "
+                    "simulating replicates");
 
   std::string validate_file;
   auto* validate_cmd = app.add_subcommand("validate", "check a scenario file; exit 0 if valid, 2 if not");

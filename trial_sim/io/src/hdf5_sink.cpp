@@ -114,11 +114,13 @@ void Hdf5Sink::end_design(const DesignOc& oc, const DesignFailures& f) {
   const std::string se = col::kSeSuffix;
   // oc/ keeps its SEs of proportions as sd/sqrt(R) with the R-1 sample variance.
   const double R = static_cast<double>(oc.trials);
-  const double prop = oc.trials > 1 ? std::sqrt(R / (R - 1.0)) : std::numeric_limits<double>::quiet_NaN();
+  const double factor = oc.trials > 1 ? std::sqrt(R / (R - 1.0)) : std::numeric_limits<double>::quiet_NaN();
+  // Exact OCs (run --exact, no trials) have SE 0 whatever R.
+  auto prop = [factor](double e) { return e == 0.0 ? 0.0 : e * factor; };
   std::vector<double> p, p_se, n, n_se, y, y_se;
   for (const auto& d : oc.doses) {
     p.push_back(d.p_select.value);
-    p_se.push_back(d.p_select.se * prop);
+    p_se.push_back(prop(d.p_select.se));
     n.push_back(d.mean_patients.value);
     n_se.push_back(d.mean_patients.se);
     y.push_back(d.mean_dlts.value);
@@ -139,7 +141,7 @@ void Hdf5Sink::end_design(const DesignOc& oc, const DesignFailures& f) {
     const Estimate& e = oc.*m.field;
     if (!e.available()) continue;
     h5_.write_scalar(o + m.stored, e.value);
-    h5_.write_scalar(o + m.stored + se, m.proportion ? e.se * prop : e.se);
+    h5_.write_scalar(o + m.stored + se, m.proportion ? prop(e.se) : e.se);
   }
   h5_.attribute(group_, attr::kFailedPatients, f.total);
   if (run_.records_replaced) h5_.attribute(group_, attr::kReplacedPatients, f.replaced);

@@ -9,7 +9,7 @@
 namespace twinsim::trial {
 
 DesignStream::DesignStream(const core::H5Reader& h5, const std::string& group, std::size_t doses, std::string where,
-                           std::int64_t max_patients)
+                           std::int64_t max_patients, bool allow_empty)
     : where_(std::move(where)),
       doses_(doses),
       max_patients_(max_patients),
@@ -28,7 +28,7 @@ DesignStream::DesignStream(const core::H5Reader& h5, const std::string& group, s
     p_dlt_.emplace(h5, p + col::kDlt);
   }
   const std::uint64_t R = trial_.rows();
-  if (R == 0) fail("no trials (trials/trial is empty)");
+  if (R == 0 && !allow_empty) fail("no trials (trials/trial is empty)");
   if (selected_.rows() != R || n_patients_.rows() != R || n_dlts_.rows() != R || (cohorts_ && cohorts_->rows() != R))
     fail("trials/ columns have different lengths");
   if (p_trial_ && (p_dose_->rows() != p_trial_->rows() || p_dlt_->rows() != p_trial_->rows()))

@@ -24,9 +24,10 @@ class DesignStream final : public TrialStream {
   // group: "/designs/<name>"; where: "'file': design 'name': " for messages;
   // max_patients: the design's (-1: none), no trial may have more.
   // Throws core::RuntimeError if a column is missing, corrupt or of the
-  // wrong length, or there are no trials.
+  // wrong length, or there are no trials (unless allow_empty: a file of
+  // exact OCs, run --exact, has none).
   DesignStream(const core::H5Reader& h5, const std::string& group, std::size_t doses, std::string where,
-               std::int64_t max_patients = -1);
+               std::int64_t max_patients = -1, bool allow_empty = false);
 
   std::int64_t trials() const override { return trials_; }
   // False for a file written with output.patients: false: per-dose counts of

@@ -204,6 +204,30 @@ void use_stored_duration(DesignOc& oc, const StoredOc& s) {
   oc.mean_duration_days = {*it->second.value, it->second.se.value_or(std::numeric_limits<double>::quiet_NaN())};
 }
 
+// A file of exact OCs (run --exact) has no trials to recompute them from:
+// oc/ is the result, every SE 0.
+void use_stored_exact(DesignOc& oc, const StoredOc& s) {
+  for (std::size_t d = 0; d < oc.doses.size(); ++d) {
+    auto pick = [d](const std::vector<double>& v) { return d < v.size() ? Estimate{v[d], 0.0} : Estimate{}; };
+    oc.doses[d].p_select = pick(s.p_select);
+    oc.doses[d].mean_patients = pick(s.mean_patients);
+    oc.doses[d].mean_dlts = pick(s.mean_dlts);
+  }
+  const bool scoring_matches = stored_scoring_matches(oc, s);
+  for (const auto& m : oc_metrics()) {
+    Estimate& e = oc.*m.field;
+    e = {};
+    const auto it = s.metrics.find(m.key);
+    if (it == s.metrics.end() || !it->second.value || (m.target_dependent && !scoring_matches)) continue;
+    e = {*it->second.value, 0.0};
+  }
+}
+
+bool is_exact_file(const core::H5Reader& h5) {
+  return h5.has_attribute(schema::kRoot, attr::kOcMethod) &&
+         h5.attribute_string(schema::kRoot, attr::kOcMethod) == schema::kOcMethodExact;
+}
+
 }  // namespace
 
 std::vector<OcReport> read_oc_reports(const std::vector<std::string>& paths) {
@@ -237,7 +261,7 @@ std::vector<OcReport> read_oc_reports(const std::vector<std::string>& paths) {
                                    std::to_string(s.sums.planned_patients) + " is not a number of patients");
       }
       auto stream = std::make_unique<DesignStream>(h5, g, D, "'" + path + "': design '" + name + "': ",
-                                                   s.sums.planned_patients);
+                                                   s.sums.planned_patients, is_exact_file(h5));
       s.sums.per_dose = stream->has_patients();
       s.sums.has_cohorts = stream->has_cohorts();
       streams.push_back(stream.get());
@@ -265,9 +289,13 @@ std::vector<OcReport> read_oc_reports(const std::vector<std::string>& paths) {
       oc.warnings.push_back("design '" + s.name + "': " + std::to_string(oc.trials) + " trials but the file says " +
                             std::to_string(rep.replicates) + " replicates");
     const StoredOc stored = read_stored_oc(*files[s.file], schema::design_group(s.name));
-    if (!oc.sums.per_dose) use_stored_per_dose(oc, stored);
-    use_stored_duration(oc, stored);
-    cross_check_oc(oc, stored);
+    if (is_exact_file(*files[s.file])) {
+      use_stored_exact(oc, stored);
+    } else {
+      if (!oc.sums.per_dose) use_stored_per_dose(oc, stored);
+      use_stored_duration(oc, stored);
+      cross_check_oc(oc, stored);
+    }
     for (auto& w : oc.warnings) w = file + w;
     rep.designs.push_back(std::move(oc));
   }

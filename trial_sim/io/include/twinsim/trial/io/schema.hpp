@@ -34,6 +34,9 @@ inline constexpr char kVariantTable[] = "/variant_table";
 inline constexpr char kVariants[] = "/variants";
 
 
+// The value of attr::kOcMethod in a file of exact OCs.
+inline constexpr char kOcMethodExact[] = "exact";
+
 // --- Attributes ------------------------------------------------------------------
 namespace attr {
 // Root of a result file (a sweep variant group copies them).
@@ -53,6 +56,8 @@ inline constexpr char kAccrualDltWindowDays[] = "accrual_dlt_window_days";
 inline constexpr char kComplete[] = "complete";  // 1, written last
 inline constexpr char kSweepVariantId[] = "sweep_variant_id";
 inline constexpr char kSweepVariantHash[] = "sweep_variant_hash";
+// "exact" (kOcMethodExact): oc/ holds exact OCs (run --exact), trials/ is empty.
+inline constexpr char kOcMethod[] = "oc_method";
 // truth/dlt_probability (PK/PD mode)
 inline constexpr char kCohortSize[] = "cohort_size";
 inline constexpr char kFailedPatients[] = "failed_patients";  // and on a design group

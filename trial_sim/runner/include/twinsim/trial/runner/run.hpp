@@ -67,6 +67,14 @@ struct RunSummary {
 // uncommitted.
 RunSummary run(const Scenario& scenario, ResultSink& sink, const RunOptions& options = {});
 
+// The OCs of every design by exact enumeration instead of simulation
+// (`twinsim run --exact`, docs/designs.md): design-only mode, designs whose
+// decisions depend only on DLT counts (Design::decision_basis), each with at
+// most kMaxExactStates count states. The sink gets no trials (the file's
+// trials/ and patients/ are empty, root attribute oc_method = "exact", io/schema.hpp) and
+// OCs with SE 0. Throws core::UsageError for a scenario it cannot enumerate.
+RunSummary run_exact(const Scenario& scenario, ResultSink& sink, const RunOptions& options = {});
+
 // What the sink is told about the run before its results.
 RunInfo run_info(const Scenario& scenario, const PatientModel& model, const RunOptions& options);
 
