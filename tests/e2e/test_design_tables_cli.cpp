@@ -1,0 +1,100 @@
+// [e2e] `twinsim boundaries`, `twinsim pathways` and `twinsim run --exact` (docs/boundaries.md).
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "test_support.hpp"
+
+using namespace twinsim;
+
+namespace {
+
+const std::string kConfig = test::source_dir() + "/configs/design_only_3p3_boin_crm.yaml";
+
+// Runs a python snippet on the text (as sys.stdin); its exit code.
+int python_check(const test::TempDir& dir, const std::string& text, const std::string& code) {
+  const std::string f = dir.file("in.txt"), py = dir.file("check.py");
+  test::write_file(f, text);
+  test::write_file(py, "import json, sys\n" + code + "\n");
+  const auto r = test::run_command("/usr/bin/python3 " + test::quote(py) + " < " + test::quote(f));
+  INFO(r.output);
+  return r.exit_code;
+}
+
+}  // namespace
+
+TEST_CASE("boundaries prints every design's table in the JSON contract", "[e2e][boundaries]") {
+  const test::TempDir dir("boundaries");
+  const auto r = test::run_cli("boundaries " + test::quote(kConfig) + " --format json");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(python_check(dir, r.output, R"(d = {x["name"]: x for x in json.load(sys.stdin)["designs"]}
+b = d["boin"]
+assert b["type"] == "boin" and b["n"] == list(range(1, 31)), b["n"]
+assert b["eliminate_if_dlt_at_least"][:3] == [None, None, 3]
+assert b["escalate_if_dlt_at_most"][:6] == [0, 0, 0, 0, 1, 1]
+assert b["deescalate_if_dlt_at_least"][:6] == [1, 1, 2, 2, 2, 3]
+assert abs(b["lambda_e"] - 0.236490685236468) < 1e-12 and abs(b["lambda_d"] - 0.35851946464093) < 1e-12
+assert d["3+3"]["n"] == [3, 6] and d["3+3"]["decisions"][0] == ["E", "S", "DE", "DE"]
+assert d["crm"]["table"] is None and d["crm"]["reason"])") == 0);
+  for (const char* format : {"table", "csv", "markdown"}) {
+    const auto t = test::run_cli("boundaries " + test::quote(kConfig) + " --design boin --format " + format);
+    INFO(format << "\n" << t.output);
+    CHECK(t.exit_code == 0);
+    CHECK(t.output.find("crm") == std::string::npos);
+  }
+  const auto bad = test::run_cli("boundaries " + test::quote(kConfig) + " --design nope");
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.output.find("no design 'nope'") != std::string::npos);
+}
+
+TEST_CASE("pathways prints the tree of the next cohorts and refuses large trees", "[e2e][pathways]") {
+  const test::TempDir dir("pathways");
+  const auto r = test::run_cli("pathways " + test::quote(kConfig) + " --cohorts 2 --design 3+3 --format json");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  // 3+3 from dose 1: 0/3 escalates and 1/3 stays (4 outcomes each follow);
+  // 2/3 and 3/3 stop with no MTD: 1 + 4 + 2 x 4 = 13 nodes.
+  CHECK(python_check(dir, r.output, R"(n = json.load(sys.stdin)["designs"][0]["nodes"]
+assert len(n) == 13, len(n)
+assert n[0]["parent"] is None and n[0]["next_dose_index"] == 0
+assert [x["path"] for x in n if x["depth"] == 1] == ["1NNN", "1NNT", "1NTT", "1TTT"]
+assert [x["stop"] for x in n if x["depth"] == 1] == [False, False, True, True]
+assert n[1]["next_dose_index"] == 1)") == 0);
+  for (const char* format : {"table", "csv", "markdown"})
+    CHECK(test::run_cli("pathways " + test::quote(kConfig) + " --cohorts 2 --format " + format).exit_code == 0);
+  const auto big = test::run_cli("pathways " + test::quote(kConfig) + " --cohorts 12");
+  CHECK(big.exit_code == 2);
+  CHECK(big.output.find("200000 nodes") != std::string::npos);
+  CHECK(test::run_cli("pathways " + test::quote(kConfig) + " --cohorts 0").exit_code == 2);
+}
+
+TEST_CASE("run --exact writes OCs with SE 0 that report reads back", "[e2e][exact]") {
+  const test::TempDir dir("exact");
+  const std::string out = dir.file("exact.h5");
+  const auto r = test::run_cli("run " + test::quote(kConfig) + " --exact --quiet -o " + test::quote(out));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  const auto rep = test::run_cli("report " + test::quote(out) + " --format json");
+  INFO(rep.output);
+  REQUIRE(rep.exit_code == 0);
+  CHECK(rep.output.find("twinsim: warning") == std::string::npos);
+  CHECK(python_check(dir, rep.output, R"(r = json.load(sys.stdin)
+def walk(x):
+    if isinstance(x, dict):
+        if set(x) == {"value", "se"} and x["value"] is not None:
+            assert x["se"] == 0, x
+        for v in x.values(): walk(v)
+    elif isinstance(x, list):
+        for v in x: walk(v)
+walk(r)
+s = json.dumps(r)
+assert '"se": 0' in s)") == 0);
+  // PK/PD scenarios are simulated: refused before anything is written.
+  const std::string pk = dir.file("pk.h5");
+  const auto refused = test::run_cli("run " + test::quote(test::source_dir() + "/configs/pkpd_boin_vs_3p3.yaml") +
+                                     " --exact --quiet -o " + test::quote(pk));
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.output.find("design-only") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(pk));
+}
