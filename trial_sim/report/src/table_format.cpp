@@ -195,7 +195,7 @@ std::string format_pathways(const std::vector<DesignPathways>& designs, const st
         const PathCohort& c = n.path.back();
         out += std::to_string(c.dlts) + "/" + std::to_string(c.size) + " DLTs at dose " + std::to_string(c.dose + 1);
       }
-      out += " -> " + next_text(n, levels) + "   [" + path_string(n.path) + "]\n";
+      out += " -> " + next_text(n, levels) + (n.path.empty() ? "" : "   [" + path_string(n.path) + "]") + "\n";
     }
     out += "\n";
   }
