@@ -115,8 +115,9 @@ void Hdf5Sink::end_design(const DesignOc& oc, const DesignFailures& f) {
   // oc/ keeps its SEs of proportions as sd/sqrt(R) with the R-1 sample variance.
   const double R = static_cast<double>(oc.trials);
   const double factor = oc.trials > 1 ? std::sqrt(R / (R - 1.0)) : std::numeric_limits<double>::quiet_NaN();
-  // Exact OCs (run --exact, no trials) have SE 0 whatever R.
-  auto prop = [factor](double e) { return e == 0.0 ? 0.0 : e * factor; };
+  // Exact OCs (run --exact: no trials) are stored as they are, SE 0.
+  const bool exact = oc.trials == 0;
+  auto prop = [factor, exact](double e) { return exact ? e : e * factor; };
   std::vector<double> p, p_se, n, n_se, y, y_se;
   for (const auto& d : oc.doses) {
     p.push_back(d.p_select.value);

@@ -1,6 +1,7 @@
 // Exact OCs (exact_oc.hpp): probability-weighted sums over possible trials.
 #include "twinsim/trial/results/exact_oc.hpp"
 
+#include "oc_sums.hpp"
 #include "twinsim/core/error.hpp"
 
 namespace twinsim::trial {
@@ -13,12 +14,7 @@ DesignOc exact_design_oc(const std::string& name, const std::string& type, const
                          const std::vector<WeightedTrial>& trials, std::int64_t planned_patients,
                          const OcContext& ctx) {
   const std::size_t D = ctx.dose_levels.size();
-  DesignOc oc;
-  oc.name = name;
-  oc.type = type;
-  oc.dose_finding = target.dose_finding;
-  oc.scoring = ctx.scoring;
-  oc.duration = ctx.duration;
+  DesignOc oc = detail::design_oc_frame(name, type, target, ctx);
   oc.sums = TrialSums(D);
   oc.sums.planned_patients = planned_patients;
   std::vector<double> select(D + 1, 0.0), patients(D, 0.0), dlts(D, 0.0);
@@ -39,12 +35,8 @@ DesignOc exact_design_oc(const std::string& name, const std::string& type, const
     cohorts += w * static_cast<double>(t.n_cohorts);
     if (planned_patients > 0 && n < planned_patients) early += w;
   }
-  oc.doses.resize(D);
   for (std::size_t d = 0; d < D; ++d) {
     DoseOc& o = oc.doses[d];
-    o.dose = ctx.dose_levels[d];
-    if (ctx.truth && ctx.truth->size() == D) o.true_dlt_probability = (*ctx.truth)[d];
-    if (ctx.truth_se && ctx.truth_se->size() == D) o.true_dlt_probability_se = (*ctx.truth_se)[d];
     o.p_select = exact(select[d + 1]);
     o.mean_patients = exact(patients[d]);
     o.mean_dlts = exact(dlts[d]);

@@ -76,6 +76,25 @@ std::int64_t trials_with(const TrialSums& s, const std::vector<std::size_t>& out
   return n;
 }
 
+DesignOc design_oc_frame(const std::string& name, const std::string& type, const ScoringTarget& target,
+                         const OcContext& ctx) {
+  const std::size_t D = ctx.dose_levels.size();
+  DesignOc oc;
+  oc.name = name;
+  oc.type = type;
+  oc.dose_finding = target.dose_finding;
+  oc.scoring = ctx.scoring;
+  oc.duration = ctx.duration;
+  oc.doses.resize(D);
+  for (std::size_t d = 0; d < D; ++d) {
+    DoseOc& o = oc.doses[d];
+    o.dose = ctx.dose_levels[d];
+    if (ctx.truth && ctx.truth->size() == D) o.true_dlt_probability = (*ctx.truth)[d];
+    if (ctx.truth_se && ctx.truth_se->size() == D) o.true_dlt_probability_se = (*ctx.truth_se)[d];
+  }
+  return oc;
+}
+
 DurationWeights duration_weights(const DurationModel& m) {
   return {static_cast<long double>(m.gap_days), static_cast<long double>(m.window_days) - m.gap_days};
 }
@@ -140,20 +159,11 @@ DesignOc design_oc_from_sums(const std::string& name, const std::string& type, c
                              TrialSums sums, const OcContext& ctx) {
   const std::size_t D = ctx.dose_levels.size();
   if (sums.patients.size() != D) throw core::RuntimeError("design '" + name + "': sums for another number of doses");
-  DesignOc oc;
-  oc.name = name;
-  oc.type = type;
-  oc.dose_finding = target.dose_finding;
+  DesignOc oc = design_oc_frame(name, type, target, ctx);
   oc.trials = sums.trials;
-  oc.scoring = ctx.scoring;
-  oc.duration = ctx.duration;
   const std::int64_t R = sums.trials;
-  oc.doses.resize(D);
   for (std::size_t d = 0; d < D; ++d) {
     DoseOc& o = oc.doses[d];
-    o.dose = ctx.dose_levels[d];
-    if (ctx.truth && ctx.truth->size() == D) o.true_dlt_probability = (*ctx.truth)[d];
-    if (ctx.truth_se && ctx.truth_se->size() == D) o.true_dlt_probability_se = (*ctx.truth_se)[d];
     o.p_select = proportion_estimate(R, sums.selected[d + 1]);
     o.mean_patients = mean_estimate(R, {sums.patients[d], sums.patient_products[d * D + d]});
     o.mean_dlts = mean_estimate(R, sums.dlts[d]);

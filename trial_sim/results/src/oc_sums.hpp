@@ -42,6 +42,11 @@ std::vector<std::size_t> correct_outcomes(const DesignOc& oc);
 std::vector<std::size_t> acceptable_outcomes(const DesignOc& oc);
 std::int64_t trials_with(const TrialSums& s, const std::vector<std::size_t>& outcomes);
 
+// A design's OCs before any estimate: names, scoring, and per dose its level
+// and true P(DLT) (design_oc_from_sums and exact_design_oc fill in the rest).
+DesignOc design_oc_frame(const std::string& name, const std::string& type, const ScoringTarget& target,
+                         const OcContext& ctx);
+
 // The duration D_r = g N_r + h C_r of trial r (g the gap between patients,
 // h = window − g): its coefficients.
 struct DurationWeights {
