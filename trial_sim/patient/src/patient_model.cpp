@@ -1,5 +1,8 @@
 #include "twinsim/trial/patient/patient_model.hpp"
 
+#include <cmath>
+#include <limits>
+
 #include "twinsim/core/rng.hpp"
 #include "twinsim/trial/patient/pk_patient_model.hpp"
 
@@ -35,8 +38,20 @@ const std::vector<double>& PatientModel::time_grid() const {
   return none;
 }
 
-TruthPatientModel::TruthPatientModel(std::uint64_t seed, std::vector<double> p_true)
-    : seed_(seed), p_true_(std::move(p_true)) {}
+TruthPatientModel::TruthPatientModel(std::uint64_t seed, std::vector<double> p_true,
+                                     std::optional<EfficacySpec> efficacy)
+    : seed_(seed), p_true_(std::move(p_true)), efficacy_(std::move(efficacy)) {
+  if (!efficacy_) return;
+  for (double q : efficacy_->true_response_probabilities) {
+    const double inf = std::numeric_limits<double>::infinity();
+    response_z_.push_back(q <= 0.0 ? -inf : q >= 1.0 ? inf : core::normal_quantile(q));
+  }
+}
+
+std::vector<ColumnSpec> TruthPatientModel::extra_columns() const {
+  if (!efficacy_) return {};
+  return {{kResponseColumn, "0/1", true}};
+}
 
 std::unique_ptr<PatientWorkspace> TruthPatientModel::workspace() const {
   return std::make_unique<PatientWorkspace>();
@@ -46,13 +61,28 @@ void TruthPatientModel::simulate(PatientWorkspace&, std::uint64_t trial, std::ui
                                  PatientOutcome& out, double*) const {
   // Variant 0: the DLT uniforms do not depend on the design (common random numbers).
   core::RngStream rng(seed_, 0, core::StreamKind::kDltUniform, trial, patient);
-  out = PatientOutcome{};
-  out.dlt = rng.uniform() < p_true_[static_cast<std::size_t>(dose)];
+  const auto d = static_cast<std::size_t>(dose);
+  const double u = rng.uniform();
+  // Field by field, not `out = PatientOutcome{}`: the caller reuses `out`, and
+  // extra keeps its capacity.
+  out.dlt = u < p_true_[d];
+  out.dlt_time_h = std::numeric_limits<double>::quiet_NaN();
+  out.status = core::SolveStatus::kOk;
+  out.response = -1;
+  out.extra.clear();
+  if (!efficacy_) return;
+  core::RngStream eff(seed_, 0, core::StreamKind::kEfficacy, trial, patient);
+  const double rho = efficacy_->correlation;
+  const double z_t = core::normal_quantile(u);
+  const double z_e = rho * z_t + std::sqrt(1.0 - rho * rho) * eff.normal();
+  out.response = z_e < response_z_[d] ? 1 : 0;
+  out.extra.push_back(out.response);
 }
 
 std::unique_ptr<PatientModel> make_patient_model(const Scenario& s) {
   if (s.pk) return std::make_unique<PkPatientModel>(s);
-  return std::make_unique<TruthPatientModel>(s.seed, s.true_dlt_probabilities.value_or(std::vector<double>{}));
+  return std::make_unique<TruthPatientModel>(s.seed, s.true_dlt_probabilities.value_or(std::vector<double>{}),
+                                             s.efficacy);
 }
 
 }  // namespace twinsim::trial

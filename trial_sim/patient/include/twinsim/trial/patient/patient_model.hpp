@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -80,17 +81,23 @@ class PatientModel {
 std::unique_ptr<PatientModel> make_patient_model(const Scenario& scenario);
 
 // Design-only truth: patient k of trial r has a DLT at dose d iff u(r, k) < p_d,
-// with one uniform per patient shared by all doses and designs.
+// with one uniform per patient shared by all doses and designs. With an
+// efficacy spec, a response iff rho z_T + sqrt(1 - rho^2) z < Phi^-1(q_d),
+// z_T = Phi^-1(u), z a second normal of the patient (a latent bivariate
+// normal: the Gaussian copula of docs/scenario-reference.md, "efficacy").
 class TruthPatientModel final : public PatientModel {
  public:
-  TruthPatientModel(std::uint64_t seed, std::vector<double> p_true);
+  TruthPatientModel(std::uint64_t seed, std::vector<double> p_true, std::optional<EfficacySpec> efficacy = {});
   std::unique_ptr<PatientWorkspace> workspace() const override;
   void simulate(PatientWorkspace& ws, std::uint64_t trial, std::uint64_t patient, int dose,
                 PatientOutcome& out, double* timecourse) const override;
+  std::vector<ColumnSpec> extra_columns() const override;
 
  private:
   std::uint64_t seed_;
   std::vector<double> p_true_;
+  std::optional<EfficacySpec> efficacy_;
+  std::vector<double> response_z_;  // Phi^-1(q_d), +-inf at 1 and 0
 };
 
 }  // namespace twinsim::trial
