@@ -18,12 +18,12 @@ namespace {
 std::string scenario(bool recist) {
   return std::string(
              "name: simon-pkpd\nseed: 9\ndose_levels: [100, 300]\n"
-             "model:\n  pk: {compartments: 1, absorption: first_order, parameters: {CL: 10, V1: 50, KA: 1.0}}\n"
-             "  pd:\n    - {type: claret, parameters: {TUMOR0: 60, KL: 0.0005, KD: 0.004, LAMBDA: 0.0008}}\n"
+             "model:\n  pk: {compartments: 1, absorption: first_order, parameters: {CL: 10, V: 50, KA: 1.0}}\n"
+             "  pd:\n    - {type: claret, parameters: {TUMOR0: 60, KL: 0.0005, KD: 0.0015, LAMBDA: 0.0008}}\n"
              "population:\n  iiv: {parameters: [CL, TUMOR.KD], cv: [0.5, 0.8]}\n"
              "regimen: {route: oral, interval_h: 24, doses_per_cycle: 21, cycle_length_h: 504, cycles: 2}\n") +
          (recist ? "endpoints:\n  recist: {assessment_interval_h: 504}\n" : "") +
-         "designs:\n  - {name: s, type: simon_two_stage, p0: 0.2, p1: 0.4, dose: 300}\n";
+         "designs:\n  - {name: s, type: simon_two_stage, p0: 0.2, p1: 0.4, dose: 100}\n";
 }
 
 }  // namespace
@@ -45,7 +45,7 @@ TEST_CASE("simon_two_stage in PK/PD mode decides from RECIST objective responses
   int responses = 0;
   for (const auto& p : block.patients) {
     const auto t = static_cast<std::size_t>(p.trial);
-    CHECK(p.dose_index == 1);
+    CHECK(p.dose_index == 0);
     REQUIRE(p.outcome.status == core::SolveStatus::kOk);
     const int r = static_cast<int>(p.outcome.extra.at(col));
     CHECK(r == p.outcome.response);
@@ -59,9 +59,9 @@ TEST_CASE("simon_two_stage in PK/PD mode decides from RECIST objective responses
     const auto k = static_cast<std::size_t>(t.trial);
     const bool go_on = stage1[k] > b.r1;
     CHECK(n[k] == (go_on ? b.n : b.n1));
-    CHECK((t.selected_dose == 1) == (go_on && all[k] > b.r));
+    CHECK((t.selected_dose == 0) == (go_on && all[k] > b.r));
     continued += go_on;
-    promising += t.selected_dose == 1;
+    promising += t.selected_dose == 0;
   }
   // The scenario is informative: both branches of the rule are exercised.
   CHECK(responses > 0);

@@ -100,7 +100,7 @@ TEST_CASE("BOP2 boundaries: posterior rule, exact OCs, type I error and optimal 
   CHECK(std::abs(b->pet_p0 - h0.pet) < 1e-12);
   CHECK(b->type1 <= 0.1);
   // No grid point with type I error <= alpha has more power.
-  for (int i = 1; i < 1000; i += 7) {
+  for (int i = 1; i < 1000; i += 23) {
     for (int j = 0; j <= 300; j += 11) {
       const auto s = trial::bop2_stop_boundaries(o, i * 0.001, j * 0.01);
       if (exact(o.n, s, 0.2).go > 0.1) continue;

@@ -61,6 +61,8 @@ TEST_CASE("efficacy: response rate and P(DLT and response) follow the Gaussian c
       CHECK(std::abs(resp / r - q[du]) < 4 * std::sqrt(q[du] * (1 - q[du]) / r));
       CHECK(std::abs(both / r - joint) < 4 * std::sqrt(joint * (1 - joint) / r));
       if (rho == 0.0) CHECK(std::abs(joint - p[du] * q[du]) < 1e-9);  // the integral itself, independent case
+      // The value written to /truth/dlt_and_response_probability.
+      CHECK(std::abs(trial::dlt_and_response_probability(p[du], q[du], rho) - joint) < 1e-9);
     }
   }
 }

@@ -1,5 +1,6 @@
 #include "twinsim/trial/patient/patient_model.hpp"
 
+#include <boost/math/quadrature/gauss_kronrod.hpp>
 #include <cmath>
 #include <limits>
 
@@ -77,6 +78,19 @@ void TruthPatientModel::simulate(PatientWorkspace&, std::uint64_t trial, std::ui
   const double z_e = rho * z_t + std::sqrt(1.0 - rho * rho) * eff.normal();
   out.response = z_e < response_z_[d] ? 1 : 0;
   out.extra.push_back(out.response);
+}
+
+double dlt_and_response_probability(double p, double q, double rho) {
+  if (p <= 0.0 || q <= 0.0) return 0.0;
+  if (p >= 1.0) return q;
+  if (q >= 1.0) return p;
+  const double a = core::normal_quantile(p), b = core::normal_quantile(q), s = std::sqrt(1.0 - rho * rho);
+  // P(Z_T < a, Z_E < b) = integral over z < a of phi(z) Phi((b - rho z) / s).
+  const auto f = [&](double z) {
+    return std::exp(-0.5 * z * z) / std::sqrt(2.0 * M_PI) * 0.5 * std::erfc(-(b - rho * z) / (s * M_SQRT2));
+  };
+  return boost::math::quadrature::gauss_kronrod<double, 31>::integrate(f, -std::numeric_limits<double>::infinity(), a,
+                                                                       15, 1e-14);
 }
 
 std::unique_ptr<PatientModel> make_patient_model(const Scenario& s) {

@@ -268,7 +268,8 @@ Scenario parse(const ConfigNode& root, Diagnostics& diag, const std::string& bas
     if (d.needs_efficacy() && !s.has_efficacy() && efficacy.is_missing()) {
       diag.error(designs.at(i).mark(), designs.at(i).path(),
                  "design '" + s.designs[i].type + "' decides from responses: give " +
-                     (s.pk ? "endpoints.recist (its objective_response)" : "efficacy.true_response_probabilities"));
+                     (model.is_missing() ? "efficacy.true_response_probabilities"
+                                         : "endpoints.recist (its objective_response)"));
     }
   }
   r.finish();

@@ -13,6 +13,7 @@ namespace twinsim::trial {
 
 std::unique_ptr<Design> parse_simon_two_stage(core::MapReader& r, const DesignContext& ctx);
 std::unique_ptr<Design> parse_bop2(core::MapReader& r, const DesignContext& ctx);
+std::unique_ptr<Design> parse_boin12(core::MapReader& r, const DesignContext& ctx);
 
 // --- Simon (1989), Controlled Clinical Trials 10:1-10; clinfun::ph2simon ---
 
@@ -131,6 +132,58 @@ class Bop2 final : public Design {
  private:
   Bop2Options o_;
   Bop2Boundaries b_;
+};
+
+// --- BOIN12 (Lin, Zhou, Yan, Li & Yuan 2020, JCO Precision Oncology 4:1393-1402) ---
+// Rules as implemented in the escalation R package (get_boin12,
+// boin12_next_dose, select_boin12_obd), which reproduces the paper's example
+// and the MD Anderson BOIN12 Shiny app (docs/designs.md).
+
+struct Boin12Options {
+  double phi_t = 0.35;  // highest acceptable toxicity rate (key target; the paper's example)
+  double phi_e = 0.25;  // lowest acceptable efficacy rate (key lower_efficacy)
+  // Utilities (0-100) of (efficacy, no toxicity), (neither), (both), (toxicity, no efficacy).
+  double u1 = 100.0, u2 = 40.0, u3 = 60.0, u4 = 0.0;
+  int n_star = 6;        // with lambda_e < p_T < lambda_d and n >= n_star: stay or de-escalate only
+  double c_t = 0.95;     // a dose is not admissible if Pr(p_T > phi_t) >= c_t
+  double c_e = 0.90;     // ... or Pr(p_E < phi_e) >= c_e
+  double prior_a = 1.0, prior_b = 1.0;  // beta priors of p_T, p_E and the utility
+  int cohort_size = 3;
+  int max_patients = 36;  // the Shiny app's 12 cohorts of 3
+  int n_cap = 12;         // stop once any dose has this many patients
+  int start_dose = 0;
+  double benchmark() const;  // u_b = u_bar + (100 - u_bar) / 2
+  void validate(std::size_t n_doses) const;  // throws std::invalid_argument naming the key
+};
+
+// 100 Pr(utility > u_b | data) under the beta(prior_a + x, prior_b + n - x)
+// posterior of the pseudo-count x = (u1 n_E,noT + u2 n_none + u3 n_both + u4 n_T,noE) / 100:
+// the quantity the rank-based desirability score ranks.
+double boin12_desirability(const Boin12Options& o, int n, int tox, int eff, int both);
+// Is dose d admissible (not too toxic, not too inactive)?
+bool boin12_admissible(const Boin12Options& o, int n, int tox, int eff);
+// The next dose after the last cohort (at counts.current), or -1: no admissible dose (stop).
+int boin12_next_dose(const Boin12Options& o, double lambda_e, double lambda_d, const DoseCounts& c);
+// The OBD at the end: isotonic (unweighted PAVA) empiric toxicity over the treated doses,
+// MTD = closest to phi_t (ties to the higher), OBD = the most desirable dose at or below it
+// (ties to the lower).
+int boin12_select_obd(const Boin12Options& o, const DoseCounts& c);
+
+class Boin12 final : public Design {
+ public:
+  Boin12(const Boin12Options& o, std::size_t n_doses);  // throws std::invalid_argument
+  std::unique_ptr<DesignRun> start(DesignWorkspace* ws) const override;
+  int max_patients() const override { return o_.max_patients; }
+  int planned_patients() const override { return o_.max_patients; }
+  double target() const override { return o_.phi_t; }
+  bool needs_efficacy() const override { return true; }
+  const Boin12Options& options() const { return o_; }
+  double lambda_e() const { return lambda_e_; }
+  double lambda_d() const { return lambda_d_; }
+
+ private:
+  Boin12Options o_;
+  double lambda_e_ = 0.0, lambda_d_ = 0.0;
 };
 
 }  // namespace twinsim::trial

@@ -77,6 +77,12 @@ class PatientModel {
   std::size_t n_timecourse_values() const { return timecourse_variables().size() * time_grid().size(); }
 };
 
+// P(DLT and response) of a design-only patient at a dose with P(DLT) p and
+// P(response) q, correlation rho of the latent normals: the bivariate normal
+// CDF Phi_2(Phi^-1(p), Phi^-1(q); rho), by adaptive Gauss-Kronrod quadrature
+// (absolute error below 1e-12).
+double dlt_and_response_probability(double p, double q, double rho);
+
 // Builds the patient model the scenario describes.
 std::unique_ptr<PatientModel> make_patient_model(const Scenario& scenario);
 
