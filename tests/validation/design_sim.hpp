@@ -83,6 +83,14 @@ inline SimulatedOc simulate_design(const std::string& design, const std::vector<
   return oc;
 }
 
+// P(X = x), X ~ Binomial(n, p), in product form: shares no code with the
+// designs' Boost-based binomial tables.
+inline double binomial_pmf(int n, int x, double p) {
+  double c = 1.0;
+  for (int i = 1; i <= x; ++i) c = c * (n - x + i) / i;
+  return c * std::pow(p, x) * std::pow(1.0 - p, n - x);
+}
+
 // Monte-Carlo standard error of a proportion estimated from r trials.
 inline double se_proportion(double p, double r) { return std::sqrt(p * (1.0 - p) / r); }
 

@@ -15,12 +15,6 @@ using namespace twinsim;
 
 namespace {
 
-double pmf(int n, int x, double p) {
-  double c = 1.0;
-  for (int i = 1; i <= x; ++i) c = c * (n - x + i) / i;
-  return c * std::pow(p, x) * std::pow(1.0 - p, n - x);
-}
-
 struct Oc {
   double go = 0, en = 0, pet = 0;
 };
@@ -67,7 +61,7 @@ TEST_CASE("BOP2 with one analysis is the exact binomial test", "[validation][bop
     int crit = 0;  // least c with P(X > c | p0) <= alpha
     for (;; ++crit) {
       double tail = 0;
-      for (int x = crit + 1; x <= c.n; ++x) tail += pmf(c.n, x, c.p0);
+      for (int x = crit + 1; x <= c.n; ++x) tail += test::binomial_pmf(c.n, x, c.p0);
       if (tail <= c.alpha) break;
     }
     const auto b = trial::bop2_tune(options(c.p0, c.p1, c.alpha, {c.n}));

@@ -15,12 +15,7 @@ using namespace twinsim;
 
 namespace {
 
-double binom_pmf(int n, int x, double p) {
-  // Product form (no shared code with the design's Boost tables).
-  double c = 1.0;
-  for (int i = 1; i <= x; ++i) c = c * (n - x + i) / i;
-  return c * std::pow(p, x) * std::pow(1.0 - p, n - x);
-}
+using test::binomial_pmf;
 
 struct ExactOc {
   double pet = 0, en = 0, promising = 0;
@@ -30,7 +25,7 @@ struct ExactOc {
 ExactOc exact(int r1, int n1, int r, int n, double p) {
   ExactOc o;
   for (int x1 = 0; x1 <= n1; ++x1) {
-    const double p1 = binom_pmf(n1, x1, p);
+    const double p1 = binomial_pmf(n1, x1, p);
     if (x1 <= r1) {
       o.pet += p1;
       o.en += p1 * n1;
@@ -38,7 +33,7 @@ ExactOc exact(int r1, int n1, int r, int n, double p) {
     }
     o.en += p1 * n;
     for (int x2 = 0; x2 <= n - n1; ++x2)
-      if (x1 + x2 > r) o.promising += p1 * binom_pmf(n - n1, x2, p);
+      if (x1 + x2 > r) o.promising += p1 * binomial_pmf(n - n1, x2, p);
   }
   return o;
 }

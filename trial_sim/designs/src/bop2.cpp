@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "phase2_keys.hpp"
 #include "twinsim/trial/designs/designs.hpp"
 #include "twinsim/trial/designs/phase2.hpp"
 
@@ -155,22 +156,14 @@ std::unique_ptr<DesignRun> Bop2::start(DesignWorkspace*) const { return std::mak
 std::unique_ptr<Design> parse_bop2(core::MapReader& r, const DesignContext& ctx) {
   using core::Range;
   Bop2Options o;
-  const auto p0 = r.required_double("p0", Range::open_unit());
-  const auto p1 = r.required_double("p1", Range::open_unit());
+  const auto rates = detail::read_response_rates(r, ctx);
   o.alpha = r.optional_double("alpha", o.alpha, Range::open_unit());
   const core::ConfigNode sizes = r.require("analysis_sizes");
   std::optional<std::vector<double>> n;
   if (!sizes.is_missing()) n = core::read_double_list(sizes, r.diagnostics(), Range::closed(1, 1000), 100);
   if (r.has("prior_a")) o.prior_a = r.optional_double("prior_a", 1.0, Range::positive());
   if (r.has("prior_b")) o.prior_b = r.optional_double("prior_b", 1.0, Range::positive());
-  std::optional<int> dose = 0;
-  if (ctx.dose_levels.size() != 1 || r.has("dose")) dose = read_dose_level(r, ctx, "dose");
-  if (!p0 || !p1 || !n || !dose) return nullptr;
-  if (!(*p1 > *p0)) {
-    const core::ConfigNode k = r.get("p1");
-    r.diagnostics().error(k.mark(), k.path(), "must be > p0 " + core::format_number(*p0) + " (got " + k.scalar() + ")");
-    return nullptr;
-  }
+  if (!rates || !n) return nullptr;
   for (std::size_t k = 0; k < n->size(); ++k) {
     const double v = (*n)[k];
     if (v != std::floor(v) || (k > 0 && !(v > (*n)[k - 1]))) {
@@ -184,16 +177,10 @@ std::unique_ptr<Design> parse_bop2(core::MapReader& r, const DesignContext& ctx)
     r.diagnostics().error(sizes.mark(), sizes.path(), "needs at least one analysis");
     return nullptr;
   }
-  o.p0 = *p0;
-  o.p1 = *p1;
-  o.dose_index = *dose;
-  try {
-    return std::make_unique<Bop2>(o, ctx.dose_levels.size());
-  } catch (const std::invalid_argument& e) {
-    const std::string what = e.what();
-    r.diagnostics().error(r.node().mark(), r.node().path(), what.substr(what.find(": ") + 2));
-    return nullptr;
-  }
+  o.p0 = rates->p0;
+  o.p1 = rates->p1;
+  o.dose_index = rates->dose_index;
+  return detail::make_or_report<Bop2>(r, o, ctx.dose_levels.size());
 }
 
 }  // namespace twinsim::trial

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "phase2_keys.hpp"
 #include "twinsim/trial/designs/designs.hpp"
 #include "twinsim/trial/designs/phase2.hpp"
 
@@ -135,32 +136,17 @@ std::unique_ptr<DesignRun> SimonTwoStage::start(DesignWorkspace*) const {
 std::unique_ptr<Design> parse_simon_two_stage(core::MapReader& r, const DesignContext& ctx) {
   using core::Range;
   SimonOptions o;
-  const auto p0 = r.required_double("p0", Range::open_unit());
-  const auto p1 = r.required_double("p1", Range::open_unit());
+  const auto rates = detail::read_response_rates(r, ctx);
   o.alpha = r.optional_double("alpha", o.alpha, Range::open_unit());
   o.beta = r.optional_double("beta", o.beta, Range::open_unit());
   o.minimax = r.optional_choice("optimality", {"optimal", "minimax"}, o.minimax ? "minimax" : "optimal") == "minimax";
   o.max_n = static_cast<int>(r.optional_int("max_n", o.max_n, Range::closed(2, SimonOptions::kMaxN)));
-  // One dose level: it is the dose; several: the key says which.
-  std::optional<int> dose = 0;
-  if (ctx.dose_levels.size() != 1 || r.has("dose")) dose = read_dose_level(r, ctx, "dose");
-  if (!p0 || !p1 || !dose) return nullptr;
-  if (!(*p1 > *p0)) {
-    const core::ConfigNode n = r.get("p1");
-    r.diagnostics().error(n.mark(), n.path(), "must be > p0 " + core::format_number(*p0) + " (got " + n.scalar() + ")");
-    return nullptr;
-  }
-  o.p0 = *p0;
-  o.p1 = *p1;
-  o.dose_index = *dose;
-  try {
-    return std::make_unique<SimonTwoStage>(o, ctx.dose_levels.size());
-  } catch (const std::invalid_argument& e) {
-    // Valid keys, but no design meets them (the only way the constructor refuses them here).
-    const std::string what = e.what();
-    r.diagnostics().error(r.node().mark(), r.node().path(), what.substr(what.find(": ") + 2));
-    return nullptr;
-  }
+  if (!rates) return nullptr;
+  o.p0 = rates->p0;
+  o.p1 = rates->p1;
+  o.dose_index = rates->dose_index;
+  // Valid keys can still admit no design within max_n: reported at the entry.
+  return detail::make_or_report<SimonTwoStage>(r, o, ctx.dose_levels.size());
 }
 
 }  // namespace twinsim::trial
