@@ -168,7 +168,13 @@ std::unique_ptr<DesignRun> Boin12::start(DesignWorkspace*) const { return std::m
 std::unique_ptr<Design> parse_boin12(core::MapReader& r, const DesignContext& ctx) {
   using core::Range;
   Boin12Options o;
-  o.phi_t = r.optional_double("target", o.phi_t, {0.0, 1.0 / 1.4, true, true});
+  o.phi_t = r.optional_double("target", o.phi_t, Range::open_unit());
+  if (!(BoinOptions::kToxFactor * o.phi_t < 1.0)) {
+    const core::ConfigNode t = r.get("target");
+    r.diagnostics().error(t.mark(), t.path(), "must be below 1/1.4 = 0.714: BOIN's p_tox = 1.4 * target must stay below 1 (got " +
+                                                  t.scalar() + ")");
+    return nullptr;
+  }
   o.phi_e = r.optional_double("lower_efficacy", o.phi_e, Range::open_unit());
   o.u2 = r.optional_double("utility_neither", o.u2, Range::closed(0, 100));
   o.u3 = r.optional_double("utility_both", o.u3, Range::closed(0, 100));
