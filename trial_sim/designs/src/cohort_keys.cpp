@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -43,6 +45,23 @@ void validate_start_dose(int start_dose, std::size_t n_doses, const char* design
   if (start_dose < 0 || static_cast<std::size_t>(start_dose) >= n_doses)
     throw std::invalid_argument(std::string(design) + ": start_dose must be a dose index in [0, " +
                                 std::to_string(n_doses - 1) + "]");
+}
+
+std::optional<int> read_dose_level(core::MapReader& r, const DesignContext& ctx, const char* key) {
+  const core::ConfigNode node = r.require(key);
+  const auto dose = node.is_missing() ? std::nullopt : core::read_double(node, r.diagnostics());
+  // Without dose levels (already reported) the dose cannot be checked.
+  if (!dose || ctx.dose_levels.empty()) return std::nullopt;
+  const double want = dose.value();
+  const auto it = std::find_if(ctx.dose_levels.begin(), ctx.dose_levels.end(),
+                               [want](double d) { return std::abs(d - want) <= 1e-9 * std::max(1.0, std::abs(d)); });
+  if (it == ctx.dose_levels.end()) {
+    std::string levels;
+    for (double d : ctx.dose_levels) levels += (levels.empty() ? "" : ", ") + core::format_number(d);
+    r.diagnostics().error(node.mark(), node.path(), "dose " + node.scalar() + " is not one of dose_levels [" + levels + "]");
+    return std::nullopt;
+  }
+  return static_cast<int>(it - ctx.dose_levels.begin());
 }
 
 }  // namespace twinsim::trial

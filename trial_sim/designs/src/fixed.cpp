@@ -39,23 +39,11 @@ std::unique_ptr<DesignRun> Fixed::start(DesignWorkspace*) const {
 }
 
 std::unique_ptr<Design> parse_fixed(core::MapReader& r, const DesignContext& ctx) {
-  const core::ConfigNode dose_node = r.require("dose");
-  const auto dose = dose_node.is_missing() ? std::nullopt : core::read_double(dose_node, r.diagnostics());
+  const auto dose = read_dose_level(r, ctx, "dose");
   const auto patients = r.required_int("patients", core::Range::closed(1, kMaxPatientsPerTrial));
-  // Without dose levels (already reported) the dose cannot be checked.
-  if (!dose || !patients || ctx.dose_levels.empty()) return nullptr;
-  const double want = dose.value();
-  const auto it = std::find_if(ctx.dose_levels.begin(), ctx.dose_levels.end(),
-                               [want](double d) { return std::abs(d - want) <= 1e-9 * std::max(1.0, std::abs(d)); });
-  if (it == ctx.dose_levels.end()) {
-    std::string levels;
-    for (double d : ctx.dose_levels) levels += (levels.empty() ? "" : ", ") + core::format_number(d);
-    r.diagnostics().error(dose_node.mark(), dose_node.path(),
-                          "dose " + dose_node.scalar() + " is not one of dose_levels [" + levels + "]");
-    return nullptr;
-  }
+  if (!dose || !patients) return nullptr;
   FixedOptions o;
-  o.dose_index = static_cast<int>(it - ctx.dose_levels.begin());
+  o.dose_index = *dose;
   o.patients = static_cast<int>(*patients);
   return std::make_unique<Fixed>(o, ctx.dose_levels.size());
 }

@@ -8,14 +8,19 @@ namespace {
 void count_cohort(DoseCounts& c, const EnrolledPatient* first, const EnrolledPatient* last) {
   if (first == last) return;
   const auto d = static_cast<std::size_t>(first->dose);
-  int size = 0, dlts = 0;
+  int size = 0, dlts = 0, responses = 0, both = 0;
   for (const EnrolledPatient* p = first; p != last; ++p) {
     if (!p->evaluable) continue;
     ++size;
     dlts += p->dlt ? 1 : 0;
+    const bool r = p->response.value_or(false);
+    responses += r ? 1 : 0;
+    both += r && p->dlt ? 1 : 0;
   }
   c.n[d] += size;
   c.dlt[d] += dlts;
+  c.response[d] += responses;
+  c.dlt_response[d] += both;
   c.current = first->dose;
   c.last_cohort_size = size;
   c.last_cohort_dlts = dlts;
@@ -51,6 +56,8 @@ void TrialHistory::clear(std::size_t n_doses) {
   n_doses_ = n_doses;
   counts_.n.assign(n_doses, 0);
   counts_.dlt.assign(n_doses, 0);
+  counts_.response.assign(n_doses, 0);
+  counts_.dlt_response.assign(n_doses, 0);
   counts_.current = -1;
   counts_.last_cohort_size = counts_.last_cohort_dlts = counts_.total_patients = counts_.cohorts = 0;
   counted_ = 0;

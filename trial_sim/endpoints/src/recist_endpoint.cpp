@@ -16,7 +16,7 @@ class RecistEndpoint final : public Endpoint {
     return {{"tumor_baseline", "mm"},
             {"tumor_nadir", "mm"},
             {"best_response", "1 CR, 2 PR, 3 SD, 4 PD, 0 not evaluable", true},
-            {"objective_response", "0/1", true},
+            {kResponseColumn, "0/1", true},
             {"progressed", "0/1", true},
             {"ttp_h", "h"}};
   }

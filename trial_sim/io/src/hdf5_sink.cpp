@@ -50,6 +50,9 @@ void Hdf5Sink::begin_run(const RunInfo& s) {
   }
   h5_.write(schema::kDoseLevels, s.dose_levels);
   if (s.true_dlt_probabilities) h5_.write(schema::kTruthDltProbability, *s.true_dlt_probabilities);
+  if (s.true_response_probabilities) h5_.write(schema::kTruthResponseProbability, *s.true_response_probabilities);
+  if (s.true_dlt_and_response_probabilities)
+    h5_.write(schema::kTruthDltAndResponseProbability, *s.true_dlt_and_response_probabilities);
   for (const auto& [name, value] : s.attributes) h5_.attribute(schema::kRoot, name, value);
 }
 

@@ -65,6 +65,7 @@ class PkPatientModel::View final : public PatientView {
 void PkPatientModel::judge(const pkpd::ModelSystem& system, PkWorkspace& ws, std::uint64_t trial,
                            std::uint64_t patient, PatientOutcome& out, double* timecourse) const {
   out.status = ws.traj.status;
+  out.response = -1;
   out.extra.assign(extra_.size(), kNaN);
   for (std::size_t k = 0; k < ws.patient.covariates.size(); ++k) out.extra[covariate_column_ + k] = ws.patient.covariates[k];
   for (std::size_t k = 0; k < ws.patient.etas.size(); ++k) out.extra[eta_column_ + k] = ws.patient.etas[k];
@@ -112,6 +113,10 @@ void PkPatientModel::judge(const pkpd::ModelSystem& system, PkWorkspace& ws, std
     view.bind(slot);
     slot.endpoint->evaluate(view, out.extra.data() + slot.column);
   }
+  if (response_column_ >= 0) {
+    const double r = out.extra[static_cast<std::size_t>(response_column_)];
+    out.response = std::isnan(r) ? -1 : r > 0.5 ? 1 : 0;
+  }
   if (modification_column_ >= 0) {
     const auto& h = ws.history;
     double* e = out.extra.data() + modification_column_;
@@ -144,6 +149,7 @@ void PkPatientModel::judge(const pkpd::ModelSystem& system, PkWorkspace& ws, std
   if (!results_finite(out, timecourse, output_names_.size() * T)) {
     out.status = core::SolveStatus::kNonFinite;
     out.dlt = false;
+    out.response = -1;
     out.exposure = pkpd::ExposureMetrics{};
     // Covariates, etas, dropout and missed doses stay: they describe the patient, not the solve.
     std::fill(out.extra.begin() + static_cast<long>(endpoint_column_), out.extra.end(), kNaN);

@@ -71,7 +71,10 @@ PkPatientModel::PkPatientModel(const Scenario& s)
       slot.outputs.push_back(variable(name));
       slot.errors.push_back(population_->residual_error(name));
     }
-    for (auto& c : ep->columns()) extra_.push_back(std::move(c));
+    for (auto& c : ep->columns()) {
+      if (c.name == kResponseColumn && response_column_ < 0) response_column_ = static_cast<int>(extra_.size());
+      extra_.push_back(std::move(c));
+    }
     for (auto& c : ep->cycle_columns()) cycle_.push_back(std::move(c));
     if (exposure_threshold_ == 0.0) exposure_threshold_ = ep->exposure_threshold();
     slots_.push_back(std::move(slot));

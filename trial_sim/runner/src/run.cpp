@@ -70,6 +70,14 @@ RunInfo run_info(const Scenario& s, const PatientModel& m, const RunOptions& opt
   r.pkpd = s.pkpd_mode();
   r.dose_levels = s.dose_levels;
   r.true_dlt_probabilities = s.true_dlt_probabilities;
+  if (s.efficacy && s.true_dlt_probabilities) {
+    const auto& q = s.efficacy->true_response_probabilities;
+    r.true_response_probabilities = q;
+    std::vector<double> joint;
+    for (std::size_t d = 0; d < q.size(); ++d)
+      joint.push_back(dlt_and_response_probability((*s.true_dlt_probabilities)[d], q[d], s.efficacy->correlation));
+    r.true_dlt_and_response_probabilities = joint;
+  }
   r.scoring = s.scoring;
   if (s.accrual) r.accrual = AccrualInfo{s.accrual->patients_per_month, s.accrual->dlt_window_days};
   r.compression = s.output.compression;

@@ -116,6 +116,7 @@ void DesignRunner::run_trial(std::int64_t trial, PatientWorkspace& ws, TrialRow&
         row.sum_ctrough += p.outcome.exposure.ctrough;
       }
       e.dlt = p.outcome.dlt;
+      if (p.outcome.response >= 0) e.response = p.outcome.response == 1;
       if (e.dlt) e.dlt_day = p.outcome.dlt_time_h / 24.0;
       history.enrol(e);
       if (keep_patients_) patients.push_back(p);

@@ -36,6 +36,14 @@ std::vector<std::string> Scenario::variables() const {
   return v;
 }
 
+bool Scenario::has_efficacy() const {
+  if (efficacy) return true;
+  for (const auto& e : endpoints.list)
+    for (const auto& c : e->columns())
+      if (c.name == kResponseColumn) return true;
+  return false;
+}
+
 std::vector<std::string> Scenario::parameter_names() const {
   std::vector<std::string> names;
   if (!pk) return names;
@@ -152,6 +160,15 @@ Scenario parse(const ConfigNode& root, Diagnostics& diag, const std::string& bas
     }
   }
 
+  const ConfigNode efficacy = r.get("efficacy");
+  if (!efficacy.is_missing()) {
+    if (!model.is_missing())
+      diag.error(efficacy.key_mark(), "efficacy",
+                 "only valid in design-only mode; in PK/PD mode the response is endpoints.recist's objective_response");
+    else
+      s.efficacy = read_efficacy(efficacy, diag, s.dose_levels.size());
+  }
+
   if (!model.is_missing()) {
     MapReader m(model, diag);
     const ConfigNode pk = m.require("pk");
@@ -241,12 +258,18 @@ Scenario parse(const ConfigNode& root, Diagnostics& diag, const std::string& bas
   DesignContext ctx{s.dose_levels.size(), s.dose_levels};
   const ConfigNode designs = r.require("designs");
   s.designs = read_designs(designs, diag, ctx);
-  if (s.pk && !s.endpoints.dlt) {
-    for (std::size_t i = 0; i < s.designs.size(); ++i) {
-      if (s.designs[i].design->is_dose_finding()) {
-        diag.error(designs.at(i).mark(), designs.at(i).path(),
-                   "dose-finding design '" + s.designs[i].type + "' needs endpoints.dlt in PK/PD mode");
-      }
+  for (std::size_t i = 0; i < s.designs.size(); ++i) {
+    const Design& d = *s.designs[i].design;
+    if (s.pk && !s.endpoints.dlt && d.needs_dlt()) {
+      diag.error(designs.at(i).mark(), designs.at(i).path(),
+                 "dose-finding design '" + s.designs[i].type + "' needs endpoints.dlt in PK/PD mode");
+    }
+    // An `efficacy` key given but invalid is reported at the key already.
+    if (d.needs_efficacy() && !s.has_efficacy() && efficacy.is_missing()) {
+      diag.error(designs.at(i).mark(), designs.at(i).path(),
+                 "design '" + s.designs[i].type + "' decides from responses: give " +
+                     (model.is_missing() ? "efficacy.true_response_probabilities"
+                                         : "endpoints.recist (its objective_response)"));
     }
   }
   r.finish();

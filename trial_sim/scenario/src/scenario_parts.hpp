@@ -19,6 +19,8 @@ OutputSpec read_design_only_output(const core::ConfigNode& node, core::Diagnosti
 OutputSpec read_output(const core::ConfigNode& node, core::Diagnostics& diag,
                        const std::vector<std::string>& variables, double end_time);
 // node: the `endpoints` section, null when absent (the implied endpoints still apply).
+// Design-only `efficacy`; n_doses: 0 when dose_levels is unknown (not checked).
+std::optional<EfficacySpec> read_efficacy(const core::ConfigNode& node, core::Diagnostics& diag, std::size_t n_doses);
 EndpointSpec read_endpoints(const core::ConfigNode* node, core::Diagnostics& diag, const Scenario& s);
 
 }  // namespace twinsim::trial

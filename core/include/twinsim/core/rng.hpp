@@ -29,6 +29,7 @@ enum class StreamKind : std::uint64_t {
   kDesign = 6,
   kAdherence = 7,
   kTruthCohort = 8,
+  kEfficacy = 9,  // design-only response: the normal paired with the DLT's (trial_sim patient model)
   kTest = 1000,
 };
 

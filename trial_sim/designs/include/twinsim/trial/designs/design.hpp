@@ -74,6 +74,11 @@ class Design {
   // false for a protocol-fixed arm: it finds no dose, so it has no target,
   // selects nothing and needs no DLT rule.
   virtual bool is_dose_finding() const { return true; }
+  // Decides from each patient's DLT (PK/PD mode then needs endpoints.dlt).
+  virtual bool needs_dlt() const { return is_dose_finding(); }
+  // Decides from each patient's response (the scenario needs `efficacy`, or
+  // a RECIST endpoint in PK/PD mode).
+  virtual bool needs_efficacy() const { return false; }
   // Largest number of patients one trial can enrol (for output sizing and limits).
   virtual int max_patients() const = 0;
   // Target DLT rate, or a negative number when the design has none (fixed arms).

@@ -27,6 +27,9 @@ constexpr int kMaxPatientsPerTrial = 100000;
 void read_cohort_keys(core::MapReader& r, int limit, int& cohort_size, int& max_patients);
 // Reads `start_dose` (0-based, a dose level of the scenario); `fallback` is the default.
 int read_start_dose(core::MapReader& r, const DesignContext& ctx, int fallback);
+// Reads `key` as one of the scenario's dose levels (mg, or labels in
+// design-only mode) and returns its index; nullopt after a diagnostic.
+std::optional<int> read_dose_level(core::MapReader& r, const DesignContext& ctx, const char* key);
 // The same rules for options given in code; throw std::invalid_argument naming the design and key.
 void validate_cohort_options(int cohort_size, int max_patients, int limit, const char* design);
 void validate_start_dose(int start_dose, std::size_t n_doses, const char* design);

@@ -23,8 +23,10 @@ struct EnrolledPatient {
   // false: the patient is not counted by the design (a failed solve that was
   // replaced, endpoints.dlt.on_solve_failure: replace).
   bool evaluable = true;
-  // Efficacy, when the scenario has an efficacy endpoint (none yet: always
-  // unset). response_day: days from enrolment to the response.
+  // Efficacy, when the scenario has an efficacy endpoint (design-only
+  // `efficacy`, or RECIST's objective response in PK/PD mode); unset without
+  // one or for a failed solve. response_day: days from enrolment to the
+  // response (NaN: no source gives it yet).
   std::optional<bool> response;
   double response_day = std::numeric_limits<double>::quiet_NaN();
 
@@ -36,13 +38,15 @@ struct EnrolledPatient {
 struct DoseCounts {
   std::vector<int> n;    // evaluable patients per dose level
   std::vector<int> dlt;  // their DLTs per dose level
+  std::vector<int> response;      // their responses per dose level (an unset response counts as none)
+  std::vector<int> dlt_response;  // of those, patients with both a DLT and a response
   int current = -1;      // dose index of the most recent cohort (-1 before the first)
   int last_cohort_size = 0;  // evaluable patients of the most recent cohort
   int last_cohort_dlts = 0;
   int total_patients = 0;    // evaluable patients in all
   int cohorts = 0;
 
-  explicit DoseCounts(std::size_t doses = 0) : n(doses, 0), dlt(doses, 0) {}
+  explicit DoseCounts(std::size_t doses = 0) : n(doses, 0), dlt(doses, 0), response(doses, 0), dlt_response(doses, 0) {}
 };
 
 // The definition of the counts: every evaluable patient counted at its dose,

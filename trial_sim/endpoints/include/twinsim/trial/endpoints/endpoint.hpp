@@ -45,6 +45,10 @@ class PatientView {
   virtual double dropout_h() const = 0;
 };
 
+// The per-patient column designs read as the patient's efficacy outcome
+// (0/1) in PK/PD mode: RECIST's objective response (CR or PR).
+inline constexpr char kResponseColumn[] = "objective_response";
+
 class Endpoint {
  public:
   virtual ~Endpoint() = default;

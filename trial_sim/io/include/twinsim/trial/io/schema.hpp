@@ -21,6 +21,9 @@ inline constexpr char kDoseLevels[] = "/dose_levels";
 inline constexpr char kTruth[] = "/truth";  // prefix of the two below (a sweep variant copies them)
 inline constexpr char kTruthDltProbability[] = "/truth/dlt_probability";
 inline constexpr char kTruthDltProbabilitySe[] = "/truth/dlt_probability_se";
+// Design-only mode with `efficacy`: the given response curve and P(DLT and response).
+inline constexpr char kTruthResponseProbability[] = "/truth/response_probability";
+inline constexpr char kTruthDltAndResponseProbability[] = "/truth/dlt_and_response_probability";
 inline constexpr char kDesigns[] = "/designs";  // one group per design, named as the design
 
 // "/designs/NAME"

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -76,21 +77,33 @@ class PatientModel {
   std::size_t n_timecourse_values() const { return timecourse_variables().size() * time_grid().size(); }
 };
 
+// P(DLT and response) of a design-only patient at a dose with P(DLT) p and
+// P(response) q, correlation rho of the latent normals: the bivariate normal
+// CDF Phi_2(Phi^-1(p), Phi^-1(q); rho), by adaptive Gauss-Kronrod quadrature
+// (absolute error below 1e-12).
+double dlt_and_response_probability(double p, double q, double rho);
+
 // Builds the patient model the scenario describes.
 std::unique_ptr<PatientModel> make_patient_model(const Scenario& scenario);
 
 // Design-only truth: patient k of trial r has a DLT at dose d iff u(r, k) < p_d,
-// with one uniform per patient shared by all doses and designs.
+// with one uniform per patient shared by all doses and designs. With an
+// efficacy spec, a response iff rho z_T + sqrt(1 - rho^2) z < Phi^-1(q_d),
+// z_T = Phi^-1(u), z a second normal of the patient (a latent bivariate
+// normal: the Gaussian copula of docs/scenario-reference.md, "efficacy").
 class TruthPatientModel final : public PatientModel {
  public:
-  TruthPatientModel(std::uint64_t seed, std::vector<double> p_true);
+  TruthPatientModel(std::uint64_t seed, std::vector<double> p_true, std::optional<EfficacySpec> efficacy = {});
   std::unique_ptr<PatientWorkspace> workspace() const override;
   void simulate(PatientWorkspace& ws, std::uint64_t trial, std::uint64_t patient, int dose,
                 PatientOutcome& out, double* timecourse) const override;
+  std::vector<ColumnSpec> extra_columns() const override;
 
  private:
   std::uint64_t seed_;
   std::vector<double> p_true_;
+  std::optional<EfficacySpec> efficacy_;
+  std::vector<double> response_z_;  // Phi^-1(q_d), +-inf at 1 and 0
 };
 
 }  // namespace twinsim::trial

@@ -124,6 +124,7 @@ class PkPatientModel final : public PatientModel {
   std::size_t covariate_column_ = 0, eta_column_ = 0, dropout_column_ = 0;
   std::size_t endpoint_column_ = 0;             // first column the solve determines
   std::vector<EndpointSlot> slots_;
+  int response_column_ = -1;  // extra_ column of kResponseColumn (-1: no efficacy endpoint)
   int modification_column_ = -1, modification_cycle_column_ = -1;
   pkpd::SamplePlan plan_;
   std::vector<pkpd::Sample> dlt_samples_;  // the plan's samples up to the DLT window's end

@@ -56,6 +56,8 @@ struct RunInfo {
   bool pkpd = false;  // PK/PD mode (else design-only)
   std::vector<double> dose_levels;
   std::optional<std::vector<double>> true_dlt_probabilities;  // given by the scenario (design-only)
+  // Design-only `efficacy`: P(response) given, and P(DLT and response) of the copula.
+  std::optional<std::vector<double>> true_response_probabilities, true_dlt_and_response_probabilities;
   ScoringOptions scoring;
   std::optional<AccrualInfo> accrual;
   int compression = 0;  // output.compression, deflate level 0-9

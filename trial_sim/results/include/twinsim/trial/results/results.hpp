@@ -21,6 +21,8 @@ struct PatientOutcome {
   bool dlt = false;
   double dlt_time_h = std::numeric_limits<double>::quiet_NaN();
   core::SolveStatus status = core::SolveStatus::kOk;
+  // Efficacy outcome: 1 response, 0 none, -1 the scenario has no efficacy endpoint.
+  int response = -1;
   pkpd::ExposureMetrics exposure;
   std::vector<double> parameters;  // individual parameter values (PK/PD mode)
   std::vector<double> extra;       // values of PatientModel::extra_columns()

@@ -102,6 +102,14 @@ struct AccrualSpec {
   double dlt_window_days = 0.0;
 };
 
+// Design-only efficacy (`efficacy`): a binary response per patient with a true
+// probability per dose, correlated with the DLT through a latent bivariate
+// normal (Gaussian copula, docs/scenario-reference.md, "efficacy").
+struct EfficacySpec {
+  std::vector<double> true_response_probabilities;  // per dose, in [0, 1]
+  double correlation = 0.0;  // of the latent normals of DLT and response, in (-1, 1)
+};
+
 struct Scenario {
   std::string name;
   std::uint64_t seed = 0;
@@ -111,6 +119,7 @@ struct Scenario {
   // Exactly one source of truth: design-only DLT probabilities, or a PK/PD model.
   std::optional<std::vector<double>> true_dlt_probabilities;
   std::optional<PkSpec> pk;
+  std::optional<EfficacySpec> efficacy;  // design-only mode; PK/PD mode takes RECIST's objective_response
   std::vector<PdSpec> pd;
   // Virtual population (PK/PD mode); a default Population is the typical patient.
   std::shared_ptr<const vp::Population> population = std::make_shared<vp::Population>();
@@ -125,6 +134,8 @@ struct Scenario {
   std::string source_text;  // its full text (stored in the HDF5 provenance)
 
   bool pkpd_mode() const { return pk.has_value(); }
+  // Every patient has a response outcome: `efficacy` (design-only) or a RECIST endpoint (PK/PD).
+  bool has_efficacy() const;
   // Names a time course, DLT criterion or RECIST may refer to: Cc, AUC, PK
   // state names, PD output names.
   std::vector<std::string> variables() const;
