@@ -11,6 +11,7 @@
 
 #include "twinsim/core/error.hpp"
 #include "twinsim/core/h5.hpp"
+#include "twinsim/core/value_text.hpp"
 #include "twinsim/core/version.hpp"
 #include "twinsim/trial/io/schema.hpp"
 #include "twinsim/trial/scenario/scenario.hpp"
@@ -24,17 +25,6 @@ namespace {
 namespace attr = schema::attr;
 namespace col = schema::col;
 using schema::kRoot;
-
-// Designs in scenario order (HDF5 lists a group's members by name); names the
-// scenario text does not list go last.
-void order_like_scenario(std::vector<std::string>& names, const std::vector<std::string>& order) {
-  auto rank = [&](const std::string& n) {
-    const auto it = std::find(order.begin(), order.end(), n);
-    return static_cast<std::size_t>(it - order.begin());
-  };
-  std::stable_sort(names.begin(), names.end(),
-                   [&](const std::string& a, const std::string& b) { return rank(a) < rank(b); });
-}
 
 // A stored oc/ summary: one value per dose at most. The size is checked
 // before reading: only the per-trial tables may be long, and those are
@@ -121,8 +111,7 @@ OcReport read_header(const core::H5Reader& h5, const std::string& path, std::vec
   rep.mode = h5.has_attribute(kRoot, attr::kMode) ? h5.attribute_string(kRoot, attr::kMode) : std::string();
   rep.seed = static_cast<std::uint64_t>(h5.attribute_int(kRoot, attr::kSeed));
   rep.replicates = h5.attribute_int(kRoot, attr::kReplicates);
-  const ScenarioText text = parse_scenario_text(h5.attribute_string(kRoot, attr::kScenarioYaml), attr::kScenarioYaml);
-  rep.population_key = text.population_key;
+  rep.population_key = stored_population_key(h5, kRoot);
   // Sized before reading: the sums hold doses² values per design.
   const auto dims = h5.dims(schema::kDoseLevels);
   if (dims.size() != 1 || dims[0] > static_cast<std::uint64_t>(ScenarioLimits::kMaxDoseLevels))
@@ -150,9 +139,8 @@ OcReport read_header(const core::H5Reader& h5, const std::string& path, std::vec
   }
   read_scoring(h5, file, rep);
   if (!h5.exists(schema::kDesigns)) throw core::RuntimeError(file + "no " + schema::kDesigns + " group");
-  names = h5.children(schema::kDesigns);
+  names = stored_design_order(h5, schema::kDesigns, kRoot);
   if (names.empty()) throw core::RuntimeError(file + "no designs under " + schema::kDesigns);
-  order_like_scenario(names, text.designs);
   return rep;
 }
 
@@ -205,6 +193,37 @@ void use_stored_duration(DesignOc& oc, const StoredOc& s) {
 }
 
 }  // namespace
+
+std::vector<std::string> stored_design_order(const core::H5Reader& h5, const std::string& designs,
+                                             const std::string& holder) {
+  std::vector<std::string> names = h5.children(designs);
+  std::vector<std::int64_t> rank;
+  for (const auto& n : names) {
+    const std::string g = designs + "/" + n;
+    if (!h5.has_attribute(g, attr::kDesignIndex)) break;
+    rank.push_back(h5.attribute_int(g, attr::kDesignIndex));
+  }
+  if (rank.size() < names.size()) {
+    const std::vector<std::string> order =
+        h5.has_attribute(holder, attr::kScenarioYaml)
+            ? parse_scenario_text(h5.attribute_string(holder, attr::kScenarioYaml), attr::kScenarioYaml).designs
+            : std::vector<std::string>{};
+    rank.clear();
+    for (const auto& n : names) rank.push_back(std::find(order.begin(), order.end(), n) - order.begin());
+  }
+  std::vector<std::size_t> by(names.size());
+  for (std::size_t i = 0; i < by.size(); ++i) by[i] = i;
+  std::stable_sort(by.begin(), by.end(), [&](std::size_t a, std::size_t b) { return rank[a] < rank[b]; });
+  std::vector<std::string> out;
+  for (std::size_t i : by) out.push_back(names[i]);
+  return out;
+}
+
+std::string stored_population_key(const core::H5Reader& h5, const std::string& holder) {
+  if (h5.has_attribute(holder, attr::kPopulationKey)) return h5.attribute_string(holder, attr::kPopulationKey);
+  if (!h5.has_attribute(holder, attr::kScenarioYaml)) return {};
+  return parse_scenario_text(h5.attribute_string(holder, attr::kScenarioYaml), attr::kScenarioYaml).population_key;
+}
 
 std::vector<OcReport> read_oc_reports(const std::vector<std::string>& paths) {
   std::vector<std::unique_ptr<core::H5Reader>> files;

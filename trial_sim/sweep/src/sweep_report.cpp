@@ -12,10 +12,11 @@
 #include <algorithm>
 #include <cmath>
 
-#include "twinsim/core/config.hpp"
 #include "twinsim/core/error.hpp"
 #include "twinsim/core/h5.hpp"
+#include "twinsim/core/value_text.hpp"
 #include "twinsim/core/version.hpp"
+#include "twinsim/trial/io/result_reader.hpp"
 #include "twinsim/trial/io/schema.hpp"
 #include "twinsim/trial/results/oc_report.hpp"
 
@@ -177,19 +178,7 @@ SweepReport read_sweep_report(const std::string& path, std::optional<double> tar
       if (!std::isnan(truth[k]) && !(truth[k] >= 0.0 && truth[k] <= 1.0))
         throw core::RuntimeError(file + truth_path + "[" + std::to_string(k) + "] = " +
                                  core::format_number(truth[k]) + " is not a probability in [0, 1]");
-    auto names = h5.children(designs);
-    // Scenario order, as in a single result file.
-    const auto order = h5.has_attribute(g, attr::kScenarioYaml)
-                           ? core::ConfigNode::load_string(h5.attribute_string(g, attr::kScenarioYaml), attr::kScenarioYaml)
-                           : core::ConfigNode::load_string("{}", "none");
-    const auto ds = order.get("designs");
-    std::vector<std::string> ordered;
-    for (std::size_t k = 0; ds.is_sequence() && k < ds.size(); ++k) {
-      const std::string n = ds.at(k).get("name").scalar();
-      if (std::find(names.begin(), names.end(), n) != names.end()) ordered.push_back(n);
-    }
-    for (const auto& n : names)
-      if (std::find(ordered.begin(), ordered.end(), n) == ordered.end()) ordered.push_back(n);
+    const std::vector<std::string> ordered = stored_design_order(h5, designs, g);  // as in a single result file
     std::vector<DesignData> data;
     std::vector<DesignTargetInfo> info;
     for (const auto& n : ordered) {

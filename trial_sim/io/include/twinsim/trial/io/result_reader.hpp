@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "twinsim/core/h5.hpp"
 #include "twinsim/trial/results/oc_report.hpp"
 
 namespace twinsim::trial {
@@ -18,5 +19,15 @@ namespace twinsim::trial {
 // range, rows not in trial order).
 std::vector<OcReport> read_oc_reports(const std::vector<std::string>& paths);
 OcReport read_oc_report(const std::string& path);  // one file: read_oc_reports({path})[0]
+
+// The design groups under `designs` in scenario order, from their
+// design_index attributes. A file written before those (a group without one)
+// is ordered by the design names of the scenario_yaml attribute of `holder`,
+// names it does not list last: the only reading of stored scenario text.
+std::vector<std::string> stored_design_order(const core::H5Reader& h5, const std::string& designs,
+                                             const std::string& holder);
+// OcReport::population_key from the population_key attribute of `holder`
+// (older files: derived from its scenario_yaml attribute).
+std::string stored_population_key(const core::H5Reader& h5, const std::string& holder);
 
 }  // namespace twinsim::trial
