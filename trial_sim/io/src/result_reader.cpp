@@ -26,25 +26,6 @@ namespace attr = schema::attr;
 namespace col = schema::col;
 using schema::kRoot;
 
-// A stored oc/ summary: one value per dose at most. The size is checked
-// before reading: only the per-trial tables may be long, and those are
-// streamed.
-std::vector<double> read_optional(const core::H5Reader& h5, const std::string& path) {
-  if (!h5.exists(path)) return {};
-  double n = 1;  // no overflow on a corrupt shape
-  for (auto d : h5.dims(path)) n *= static_cast<double>(d);
-  if (n > ScenarioLimits::kMaxDoseLevels)
-    throw core::RuntimeError("'" + h5.path() + "': " + path + " has " + core::format_number(n) +
-                             " values, not one per dose level");
-  return h5.read_doubles(path);
-}
-
-std::optional<double> read_scalar(const core::H5Reader& h5, const std::string& path) {
-  const auto v = read_optional(h5, path);
-  if (v.size() != 1) return std::nullopt;
-  return v[0];
-}
-
 // A root attribute that must be a finite number in a range (else the file is refused).
 std::optional<double> number_attribute(const core::H5Reader& h5, const std::string& file, const std::string& name,
                                        const core::Range& range) {
@@ -193,6 +174,25 @@ void use_stored_duration(DesignOc& oc, const StoredOc& s) {
 }
 
 }  // namespace
+
+// A stored oc/ summary: one value per dose at most. The size is checked
+// before reading: only the per-trial tables may be long, and those are
+// streamed.
+std::vector<double> read_optional(const core::H5Reader& h5, const std::string& path) {
+  if (!h5.exists(path)) return {};
+  double n = 1;  // no overflow on a corrupt shape
+  for (auto d : h5.dims(path)) n *= static_cast<double>(d);
+  if (n > ScenarioLimits::kMaxDoseLevels)
+    throw core::RuntimeError("'" + h5.path() + "': " + path + " has " + core::format_number(n) +
+                             " values, not one per dose level");
+  return h5.read_doubles(path);
+}
+
+std::optional<double> read_scalar(const core::H5Reader& h5, const std::string& path) {
+  const auto v = read_optional(h5, path);
+  if (v.size() != 1) return std::nullopt;
+  return v[0];
+}
 
 std::vector<std::string> stored_design_order(const core::H5Reader& h5, const std::string& designs,
                                              const std::string& holder) {

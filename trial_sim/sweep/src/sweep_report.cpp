@@ -28,18 +28,10 @@ namespace attr = schema::attr;
 namespace col = schema::col;
 using schema::kRoot;
 
-
-std::optional<double> scalar(const core::H5Reader& h5, const std::string& path) {
-  if (!h5.exists(path)) return std::nullopt;
-  const auto v = h5.read_doubles(path);
-  if (v.size() != 1) return std::nullopt;
-  return v[0];
-}
-
 Estimate stored(const core::H5Reader& h5, const std::string& path) {
   Estimate e;
-  if (const auto v = scalar(h5, path)) e.value = *v;
-  if (const auto v = scalar(h5, path + col::kSeSuffix)) e.se = *v;
+  if (const auto v = read_scalar(h5, path)) e.value = *v;
+  if (const auto v = read_scalar(h5, path + col::kSeSuffix)) e.se = *v;
   return e;
 }
 
@@ -64,7 +56,7 @@ DesignData read_design(const core::H5Reader& h5, const std::string& g, const std
   d.type = h5.has_attribute(g, attr::kType) ? h5.attribute_string(g, attr::kType) : std::string("?");
   if (h5.has_attribute(g, attr::kTarget)) d.target = h5.attribute_double(g, attr::kTarget);
   const std::string o = schema::table(g, schema::kOc);
-  if (const auto t = scalar(h5, o + schema::kTrials)) d.trials = static_cast<std::int64_t>(*t);
+  if (const auto t = read_scalar(h5, o + schema::kTrials)) d.trials = static_cast<std::int64_t>(*t);
   for (const auto& m : oc_metrics()) {
     if (m.target_dependent) continue;
     Estimate e = stored(h5, o + m.stored);
@@ -72,8 +64,8 @@ DesignData read_design(const core::H5Reader& h5, const std::string& g, const std
     d.*m.field = e;
   }
   if (h5.exists(o + col::kPSelect)) out.p_select = h5.read_doubles(o + col::kPSelect);
-  out.stored_target = scalar(h5, o + col::kScoringTarget);
-  out.stored_target_dose = scalar(h5, o + col::kTrueTargetDose);
+  out.stored_target = read_scalar(h5, o + col::kScoringTarget);
+  out.stored_target_dose = read_scalar(h5, o + col::kTrueTargetDose);
   out.stored_above = stored(h5, o + oc_metric("above_target").stored);
   return out;
 }

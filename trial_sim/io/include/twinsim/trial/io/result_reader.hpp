@@ -2,6 +2,7 @@
 // report` and `twinsim compare` (the OCs themselves: results/oc_report.hpp).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,12 @@ namespace twinsim::trial {
 // range, rows not in trial order).
 std::vector<OcReport> read_oc_reports(const std::vector<std::string>& paths);
 OcReport read_oc_report(const std::string& path);  // one file: read_oc_reports({path})[0]
+
+// A stored oc/ summary: empty if absent; RuntimeError if it has more values
+// than dose levels may be (only per-trial tables are long, and those are
+// streamed). read_scalar: its one value, or nullopt.
+std::vector<double> read_optional(const core::H5Reader& h5, const std::string& path);
+std::optional<double> read_scalar(const core::H5Reader& h5, const std::string& path);
 
 // The design groups under `designs` in scenario order, from their
 // design_index attributes. A file written before those (a group without one)
