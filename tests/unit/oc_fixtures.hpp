@@ -95,6 +95,8 @@ struct FileOptions {
   std::vector<double> truth = kTruth;
   std::optional<double> overdose_factor, acceptable_margin;  // scoring_* attributes
   std::optional<double> patients_per_month, dlt_window_days; // accrual_* attributes
+  std::vector<std::int64_t> design_index;     // design_index of each design group, in order given (none if empty)
+  std::optional<std::string> population_key;  // population_key attribute
 };
 
 // Writes a result file in the schema_version 1 layout holding the given
@@ -119,9 +121,12 @@ inline void write_fixture(const std::string& path, std::int64_t schema_version, 
   if (opt.acceptable_margin) w.attribute("/", "scoring_acceptable_margin", *opt.acceptable_margin);
   if (opt.patients_per_month) w.attribute("/", "accrual_patients_per_month", *opt.patients_per_month);
   if (opt.dlt_window_days) w.attribute("/", "accrual_dlt_window_days", *opt.dlt_window_days);
-  for (const auto& d : designs) {
+  if (opt.population_key) w.attribute("/", "population_key", *opt.population_key);
+  for (std::size_t k = 0; k < designs.size(); ++k) {
+    const DesignTables& d = designs[k];
     const std::string g = "/designs/" + d.name;
     w.create_group(g);
+    if (k < opt.design_index.size()) w.attribute(g, "design_index", opt.design_index[k]);
     w.attribute(g, "type", d.type);
     if (d.target) w.attribute(g, "target", *d.target);
     if (d.max_patients) w.attribute(g, "max_patients", *d.max_patients);

@@ -125,19 +125,11 @@ int select_mtd_impl(double target, const std::vector<int>& n, const std::vector<
   return best < 0 ? -1 : index[static_cast<std::size_t>(best)];
 }
 
-class BoinRun final : public DesignRun {
+class BoinRun final : public detail::TableRun<Boin> {
  public:
-  explicit BoinRun(const Boin& design) : design_(design), flow_(design.n_doses()) {}
-  Decision first() override {
-    const auto& o = design_.options();
-    return {false, o.start_dose, std::min(o.cohort_size, o.max_patients)};
-  }
+  using TableRun::TableRun;
   Decision next(const TrialHistory& history, double now_day) override;
   int select(const TrialHistory& history, double now_day) override;
-
- private:
-  const Boin& design_;
-  detail::TableFlow flow_;
 };
 
 Decision BoinRun::next(const TrialHistory& history, double) {

@@ -59,6 +59,7 @@
 #include <unordered_map>
 
 #include "crm_grid.hpp"
+#include "table_flow.hpp"
 #include "twinsim/trial/designs/designs.hpp"
 
 namespace twinsim::trial {
@@ -131,10 +132,7 @@ class CrmRun final : public DesignRun {
       ws_ = own_.get();
     }
   }
-  Decision first() override {
-    const auto& o = design_.options();
-    return {false, o.start_dose, std::min(o.cohort_size, o.max_patients)};
-  }
+  Decision first() override { return detail::first_cohort(design_.options()); }
   Decision next(const TrialHistory& history, double now_day) override;
   int select(const TrialHistory& history, double now_day) override;
 

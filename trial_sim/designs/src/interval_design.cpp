@@ -109,19 +109,11 @@ detail::DecisionTable build_tables(const IntervalOptions& o, IntervalActionFn ac
   return t;
 }
 
-class IntervalRun final : public DesignRun {
+class IntervalRun final : public detail::TableRun<IntervalDesign> {
  public:
-  explicit IntervalRun(const IntervalDesign& design) : design_(design), flow_(design.n_doses()) {}
-  Decision first() override {
-    const auto& o = design_.options();
-    return {false, o.start_dose, std::min(o.cohort_size, o.max_patients)};
-  }
+  using TableRun::TableRun;
   Decision next(const TrialHistory& history, double now_day) override;
   int select(const TrialHistory& history, double now_day) override;
-
- private:
-  const IntervalDesign& design_;
-  detail::TableFlow flow_;
 };
 
 Decision IntervalRun::next(const TrialHistory& history, double) {

@@ -68,6 +68,26 @@ class TableFlow {
   bool toxic_stop_ = false;
 };
 
+// The first cohort of a design whose options have start_dose, cohort_size
+// and max_patients (cut to max_patients, as every later cohort is).
+template <class Options>
+Decision first_cohort(const Options& o) {
+  return {false, o.start_dose, std::min(o.cohort_size, o.max_patients)};
+}
+
+// The run of a table-driven design D (Boin, IntervalDesign): its first
+// cohort and its elimination state; D's run adds next() and select().
+template <class D>
+class TableRun : public DesignRun {
+ public:
+  explicit TableRun(const D& design) : design_(design), flow_(design.n_doses()) {}
+  Decision first() override { return first_cohort(design_.options()); }
+
+ protected:
+  const D& design_;
+  TableFlow flow_;
+};
+
 // Weighted pool-adjacent-violators on est[0, k) in place (non-decreasing
 // result), weights w; blocks on a stack, so the arithmetic is the same for
 // every caller. k <= kMaxDesignDoses.

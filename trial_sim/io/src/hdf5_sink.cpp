@@ -40,6 +40,7 @@ void Hdf5Sink::begin_run(const RunInfo& s) {
   h5_.attribute(schema::kRoot, attr::kSeed, static_cast<std::int64_t>(s.seed));
   h5_.attribute(schema::kRoot, attr::kReplicates, s.replicates);
   h5_.attribute(schema::kRoot, attr::kMode, std::string(s.pkpd ? schema::kModePkpd : schema::kModeDesignOnly));
+  h5_.attribute(schema::kRoot, attr::kPopulationKey, s.population_key);
   h5_.attribute(schema::kRoot, attr::kCreatedUtc, utc_now_iso8601());
   // How oc/ is scored and timed, so that report and compare recompute it the same way.
   h5_.attribute(schema::kRoot, attr::kScoringOverdoseFactor, s.scoring.overdose_factor);
@@ -67,6 +68,7 @@ void Hdf5Sink::begin_design(const DesignInfo& d) {
   group_ = schema::design_group(d.name);
   h5_.create_group(group_);
   h5_.attribute(group_, attr::kType, d.type);
+  h5_.attribute(group_, attr::kDesignIndex, designs_begun_++);  // designs come in scenario order
   if (d.target >= 0) h5_.attribute(group_, attr::kTarget, d.target);
   if (d.planned_patients > 0) h5_.attribute(group_, attr::kMaxPatients, d.planned_patients);
   tables_ = design_tables(run_);

@@ -11,6 +11,7 @@
 
 #include "twinsim/core/error.hpp"
 #include "twinsim/core/h5.hpp"
+#include "twinsim/core/value_text.hpp"
 #include "twinsim/core/version.hpp"
 #include "twinsim/trial/io/schema.hpp"
 #include "twinsim/trial/scenario/scenario.hpp"
@@ -24,36 +25,6 @@ namespace {
 namespace attr = schema::attr;
 namespace col = schema::col;
 using schema::kRoot;
-
-// Designs in scenario order (HDF5 lists a group's members by name); names the
-// scenario text does not list go last.
-void order_like_scenario(std::vector<std::string>& names, const std::vector<std::string>& order) {
-  auto rank = [&](const std::string& n) {
-    const auto it = std::find(order.begin(), order.end(), n);
-    return static_cast<std::size_t>(it - order.begin());
-  };
-  std::stable_sort(names.begin(), names.end(),
-                   [&](const std::string& a, const std::string& b) { return rank(a) < rank(b); });
-}
-
-// A stored oc/ summary: one value per dose at most. The size is checked
-// before reading: only the per-trial tables may be long, and those are
-// streamed.
-std::vector<double> read_optional(const core::H5Reader& h5, const std::string& path) {
-  if (!h5.exists(path)) return {};
-  double n = 1;  // no overflow on a corrupt shape
-  for (auto d : h5.dims(path)) n *= static_cast<double>(d);
-  if (n > ScenarioLimits::kMaxDoseLevels)
-    throw core::RuntimeError("'" + h5.path() + "': " + path + " has " + core::format_number(n) +
-                             " values, not one per dose level");
-  return h5.read_doubles(path);
-}
-
-std::optional<double> read_scalar(const core::H5Reader& h5, const std::string& path) {
-  const auto v = read_optional(h5, path);
-  if (v.size() != 1) return std::nullopt;
-  return v[0];
-}
 
 // A root attribute that must be a finite number in a range (else the file is refused).
 std::optional<double> number_attribute(const core::H5Reader& h5, const std::string& file, const std::string& name,
@@ -121,8 +92,7 @@ OcReport read_header(const core::H5Reader& h5, const std::string& path, std::vec
   rep.mode = h5.has_attribute(kRoot, attr::kMode) ? h5.attribute_string(kRoot, attr::kMode) : std::string();
   rep.seed = static_cast<std::uint64_t>(h5.attribute_int(kRoot, attr::kSeed));
   rep.replicates = h5.attribute_int(kRoot, attr::kReplicates);
-  const ScenarioText text = parse_scenario_text(h5.attribute_string(kRoot, attr::kScenarioYaml), attr::kScenarioYaml);
-  rep.population_key = text.population_key;
+  rep.population_key = stored_population_key(h5, kRoot);
   // Sized before reading: the sums hold doses² values per design.
   const auto dims = h5.dims(schema::kDoseLevels);
   if (dims.size() != 1 || dims[0] > static_cast<std::uint64_t>(ScenarioLimits::kMaxDoseLevels))
@@ -150,9 +120,8 @@ OcReport read_header(const core::H5Reader& h5, const std::string& path, std::vec
   }
   read_scoring(h5, file, rep);
   if (!h5.exists(schema::kDesigns)) throw core::RuntimeError(file + "no " + schema::kDesigns + " group");
-  names = h5.children(schema::kDesigns);
+  names = stored_design_order(h5, schema::kDesigns, kRoot);
   if (names.empty()) throw core::RuntimeError(file + "no designs under " + schema::kDesigns);
-  order_like_scenario(names, text.designs);
   return rep;
 }
 
@@ -229,6 +198,56 @@ bool is_exact_file(const core::H5Reader& h5) {
 }
 
 }  // namespace
+
+// A stored oc/ summary: one value per dose at most. The size is checked
+// before reading: only the per-trial tables may be long, and those are
+// streamed.
+std::vector<double> read_optional(const core::H5Reader& h5, const std::string& path) {
+  if (!h5.exists(path)) return {};
+  double n = 1;  // no overflow on a corrupt shape
+  for (auto d : h5.dims(path)) n *= static_cast<double>(d);
+  if (n > ScenarioLimits::kMaxDoseLevels)
+    throw core::RuntimeError("'" + h5.path() + "': " + path + " has " + core::format_number(n) +
+                             " values, not one per dose level");
+  return h5.read_doubles(path);
+}
+
+std::optional<double> read_scalar(const core::H5Reader& h5, const std::string& path) {
+  const auto v = read_optional(h5, path);
+  if (v.size() != 1) return std::nullopt;
+  return v[0];
+}
+
+std::vector<std::string> stored_design_order(const core::H5Reader& h5, const std::string& designs,
+                                             const std::string& holder) {
+  std::vector<std::string> names = h5.children(designs);
+  std::vector<std::int64_t> rank;
+  for (const auto& n : names) {
+    const std::string g = designs + "/" + n;
+    if (!h5.has_attribute(g, attr::kDesignIndex)) break;
+    rank.push_back(h5.attribute_int(g, attr::kDesignIndex));
+  }
+  if (rank.size() < names.size()) {
+    const std::vector<std::string> order =
+        h5.has_attribute(holder, attr::kScenarioYaml)
+            ? parse_scenario_text(h5.attribute_string(holder, attr::kScenarioYaml), attr::kScenarioYaml).designs
+            : std::vector<std::string>{};
+    rank.clear();
+    for (const auto& n : names) rank.push_back(std::find(order.begin(), order.end(), n) - order.begin());
+  }
+  std::vector<std::size_t> by(names.size());
+  for (std::size_t i = 0; i < by.size(); ++i) by[i] = i;
+  std::stable_sort(by.begin(), by.end(), [&](std::size_t a, std::size_t b) { return rank[a] < rank[b]; });
+  std::vector<std::string> out;
+  for (std::size_t i : by) out.push_back(names[i]);
+  return out;
+}
+
+std::string stored_population_key(const core::H5Reader& h5, const std::string& holder) {
+  if (h5.has_attribute(holder, attr::kPopulationKey)) return h5.attribute_string(holder, attr::kPopulationKey);
+  if (!h5.has_attribute(holder, attr::kScenarioYaml)) return {};
+  return parse_scenario_text(h5.attribute_string(holder, attr::kScenarioYaml), attr::kScenarioYaml).population_key;
+}
 
 std::vector<OcReport> read_oc_reports(const std::vector<std::string>& paths) {
   std::vector<std::unique_ptr<core::H5Reader>> files;

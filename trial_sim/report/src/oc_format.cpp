@@ -7,7 +7,7 @@
 #include <cmath>
 #include <sstream>
 
-#include "twinsim/core/config.hpp"
+#include "twinsim/core/value_text.hpp"
 
 namespace twinsim::trial {
 

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
-#include "twinsim/core/config.hpp"
 #include "twinsim/core/error.hpp"
+#include "twinsim/core/value_text.hpp"
 #include "twinsim/trial/report/oc_format.hpp"
 
 namespace twinsim::trial {

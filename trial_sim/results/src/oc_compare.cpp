@@ -1,7 +1,7 @@
 // Designs side by side: paired differences from the cross sums of each
 // design with the reference (trial r with trial r), unpaired ones otherwise.
 #include "oc_sums.hpp"
-#include "twinsim/core/config.hpp"
+#include "twinsim/core/value_text.hpp"
 
 namespace twinsim::trial {
 

@@ -7,8 +7,8 @@
 #include <algorithm>
 
 #include "oc_sums.hpp"
-#include "twinsim/core/config.hpp"
 #include "twinsim/core/error.hpp"
+#include "twinsim/core/value_text.hpp"
 
 namespace twinsim::trial {
 

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <sstream>
 
-#include "twinsim/core/config.hpp"
+#include "twinsim/core/value_text.hpp"
 #include "twinsim/trial/sweep/sweep_report.hpp"
 
 namespace twinsim::trial {

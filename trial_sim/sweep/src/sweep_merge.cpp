@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "twinsim/core/config.hpp"
+#include "twinsim/core/error.hpp"
 #include "twinsim/core/h5.hpp"
 #include "twinsim/core/ode.hpp"
 #include "twinsim/core/version.hpp"
@@ -97,7 +97,8 @@ void copy_variant(const std::string& file, const SweepManifest::Row& v, const st
   const std::string& id = v.id;
   const std::string g = std::string(schema::kVariants) + "/" + id;
   w.create_group(g);
-  for (const char* a : {attr::kScenarioName, attr::kScenarioYaml, attr::kMode, attr::kTwinsimVersion, attr::kCreatedUtc})
+  for (const char* a : {attr::kScenarioName, attr::kScenarioYaml, attr::kMode, attr::kTwinsimVersion, attr::kCreatedUtc,
+                        attr::kPopulationKey})
     if (r.has_attribute(kRoot, a)) w.attribute(g, a, r.attribute_string(kRoot, a));
   for (const char* a : {attr::kSeed, attr::kReplicates, attr::kSchemaVersion})
     if (r.has_attribute(kRoot, a)) w.attribute(g, a, r.attribute_int(kRoot, a));
@@ -119,6 +120,8 @@ void copy_variant(const std::string& file, const SweepManifest::Row& v, const st
     if (r.has_attribute(d, attr::kTarget)) w.attribute(g + d, attr::kTarget, r.attribute_double(d, attr::kTarget));
     if (r.has_attribute(d, attr::kMaxPatients))
       w.attribute(g + d, attr::kMaxPatients, r.attribute_int(d, attr::kMaxPatients));
+    if (r.has_attribute(d, attr::kDesignIndex))
+      w.attribute(g + d, attr::kDesignIndex, r.attribute_int(d, attr::kDesignIndex));
     // How many patients failed to solve, and what the design counted them as:
     // without them a merged file's OC cannot be judged.
     if (r.has_attribute(d, attr::kReplacedPatients))

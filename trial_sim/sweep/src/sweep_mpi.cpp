@@ -73,11 +73,7 @@ std::size_t run_worker_rank(const Sweep& sweep, const SweepOutput& out, const Sw
     MPI_Recv(&unit, 1, MPI_LONG_LONG, 0, kTagAssign, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
     if (unit < 0) break;
     try {
-      VariantRunOptions vo;
-      vo.threads = opt.threads;
-      vo.stop = opt.stop;
-      vo.finished = opt.finished;
-      run_variant(sweep, sweep.variants[static_cast<std::size_t>(unit)], out, vo);
+      run_variant(sweep, sweep.variants[static_cast<std::size_t>(unit)], out, variant_options(opt));
       ++ran;
       msg[0] = kDone;
     } catch (...) {
@@ -134,11 +130,7 @@ std::size_t run_units_mpi(const MpiContext& mpi, const Sweep& sweep, const std::
   std::thread local([&] {
     try {
       for (long long u = queue.pop(); u >= 0; u = queue.pop()) {
-        VariantRunOptions vo;
-        vo.threads = opt.threads;
-        vo.stop = opt.stop;
-        vo.finished = opt.finished;
-        run_variant(sweep, sweep.variants[static_cast<std::size_t>(u)], out, vo);
+        run_variant(sweep, sweep.variants[static_cast<std::size_t>(u)], out, variant_options(opt));
         ++ran_here;
         ++finished;
       }

@@ -12,10 +12,11 @@
 #include <algorithm>
 #include <cmath>
 
-#include "twinsim/core/config.hpp"
 #include "twinsim/core/error.hpp"
 #include "twinsim/core/h5.hpp"
+#include "twinsim/core/value_text.hpp"
 #include "twinsim/core/version.hpp"
+#include "twinsim/trial/io/result_reader.hpp"
 #include "twinsim/trial/io/schema.hpp"
 #include "twinsim/trial/results/oc_report.hpp"
 
@@ -27,18 +28,10 @@ namespace attr = schema::attr;
 namespace col = schema::col;
 using schema::kRoot;
 
-
-std::optional<double> scalar(const core::H5Reader& h5, const std::string& path) {
-  if (!h5.exists(path)) return std::nullopt;
-  const auto v = h5.read_doubles(path);
-  if (v.size() != 1) return std::nullopt;
-  return v[0];
-}
-
 Estimate stored(const core::H5Reader& h5, const std::string& path) {
   Estimate e;
-  if (const auto v = scalar(h5, path)) e.value = *v;
-  if (const auto v = scalar(h5, path + col::kSeSuffix)) e.se = *v;
+  if (const auto v = read_scalar(h5, path)) e.value = *v;
+  if (const auto v = read_scalar(h5, path + col::kSeSuffix)) e.se = *v;
   return e;
 }
 
@@ -63,7 +56,7 @@ DesignData read_design(const core::H5Reader& h5, const std::string& g, const std
   d.type = h5.has_attribute(g, attr::kType) ? h5.attribute_string(g, attr::kType) : std::string("?");
   if (h5.has_attribute(g, attr::kTarget)) d.target = h5.attribute_double(g, attr::kTarget);
   const std::string o = schema::table(g, schema::kOc);
-  if (const auto t = scalar(h5, o + schema::kTrials)) d.trials = static_cast<std::int64_t>(*t);
+  if (const auto t = read_scalar(h5, o + schema::kTrials)) d.trials = static_cast<std::int64_t>(*t);
   for (const auto& m : oc_metrics()) {
     if (m.target_dependent) continue;
     Estimate e = stored(h5, o + m.stored);
@@ -71,8 +64,8 @@ DesignData read_design(const core::H5Reader& h5, const std::string& g, const std
     d.*m.field = e;
   }
   if (h5.exists(o + col::kPSelect)) out.p_select = h5.read_doubles(o + col::kPSelect);
-  out.stored_target = scalar(h5, o + col::kScoringTarget);
-  out.stored_target_dose = scalar(h5, o + col::kTrueTargetDose);
+  out.stored_target = read_scalar(h5, o + col::kScoringTarget);
+  out.stored_target_dose = read_scalar(h5, o + col::kTrueTargetDose);
   out.stored_above = stored(h5, o + oc_metric("above_target").stored);
   return out;
 }
@@ -177,19 +170,7 @@ SweepReport read_sweep_report(const std::string& path, std::optional<double> tar
       if (!std::isnan(truth[k]) && !(truth[k] >= 0.0 && truth[k] <= 1.0))
         throw core::RuntimeError(file + truth_path + "[" + std::to_string(k) + "] = " +
                                  core::format_number(truth[k]) + " is not a probability in [0, 1]");
-    auto names = h5.children(designs);
-    // Scenario order, as in a single result file.
-    const auto order = h5.has_attribute(g, attr::kScenarioYaml)
-                           ? core::ConfigNode::load_string(h5.attribute_string(g, attr::kScenarioYaml), attr::kScenarioYaml)
-                           : core::ConfigNode::load_string("{}", "none");
-    const auto ds = order.get("designs");
-    std::vector<std::string> ordered;
-    for (std::size_t k = 0; ds.is_sequence() && k < ds.size(); ++k) {
-      const std::string n = ds.at(k).get("name").scalar();
-      if (std::find(names.begin(), names.end(), n) != names.end()) ordered.push_back(n);
-    }
-    for (const auto& n : names)
-      if (std::find(ordered.begin(), ordered.end(), n) == ordered.end()) ordered.push_back(n);
+    const std::vector<std::string> ordered = stored_design_order(h5, designs, g);  // as in a single result file
     std::vector<DesignData> data;
     std::vector<DesignTargetInfo> info;
     for (const auto& n : ordered) {

@@ -1,4 +1,5 @@
-// One variant into its file, and the in-process loop over a list of units.
+// The sweep loaded with its stop poll, one variant into its file, and the
+// in-process loop over a list of units.
 #include <cstdio>
 
 #include "twinsim/trial/io/hdf5_sink.hpp"
@@ -7,6 +8,12 @@
 #include "twinsim/trial/sweep/sweep_run.hpp"
 
 namespace twinsim::trial {
+
+Sweep load_sweep_file(const std::string& path, const std::function<bool()>& stop) {
+  return load_sweep_spec(path, [&] {
+    if (stop && stop()) throw Interrupted("interrupted while expanding the sweep");
+  });
+}
 
 void run_variant(const Sweep& sweep, const SweepVariant& v, const SweepOutput& out, const VariantRunOptions& opt) {
   if (opt.stop && opt.stop()) throw Interrupted("interrupted before variant " + v.id);
@@ -37,6 +44,14 @@ void run_variant(const Sweep& sweep, const SweepVariant& v, const SweepOutput& o
   if (opt.finished) opt.finished(v, s, r);
 }
 
+VariantRunOptions variant_options(const SweepRunOptions& opt) {
+  VariantRunOptions vo;
+  vo.threads = opt.threads;
+  vo.stop = opt.stop;
+  vo.finished = opt.finished;
+  return vo;
+}
+
 std::size_t run_units(const Sweep& sweep, const std::vector<std::size_t>& units, const SweepOutput& out,
                       const SweepRunOptions& opt) {
   std::vector<std::size_t> todo;
@@ -45,10 +60,7 @@ std::size_t run_units(const Sweep& sweep, const std::vector<std::size_t>& units,
   std::size_t done = 0;
   if (opt.progress) opt.progress(0, todo.size(), 0.0);
   for (std::size_t u : todo) {
-    VariantRunOptions vo;
-    vo.threads = opt.threads;
-    vo.stop = opt.stop;
-    vo.finished = opt.finished;
+    VariantRunOptions vo = variant_options(opt);
     if (opt.progress) vo.progress = [&](double f) { opt.progress(done, todo.size(), f); };
     run_variant(sweep, sweep.variants[u], out, vo);
     ++done;

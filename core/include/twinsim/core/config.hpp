@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "twinsim/core/error.hpp"
+#include "twinsim/core/value_text.hpp"
 
 namespace twinsim::core {
 
@@ -110,24 +111,6 @@ class ConfigNode {
   SourceMark missing_mark_;
 };
 
-// Closed or open numeric interval used in range checks.
-struct Range {
-  double lo = -std::numeric_limits<double>::infinity();
-  double hi = std::numeric_limits<double>::infinity();
-  bool lo_open = false;
-  bool hi_open = false;
-
-  static Range positive() { return {0.0, std::numeric_limits<double>::infinity(), true, false}; }
-  static Range non_negative() { return {0.0, std::numeric_limits<double>::infinity(), false, false}; }
-  static Range open_unit() { return {0.0, 1.0, true, true}; }
-  static Range unit() { return {0.0, 1.0, false, false}; }
-  static Range closed(double a, double b) { return {a, b, false, false}; }
-  static Range at_least(double a) { return {a, std::numeric_limits<double>::infinity(), false, false}; }
-
-  bool contains(double v) const;
-  std::string describe() const;  // "> 0", "in (0, 1)", "in [1, 20]"
-};
-
 // Typed scalar conversion with diagnostics. Numbers are parsed strictly: the
 // whole scalar must be a finite decimal number (no nan, inf, hex, or units).
 std::optional<double> read_double(const ConfigNode& n, Diagnostics& diag, const Range& range = {});
@@ -140,22 +123,6 @@ std::optional<std::string> read_choice(const ConfigNode& n, Diagnostics& diag,
 std::optional<std::vector<double>> read_double_list(const ConfigNode& n, Diagnostics& diag,
                                                     const Range& range = {},
                                                     std::size_t max_size = 100000);
-
-// The rules of read_double / read_int on plain text, for values that come from
-// elsewhere (command-line options), so both places accept the same values and
-// say the same thing: the value, or in `error` the message read_* reports for
-// the same unquoted scalar ("expected an integer, got 'x'", "must be in
-// [1, 100000000] (got 0)").
-std::optional<double> parse_double(const std::string& text, const Range& range, std::string& error);
-std::optional<std::int64_t> parse_int(const std::string& text, const Range& range, std::string& error);
-// 'text' in quotes, cut to 40 characters: how messages show a value.
-std::string quote_for_message(const std::string& text);
-
-// Shortest decimal text that reads back as v (for messages): 0.1 -> "0.1".
-std::string format_number(double v);
-
-// Levenshtein-nearest candidate within a small edit distance, or "".
-std::string closest_match(const std::string& word, const std::vector<std::string>& candidates);
 
 // Reads the keys of one map. Every key asked for is remembered; finish() reports
 // the keys nobody asked for, with a "did you mean" hint from the known ones.

@@ -39,6 +39,7 @@ class Hdf5Sink final : public ResultSink {
   core::H5Writer h5_;
   RunInfo run_;
   std::string group_;
+  std::int64_t designs_begun_ = 0;  // the next design's design_index
   std::vector<ResultTable> tables_;  // the current design's, holding one block's rows
 };
 

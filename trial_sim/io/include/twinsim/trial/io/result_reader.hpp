@@ -2,9 +2,11 @@
 // report` and `twinsim compare` (the OCs themselves: results/oc_report.hpp).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "twinsim/core/h5.hpp"
 #include "twinsim/trial/results/oc_report.hpp"
 
 namespace twinsim::trial {
@@ -18,5 +20,21 @@ namespace twinsim::trial {
 // range, rows not in trial order).
 std::vector<OcReport> read_oc_reports(const std::vector<std::string>& paths);
 OcReport read_oc_report(const std::string& path);  // one file: read_oc_reports({path})[0]
+
+// A stored oc/ summary: empty if absent; RuntimeError if it has more values
+// than dose levels may be (only per-trial tables are long, and those are
+// streamed). read_scalar: its one value, or nullopt.
+std::vector<double> read_optional(const core::H5Reader& h5, const std::string& path);
+std::optional<double> read_scalar(const core::H5Reader& h5, const std::string& path);
+
+// The design groups under `designs` in scenario order, from their
+// design_index attributes. A file written before those (a group without one)
+// is ordered by the design names of the scenario_yaml attribute of `holder`,
+// names it does not list last: the only reading of stored scenario text.
+std::vector<std::string> stored_design_order(const core::H5Reader& h5, const std::string& designs,
+                                             const std::string& holder);
+// OcReport::population_key from the population_key attribute of `holder`
+// (older files: derived from its scenario_yaml attribute).
+std::string stored_population_key(const core::H5Reader& h5, const std::string& holder);
 
 }  // namespace twinsim::trial

@@ -61,6 +61,10 @@ inline constexpr char kSweepVariantId[] = "sweep_variant_id";
 inline constexpr char kSweepVariantHash[] = "sweep_variant_hash";
 // "exact" (kOcMethodExact): oc/ holds exact OCs (run --exact), trials/ is empty.
 inline constexpr char kOcMethod[] = "oc_method";
+// OcReport::population_key: files with equal keys, seeds and replicates
+// simulated the same patients (compare pairs them). Older files: derived from
+// scenario_yaml.
+inline constexpr char kPopulationKey[] = "population_key";
 // truth/dlt_probability (PK/PD mode)
 inline constexpr char kCohortSize[] = "cohort_size";
 inline constexpr char kFailedPatients[] = "failed_patients";  // and on a design group
@@ -71,6 +75,9 @@ inline constexpr char kMaxPatients[] = "max_patients";
 inline constexpr char kReplacedPatients[] = "replaced_patients";
 inline constexpr char kOnSolveFailure[] = "on_solve_failure";
 inline constexpr char kFailedPrefix[] = "failed_";  // failed_<SolveStatus name>
+// 0-based place in the scenario's designs list (HDF5 lists a group's members
+// by name). Older files: the order of the names in scenario_yaml.
+inline constexpr char kDesignIndex[] = "design_index";
 // Columns with a unit
 inline constexpr char kUnit[] = "unit";
 // Root of a merged sweep file

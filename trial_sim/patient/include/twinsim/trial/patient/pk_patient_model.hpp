@@ -6,7 +6,7 @@
 // other and delayed, reduced or stopped (pk_cycles.cpp).
 #pragma once
 
-#include "twinsim/core/config.hpp"
+#include "twinsim/core/value_text.hpp"
 #include "twinsim/core/dosing.hpp"
 #include "twinsim/pkpd/model_system.hpp"
 #include "twinsim/trial/endpoints/endpoint.hpp"

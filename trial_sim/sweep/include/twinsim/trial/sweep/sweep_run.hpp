@@ -100,6 +100,10 @@ struct SweepRunOptions {
   std::function<void(const SweepVariant&, const Scenario&, const RunSummary&)> finished;  // as VariantRunOptions
 };
 
+// One variant's options from the sweep's: threads, stop and finished (the
+// caller maps progress, which counts variants).
+VariantRunOptions variant_options(const SweepRunOptions& opt);
+
 // Runs the given units that are not complete yet, in order, in this process.
 // Returns how many it ran.
 std::size_t run_units(const Sweep& sweep, const std::vector<std::size_t>& units, const SweepOutput& out,

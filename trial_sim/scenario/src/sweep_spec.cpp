@@ -1,7 +1,8 @@
-// Sweep file -> validated variants. Overrides are applied to the owned YAML
-// tree, so a bad value is reported at its place in the sweep file; each variant
-// is then checked with the normal scenario loader, from its tree (for the marks)
-// and from its emitted text (what `twinsim run` would read back).
+// Sweep file -> validated variants (sweep_spec.hpp). Overrides are applied
+// to the owned YAML tree, so a bad value is reported at its place in the
+// sweep file; each variant is then checked with the normal scenario loader,
+// from its tree (for the marks) and from its emitted text (what `twinsim run`
+// would read back).
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -12,8 +13,7 @@
 
 #include "twinsim/core/config.hpp"
 #include "twinsim/core/version.hpp"
-#include "twinsim/trial/sweep/sweep.hpp"
-#include "twinsim/trial/sweep/sweep_run.hpp"
+#include "twinsim/trial/scenario/sweep_spec.hpp"
 
 namespace twinsim::trial {
 
@@ -222,7 +222,7 @@ std::string inputs_fingerprint(const Scenario& s, std::map<std::string, std::str
 }
 
 // Builds one variant's tree and text, and validates it. Problems go to errors.
-void build_variant(const Sweep& sweep, const ConfigNode& base, const std::vector<AxisInput>& axes,
+void build_variant(const SweepSpec& sweep, const ConfigNode& base, const std::vector<AxisInput>& axes,
                    const std::vector<std::size_t>& pick, SweepVariant& v, VariantErrors& errors,
                    std::map<std::string, std::string>& digests) {
   std::string label;
@@ -257,13 +257,13 @@ void build_variant(const Sweep& sweep, const ConfigNode& base, const std::vector
 
 }  // namespace
 
-Scenario load_variant(const Sweep& sweep, const SweepVariant& v) {
+Scenario load_variant(const SweepSpec& sweep, const SweepVariant& v) {
   const std::string name = sweep.path + " variant " + v.id;
   const ConfigNode root = ConfigNode::load_string(v.scenario_yaml, name);
   return load_scenario_tree(root, v.scenario_yaml, name, sweep.base_dir);
 }
 
-Sweep load_sweep_file(const std::string& path, const std::function<bool()>& stop) {
+SweepSpec load_sweep_spec(const std::string& path, const std::function<void()>& before_variant) {
   const ConfigNode root = ConfigNode::load_file(path);
   Diagnostics diag;
   core::MapReader r(root, diag);
@@ -271,7 +271,7 @@ Sweep load_sweep_file(const std::string& path, const std::function<bool()>& stop
     diag.error(root.mark(), "", "a sweep file is a map with keys base, axes and combine, got " + root.describe());
     diag.throw_if_any();
   }
-  Sweep sweep;
+  SweepSpec sweep;
   sweep.path = path;
   sweep.base_dir = dir_of(path);
   r.optional_string("name", "");
@@ -314,7 +314,7 @@ Sweep load_sweep_file(const std::string& path, const std::function<bool()>& stop
   std::map<std::string, std::string> digests;
   std::vector<std::size_t> pick;
   for (std::size_t i = 0; i < n; ++i) {
-    if (stop && stop()) throw Interrupted("interrupted while expanding the sweep");
+    if (before_variant) before_variant();
     pick_of(i, axes, grid, pick);
     SweepVariant& v = sweep.variants[i];
     v.index = i;
