@@ -15,6 +15,7 @@ std::vector<DesignEntry>& entries() {
       {"crm", "continual reassessment method, empiric or logistic (O'Quigley 1990; R package dfcrm)", &parse_crm},
       {"mtpi2", "modified toxicity probability interval design 2 (Guo et al. 2017)", &parse_mtpi2},
       {"i3+3", "interval 3+3 design (Liu, Wang & Ji 2020)", &parse_i3p3},
+      {"blrm", "Bayesian logistic regression with EWOC (Neuenschwander, Branson & Gsponer 2008)", &parse_blrm},
   };
   return list;
 }
