@@ -180,3 +180,63 @@ TEST_CASE("mtpi2 and i3+3 keys", "[config][mtpi2][i3+3]") {
                  "test.yaml:9:5: error: designs[0].cuttoff_eli: unknown key 'cuttoff_eli' (did you mean 'cutoff_eli'?)");
   }
 }
+
+TEST_CASE("blrm keys", "[config][blrm]") {
+  expect_ok("blrm", "");
+  expect_ok("blrm",
+            "    reference_dose: 3\n    prior: {mean_log_alpha: -1.1, mean_log_beta: 0.1, sd_log_alpha: 1.5,"
+            " sd_log_beta: 0.8, correlation: -0.3}\n    target_interval: [0.2, 0.35]\n    ewoc: 0.3\n"
+            "    max_increase: 0.5\n    allow_skipping: false\n    cohort_size: 2\n    max_patients: 24\n"
+            "    start_dose: 1\n    min_patients_at_mtd: 9\n    stop_target_prob: 0.4\n    target: 0.25\n");
+  expect_ok("blrm", "    prior:\n      - {weight: 0.8, mean_log_alpha: -1.1, sd_log_alpha: 0.5}\n"
+                    "      - {weight: 0.2, sd_log_alpha: 2, sd_log_beta: 1}\n");
+  expect_error("blrm", "    reference_dose: 0\n",
+               "test.yaml:8:21: error: designs[0].reference_dose: must be > 0 (got 0)");
+  expect_error("blrm", "    prior: 3\n",
+               "test.yaml:8:12: error: designs[0].prior: expected a map of prior keys or a non-empty list of them "
+               "(a mixture), got '3'");
+  expect_error("blrm", "    prior: []\n",
+               "test.yaml:8:12: error: designs[0].prior: expected a map of prior keys or a non-empty list of them "
+               "(a mixture), got a list");
+  expect_error("blrm", "    prior: [1]\n",
+               "test.yaml:8:13: error: designs[0].prior[0]: expected a map of prior keys, got '1'");
+  expect_error("blrm", "    prior: {sd_log_alpha: 0}\n",
+               "test.yaml:8:27: error: designs[0].prior.sd_log_alpha: must be > 0 (got 0)");
+  expect_error("blrm", "    prior: {sd_log_beta: -1}\n",
+               "test.yaml:8:26: error: designs[0].prior.sd_log_beta: must be > 0 (got -1)");
+  expect_error("blrm", "    prior: {correlation: 1}\n",
+               "test.yaml:8:26: error: designs[0].prior.correlation: must be in (-1, 1) (got 1)");
+  expect_error("blrm", "    prior: {mean_log_alpha: low}\n",
+               "test.yaml:8:29: error: designs[0].prior.mean_log_alpha: expected a finite number, got 'low'");
+  expect_error("blrm", "    prior: {weight: 1}\n",
+               "test.yaml:8:13: error: designs[0].prior.weight: unknown key 'weight'");
+  expect_error("blrm", "    prior: [{weight: 0}]\n",
+               "test.yaml:8:22: error: designs[0].prior[0].weight: must be > 0 (got 0)");
+  expect_error("blrm", "    prior: {mean_log_alfa: 0}\n",
+               "test.yaml:8:13: error: designs[0].prior.mean_log_alfa: unknown key 'mean_log_alfa' (did you mean "
+               "'mean_log_alpha'?)");
+  expect_error("blrm", "    target_interval: [0.3, 0.2]\n",
+               "test.yaml:8:28: error: designs[0].target_interval[1]: the upper bound must be above the lower (0.2 "
+               "after 0.3)");
+  expect_error("blrm", "    target_interval: [0.16]\n",
+               "test.yaml:8:22: error: designs[0].target_interval: expected [lower, upper], got 1 values");
+  expect_error("blrm", "    target_interval: [0, 0.33]\n",
+               "test.yaml:8:23: error: designs[0].target_interval[0]: must be in (0, 1) (got 0)");
+  expect_error("blrm", "    ewoc: 0\n", "test.yaml:8:11: error: designs[0].ewoc: must be in (0, 1] (got 0)");
+  expect_error("blrm", "    max_increase: 0\n",
+               "test.yaml:8:19: error: designs[0].max_increase: must be > 0 (got 0)");
+  expect_error("blrm", "    allow_skipping: maybe\n",
+               "test.yaml:8:21: error: designs[0].allow_skipping: expected true or false, got 'maybe'");
+  expect_error("blrm", "    cohort_size: 0\n",
+               "test.yaml:8:18: error: designs[0].cohort_size: must be in [1, 100000] (got 0)");
+  expect_error("blrm", "    max_patients: 2\n",
+               "test.yaml:8:19: error: designs[0].max_patients: must be >= cohort_size 3 (got 2)");
+  expect_error("blrm", "    start_dose: 5\n", "test.yaml:8:17: error: designs[0].start_dose: must be in [0, 4] (got 5)");
+  expect_error("blrm", "    min_patients_at_mtd: 0\n",
+               "test.yaml:8:26: error: designs[0].min_patients_at_mtd: must be in [1, 100000] (got 0)");
+  expect_error("blrm", "    stop_target_prob: 1.5\n",
+               "test.yaml:8:23: error: designs[0].stop_target_prob: must be in [0, 1] (got 1.5)");
+  expect_error("blrm", "    target: 1\n", "test.yaml:8:13: error: designs[0].target: must be in (0, 1) (got 1)");
+  expect_error("blrm", "    ewok: 0.25\n",
+               "test.yaml:8:5: error: designs[0].ewok: unknown key 'ewok' (did you mean 'ewoc'?)");
+}

@@ -2,10 +2,12 @@
 // skipping, stopping, MTD selection, mixture priors, option checks.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <vector>
 
+#include "design_drive.hpp"
 #include "twinsim/trial/designs/blrm.hpp"
 
 using namespace twinsim::trial;
@@ -228,4 +230,48 @@ TEST_CASE("BLRM: cached summaries are bit-identical to a fresh update", "[unit]"
   // Bad counts are rejected whether or not the table is full.
   cached.cache_limit = 0;
   CHECK_THROWS_AS(cached.cached_summaries({3, 0, 0, 0, 0, 0}, {4, 0, 0, 0, 0, 0}), std::invalid_argument);
+}
+
+TEST_CASE("BLRM design: a trial run follows blrm_decide, cuts the last cohort and selects its MTD", "[unit]") {
+  // Cohorts of 4 with at most 10 patients: the third cohort has 2.
+  const auto design = twinsim::test::make_design(
+      "type: blrm, reference_dose: 4, cohort_size: 4, max_patients: 10, start_dose: 1", 5);
+  const auto& blrm = dynamic_cast<const Blrm&>(*design);
+  twinsim::test::Driver t(*design, 5);
+  REQUIRE(t.decision().dose == 1);
+  const std::vector<int> dlts = {0, 1, 1};
+  int expected_size = 4;
+  for (std::size_t i = 0; i < dlts.size(); ++i) {
+    const int dose = t.decision().dose;
+    t.feed({dose, dlts[i], expected_size});
+    const auto want = blrm.decide(t.data().n, t.data().dlt);
+    if (want.action != BlrmAction::kContinue) {
+      CHECK(t.decision().stop);
+      CHECK(t.select() == want.mtd);
+      CHECK(i == dlts.size() - 1);  // 4 + 4 + 2 patients: max_patients reached
+      CHECK(want.action == BlrmAction::kStopMaxN);
+      break;
+    }
+    REQUIRE_FALSE(t.decision().stop);
+    CHECK(t.decision().dose == want.next_level);
+    expected_size = std::min(4, 10 - t.data().total_patients);
+  }
+  CHECK(t.data().total_patients == 10);
+}
+
+TEST_CASE("BLRM design: stopped from outside, it selects by the MTD rule on all data", "[unit]") {
+  const auto design = twinsim::test::make_design("type: blrm", 4);
+  const auto& blrm = dynamic_cast<const Blrm&>(*design);
+  twinsim::test::Driver t(*design, 4);
+  t.feed({0, 0});
+  REQUIRE_FALSE(t.decision().stop);
+  const int mtd = blrm_select_mtd(blrm.options(), blrm.decide(t.data().n, t.data().dlt).summaries, t.data().n);
+  CHECK(mtd == 0);  // the one tested level; 0/3 there satisfies EWOC
+  CHECK(t.select() == mtd);
+  // A workspace shared by two runs gives the same decisions as a fresh posterior.
+  const auto ws = design->workspace();
+  const auto fresh = blrm.decide({3, 3, 0, 0}, {0, 1, 0, 0});
+  const auto pooled = blrm.decide({3, 3, 0, 0}, {0, 1, 0, 0}, ws.get());
+  CHECK(pooled.next_level == fresh.next_level);
+  CHECK(pooled.summaries[1].p_over == fresh.summaries[1].p_over);
 }

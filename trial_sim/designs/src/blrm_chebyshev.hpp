@@ -15,22 +15,29 @@ inline double lobatto_point(std::size_t j, std::size_t n) {
 }
 
 // Coefficients c_k of sum_k c_k T_k interpolating f_j at the Lobatto points
-// (the type-I DCT; O(n^2), n <= 129 here). table caches cos(pi m / (n - 1)),
-// m = 0..2(n-1)-1, indexed by (j k) mod 2(n-1).
+// (the type-I DCT as a matrix-vector product, n <= 129 here). table caches the
+// n x n matrix, row k: (2 / (n - 1)) cos(pi j k / (n - 1)) with the end
+// points' and end rows' halving folded in.
 inline void chebyshev_coefficients(const double* f, std::size_t n, std::vector<double>& table, double* c) {
-  const std::size_t period = 2 * (n - 1);
-  if (table.size() != period) {
-    table.resize(period);
-    for (std::size_t m = 0; m < period; ++m) table[m] = std::cos(M_PI * static_cast<double>(m) / static_cast<double>(n - 1));
+  if (table.size() != n * n) {
+    table.resize(n * n);
+    const std::size_t period = 2 * (n - 1);
+    for (std::size_t k = 0; k < n; ++k) {
+      for (std::size_t j = 0; j < n; ++j) {
+        double m = 2.0 / static_cast<double>(n - 1) *
+                   std::cos(M_PI * static_cast<double>((j * k) % period) / static_cast<double>(n - 1));
+        if (j == 0 || j == n - 1) m *= 0.5;
+        if (k == 0 || k == n - 1) m *= 0.5;
+        table[k * n + j] = m;
+      }
+    }
   }
-  const double scale = 2.0 / static_cast<double>(n - 1);
   for (std::size_t k = 0; k < n; ++k) {
-    double s = 0.5 * (f[0] + ((k % 2) ? -f[n - 1] : f[n - 1]));
-    for (std::size_t j = 1; j + 1 < n; ++j) s += f[j] * table[(j * k) % period];
-    c[k] = scale * s;
+    const double* row = table.data() + k * n;
+    double s = 0.0;
+    for (std::size_t j = 0; j < n; ++j) s += row[j] * f[j];
+    c[k] = s;
   }
-  c[0] *= 0.5;
-  c[n - 1] *= 0.5;
 }
 
 // Coefficients of the antiderivative F (F(-1) = 0) of sum_{k<n} c_k T_k: n + 1 terms.

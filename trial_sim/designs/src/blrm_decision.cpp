@@ -22,7 +22,24 @@ namespace {
 // highest one given is allowed despite rounding in the dose values.
 constexpr double kCapSlack = 1e-9;
 
+// The level with the largest P(target) among the allowed ones satisfying EWOC
+// (ties to the higher level), or -1.
+template <class Allowed>
+int best_safe_level(const BlrmOptions& o, const std::vector<BlrmDoseSummary>& s, Allowed allowed) {
+  int pick = -1;
+  for (int d = 0; d < static_cast<int>(s.size()); ++d) {
+    const auto& here = s[static_cast<std::size_t>(d)];
+    if (allowed(d) && here.p_over < o.ewoc && (pick < 0 || here.p_target >= s[static_cast<std::size_t>(pick)].p_target))
+      pick = d;
+  }
+  return pick;
+}
+
 }  // namespace
+
+int blrm_select_mtd(const BlrmOptions& o, const std::vector<BlrmDoseSummary>& s, const std::vector<int>& n) {
+  return best_safe_level(o, s, [&](int d) { return n[static_cast<std::size_t>(d)] > 0; });
+}
 
 void BlrmOptions::validate() const {
   if (doses.empty() || doses.size() > kMaxDesignDoses)
@@ -53,6 +70,8 @@ void BlrmOptions::validate() const {
   if (min_patients_at_mtd < 1) bad("min_patients_at_mtd", "must be >= 1", min_patients_at_mtd);
   if (!(stop_target_prob >= 0 && stop_target_prob <= 1)) bad("stop_target_prob", "must be in [0, 1]", stop_target_prob);
   if (max_patients < 1) bad("max_patients", "must be >= 1", max_patients);
+  if (cohort_size < 1 || cohort_size > max_patients) bad("cohort_size", "must be in [1, max_patients]", cohort_size);
+  if (target && !(*target > 0 && *target < 1)) bad("target", "must be in (0, 1)", *target);
 }
 
 const std::vector<BlrmDoseSummary>& BlrmPosterior::cached_summaries(const std::vector<int>& n,
@@ -79,23 +98,14 @@ BlrmDecision blrm_decide(BlrmPosterior& posterior, const std::vector<int>& n, co
   for (int d = 0; d < levels; ++d)
     if (n[static_cast<std::size_t>(d)] > 0) highest = d;
   const int treated = std::accumulate(n.begin(), n.end(), 0);
-  auto safe = [&](int d) { return s[static_cast<std::size_t>(d)].p_over < o.ewoc; };
-  // The best level by P(target) among those allowed; ties go to the higher level.
-  auto best = [&](auto allowed) {
-    int pick = -1;
-    for (int d = 0; d < levels; ++d)
-      if (allowed(d) && safe(d) && (pick < 0 || s[static_cast<std::size_t>(d)].p_target >= s[static_cast<std::size_t>(pick)].p_target))
-        pick = d;
-    return pick;
-  };
-  auto mtd = [&] { return best([&](int d) { return n[static_cast<std::size_t>(d)] > 0; }); };
+  auto mtd = [&] { return blrm_select_mtd(o, s, n); };
 
   int next;
   if (highest < 0) {
     next = o.start_level;
   } else {
     const double cap = (1.0 + o.max_increase) * o.doses[static_cast<std::size_t>(highest)] * (1.0 + kCapSlack);
-    next = best([&](int d) {
+    next = best_safe_level(o, s, [&](int d) {
       if (!o.allow_skipping && d > highest + 1) return false;
       return o.doses[static_cast<std::size_t>(d)] <= cap;
     });

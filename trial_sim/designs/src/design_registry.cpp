@@ -16,6 +16,7 @@ std::vector<DesignEntry>& entries() {
       {"crm", "continual reassessment method, empiric or logistic (O'Quigley 1990; R package dfcrm)", &parse_crm},
       {"mtpi2", "modified toxicity probability interval design 2 (Guo et al. 2017)", &parse_mtpi2},
       {"i3+3", "interval 3+3 design (Liu, Wang & Ji 2020)", &parse_i3p3},
+      {"blrm", "Bayesian logistic regression with EWOC (Neuenschwander, Branson & Gsponer 2008)", &parse_blrm},
       {"simon_two_stage", "Simon's optimal or minimax two-stage phase II design at one dose (Simon 1989)", &parse_simon_two_stage},
       {"bop2", "Bayesian optimal phase II design, futility monitoring of a binary response (Zhou, Lee & Yuan 2017)", &parse_bop2},
       {"boin12", "BOIN12 utility-based optimal biological dose finding (Lin, Zhou, Yan, Li & Yuan 2020)", &parse_boin12},

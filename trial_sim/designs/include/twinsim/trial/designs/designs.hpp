@@ -40,6 +40,7 @@ std::unique_ptr<Design> parse_boin(core::MapReader& r, const DesignContext& ctx)
 std::unique_ptr<Design> parse_crm(core::MapReader& r, const DesignContext& ctx);
 std::unique_ptr<Design> parse_mtpi2(core::MapReader& r, const DesignContext& ctx);
 std::unique_ptr<Design> parse_i3p3(core::MapReader& r, const DesignContext& ctx);
+std::unique_ptr<Design> parse_blrm(core::MapReader& r, const DesignContext& ctx);  // blrm.hpp
 
 // --- Fixed arm and 3+3 ---
 
