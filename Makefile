@@ -10,7 +10,7 @@ endif
 
 PREFIX        ?= /usr/local
 
-.PHONY: all deps configure build run test clean install
+.PHONY: all deps configure build run test clean install python
 
 all: build
 
@@ -31,6 +31,12 @@ test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 	@$(MAKE) --no-print-directory sanitize-test
 	@$(MAKE) --no-print-directory fuzz
+
+# The twinsim Python module in $(BUILD_DIR)/python/ (docs/python.md): then
+# PYTHONPATH=$(BUILD_DIR)/python python3 -c 'import twinsim'. `make build`
+# (and so `make test`) builds it too.
+python: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target twinsim_python
 
 # Installs bin/twinsim (and the docs in share/doc/twinsim) under PREFIX.
 install: build
