@@ -10,7 +10,7 @@ endif
 
 PREFIX        ?= /usr/local
 
-.PHONY: all deps configure build run test clean install
+.PHONY: all deps configure build run test clean install python validation-report
 
 all: build
 
@@ -31,6 +31,20 @@ test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 	@$(MAKE) --no-print-directory sanitize-test
 	@$(MAKE) --no-print-directory fuzz
+
+# The twinsim Python module in $(BUILD_DIR)/python/ (docs/python.md): then
+# PYTHONPATH=$(BUILD_DIR)/python python3 -c 'import twinsim'. `make build`
+# (and so `make test`) builds it too.
+python: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target twinsim_python
+
+# docs/validation-report.md (and build/validation/results.json) from a run of
+# the validation tier: every check with its oracle, source, tolerance and
+# observed error, grouped by credibility factor. A few minutes.
+validation-report: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target twinsim_validation_tests
+	@/usr/bin/python3 tests/validation/make_validation_report.py --tests $(BUILD_DIR)/tests/twinsim_validation_tests \
+	  --json $(BUILD_DIR)/validation/results.json --markdown docs/validation-report.md
 
 # Installs bin/twinsim (and the docs in share/doc/twinsim) under PREFIX.
 install: build

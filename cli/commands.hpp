@@ -34,6 +34,8 @@ struct ReportArgs {
   std::string file;
   std::string format = "table";
   std::optional<double> target;  // scores designs without a target of their own
+  std::string output;            // -o: the report goes to this file instead of stdout
+  bool force = false;            // -o may replace an existing file
 };
 struct CompareArgs {
   std::vector<std::string> files;

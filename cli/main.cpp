@@ -54,7 +54,12 @@ int main(int argc, char** argv) {
   ReportArgs report;
   auto* report_cmd = app.add_subcommand("report", "print the operating characteristics of a result file");
   report_cmd->add_option("file", report.file, "HDF5 result file written by twinsim run")->required();
-  report_cmd->add_option("--format", report.format, "table, csv, json or markdown")->check(CLI::IsMember(formats));
+  std::vector<std::string> report_formats = formats;
+  report_formats.push_back("html");
+  report_cmd->add_option("--format", report.format, "table, csv, json, markdown or html (a self-contained page of charts)")
+      ->check(CLI::IsMember(report_formats));
+  report_cmd->add_option("-o,--output", report.output, "write the report to this file (html: required)");
+  report_cmd->add_flag("--force", report.force, "overwrite the output file");
   report_cmd->add_option("--target", report.target, "target DLT rate for designs without one (e.g. 3+3)")
       ->transform(number_rule(DesignRules::target()));
 

@@ -21,6 +21,9 @@ packages=(
   libomp-dev             # OpenMP runtime
   python3-h5py python3-numpy  # end-to-end tests open the HDF5 output in h5py
   python3-pandas r-cran-hdf5r # the tests run docs/hdf5-schema.md's Python and R examples
+  libjs-vega             # Vega, inlined into `twinsim report --format html` at run time
+  chromium               # the end-to-end tests open the HTML reports headless
+  pybind11-dev python3-dev    # `make python`: the twinsim Python module
   libopenmpi-dev openmpi-bin  # MPI sweeps (TWINSIM_MPI=ON; the MPI test runs mpirun)
   clang libclang-rt-14-dev libomp-14-dev  # sanitizer + libFuzzer build (make test, make fuzz)
   "$@"

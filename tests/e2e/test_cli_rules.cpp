@@ -124,7 +124,7 @@ TEST_CASE("every command-line parse error says 'twinsim: error:' and exits 2", "
       {"run " + s, "twinsim: error: --output is required"},
       {"run " + s + " -o x.h5 --threads 0", "twinsim: error: --threads: must be in [1, 1024] (got 0)"},
       {"run " + s + " -o x.h5 --bogus", "twinsim: error: The following argument was not expected: --bogus"},
-      {"report x.h5 --format xml", "twinsim: error: --format: xml not in {table,csv,json,markdown}"},
+      {"report x.h5 --format xml", "twinsim: error: --format: xml not in {table,csv,json,markdown,html}"},
       {"", "twinsim: error: A subcommand is required"},
   };
   for (const auto& c : cases) {

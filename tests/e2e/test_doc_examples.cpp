@@ -175,3 +175,32 @@ TEST_CASE("docs/hdf5-schema.md: the R examples keep the dataset names as column 
   REQUIRE(sweep.exit_code == 0);
   check_sweep_table(files, sweep);
 }
+
+TEST_CASE("docs/hdf5-schema.md: the R reader gives every table as a data.frame named as the file", "[e2e]") {
+  if (!have("Rscript -e 'library(hdf5r)' >/dev/null 2>&1", "R with hdf5r (r-cran-hdf5r)")) return;
+  const Files files;
+  const core::H5Reader h5(files.dir.file("out.h5"));
+  for (const char* table : {"patients", "trials"}) {
+    INFO(table);
+    const std::string df = std::string(table) == "patients" ? "pat" : "trials";
+    const auto run = files.run("Rscript",
+                               test::doc_block(kDoc, "r-reader") + r_dump(df) +
+                                   "cat('CLASS', class(" + df + "), '\\n')\n"
+                                   "cat('PSELECT', sprintf('%.17g', r[['arm-100']]$oc$p_select), '\\n')\n",
+                               std::string("reader-") + table + ".R");
+    INFO(run.output);
+    REQUIRE(run.exit_code == 0);
+    CHECK(run.output.find("CLASS data.frame") != std::string::npos);
+    const auto got = columns_of(run.output);
+    const std::string group = std::string("/designs/arm-100/") + table;
+    check_columns(h5, group, got);
+    CHECK(got.size() == h5.children(group).size());
+    std::string want = "PSELECT";
+    for (double p : h5.read_doubles("/designs/arm-100/oc/p_select")) {
+      char buf[40];
+      std::snprintf(buf, sizeof buf, " %.17g", p);
+      want += buf;
+    }
+    CHECK(run.output.find(want + " \n") != std::string::npos);
+  }
+}

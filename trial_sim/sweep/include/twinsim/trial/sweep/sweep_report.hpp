@@ -53,4 +53,9 @@ SweepReport read_sweep_report(const std::string& path, std::optional<double> tar
 std::string format_sweep_report(const SweepReport& r, OcFormat format);
 std::string format_sweep_comparison(const SweepReport& r, OcFormat format);
 
+// The HTML page of a sweep: PCS and mean trial size across the grid as heat
+// maps (report/html_report.hpp). RuntimeError without Debian's Vega.
+struct HtmlOptions;
+std::string html_sweep_report(const SweepReport& r, const HtmlOptions& options);
+
 }  // namespace twinsim::trial
