@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "pk_workspace.hpp"
+#include "twinsim/pkpd/steady_state.hpp"
 
 namespace twinsim::trial {
 
@@ -36,6 +37,7 @@ PkPatientModel::PkPatientModel(const Scenario& s)
     : pk_(*s.pk),
       pd_(s.pd),
       regimen_(s.regimen),
+      schedule_(s.regimen.doses()),
       endpoints_(s.endpoints),
       dose_levels_(s.dose_levels),
       seed_(s.seed),
@@ -155,27 +157,53 @@ pkpd::ModelSystem PkPatientModel::compile(const std::vector<double>& values) con
 
 std::unique_ptr<PatientWorkspace> PkPatientModel::workspace() const { return std::make_unique<PkWorkspace>(); }
 
+void PkPatientModel::cycle_records(const pkpd::PkSystem& pk, double level_mg, double start_h,
+                                   std::vector<core::DoseEvent>& out) const {
+  for (const auto& r : regimen_.records) {
+    core::DoseEvent e = make_record_dose(pk, r, start_h + r.time_h, r.amount(level_mg));
+    e.ii = r.ii_h;
+    e.addl = r.addl;
+    out.push_back(e);
+  }
+}
+
 void PkPatientModel::dose_records(const pkpd::PkSystem& pk, double amount, const std::vector<std::uint8_t>& missed,
                                   double dropout_h, std::vector<core::DoseEvent>& out) const {
   out.clear();
   const bool all_taken = std::find(missed.begin(), missed.end(), 1) == missed.end() && std::isinf(dropout_h);
   if (all_taken) {
-    // One record per cycle with ADDL, as a NONMEM data set would have it.
-    for (int c = 0; c < regimen_.cycles; ++c) {
-      core::DoseEvent e = pkpd::make_dose(pk, regimen_.route, c * regimen_.cycle_length_h, amount,
-                                          regimen_.infusion_duration_h);
-      e.ii = regimen_.interval_h;
-      e.addl = regimen_.doses_per_cycle - 1;
-      out.push_back(e);
-    }
+    // The cycle's records with their ADDL, as a NONMEM data set would have them.
+    for (int c = 0; c < regimen_.cycles; ++c) cycle_records(pk, amount, c * regimen_.cycle_length_h, out);
     return;
   }
-  const auto times = regimen_.dose_times();
-  for (std::size_t k = 0; k < times.size(); ++k) {
-    if (times[k] >= dropout_h) break;
+  for (std::size_t k = 0; k < schedule_.size(); ++k) {
+    const ScheduledDose& d = schedule_[k];
+    if (d.time_h >= dropout_h) break;
     if (k < missed.size() && missed[k]) continue;
-    out.push_back(pkpd::make_dose(pk, regimen_.route, times[k], amount, regimen_.infusion_duration_h));
+    const DoseRecordSpec& r = regimen_.records[static_cast<std::size_t>(d.record)];
+    out.push_back(make_record_dose(pk, r, d.time_h, r.amount(amount)));
   }
+}
+
+bool PkPatientModel::steady_start(PkWorkspace& ws, const pkpd::ModelSystem& m, double level_mg,
+                                  std::vector<core::InputAction>& actions) const {
+  ws.initial.clear();
+  if (!regimen_.steady_state) return true;
+  std::vector<core::DoseEvent> one;
+  cycle_records(m.pk, level_mg, 0.0, one);
+  const pkpd::SteadyState ss = pkpd::periodic_state(ws.sim, m.pk, core::expand_doses(one), regimen_.cycle_length_h);
+  if (ss.status != core::SolveStatus::kOk) {
+    ws.traj.status = ss.status;
+    ws.traj.message = ss.message;
+    return false;
+  }
+  ws.initial.resize(static_cast<std::size_t>(m.n_states));
+  m.initial_state(ws.initial.data());
+  std::copy(ss.state.begin(), ss.state.end(), ws.initial.begin());
+  actions.insert(actions.end(), ss.carried.begin(), ss.carried.end());
+  std::stable_sort(actions.begin(), actions.end(),
+                   [](const core::InputAction& x, const core::InputAction& y) { return x.time < y.time; });
+  return true;
 }
 
 bool PkPatientModel::parameters_valid(const std::vector<double>& values) const {
@@ -215,7 +243,7 @@ void PkPatientModel::run(PkWorkspace& ws, std::uint64_t trial, std::uint64_t pat
 void PkPatientModel::draw(PkWorkspace& ws, std::uint64_t trial, std::uint64_t patient) const {
   population_->generate(seed_, trial, patient, ws.patient);
   population_->individual_parameters(ws.patient, typical_, 0, ws.params);
-  population_->missed_doses(seed_, trial, patient, regimen_.dose_times().size(), ws.missed);
+  population_->missed_doses(seed_, trial, patient, schedule_.size(), ws.missed);
 }
 
 pkpd::ModelSystem PkPatientModel::simulate_trajectory(PkWorkspace& ws, int dose,
@@ -237,13 +265,16 @@ pkpd::ModelSystem PkPatientModel::simulate_trajectory(PkWorkspace& ws, int dose,
     simulate_modified(ws, dose, samples.back().time, samples.size());
     return system;
   }
-  dose_records(system.pk, dose_levels_[static_cast<std::size_t>(dose)], ws.missed,
-               ws.patient.dropout_time_cycles * regimen_.cycle_length_h, ws.doses);
+  const double level_mg = dose_levels_[static_cast<std::size_t>(dose)];
+  dose_records(system.pk, level_mg, ws.missed, ws.patient.dropout_time_cycles * regimen_.cycle_length_h, ws.doses);
+  std::vector<core::InputAction> actions = core::expand_doses(ws.doses);
+  if (!steady_start(ws, system, level_mg, actions)) return system;
   if (by_cycle_) {
     ws.traj.states.resize(system.n_states, static_cast<Eigen::Index>(samples.size()));
-    simulate_by_cycle(ws, core::expand_doses(ws.doses));
+    simulate_by_cycle(ws, actions);
   } else {
-    ws.sim.simulate(system, core::expand_doses(ws.doses), samples, pkpd::Engine::kAuto, ws.traj);
+    system.initial = ws.initial;
+    ws.sim.simulate(system, actions, samples, pkpd::Engine::kAuto, ws.traj);
   }
   return system;
 }

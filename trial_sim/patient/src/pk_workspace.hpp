@@ -30,6 +30,7 @@ struct PkWorkspace final : PatientWorkspace {
   std::vector<pkpd::Sample> piece_samples;
   std::vector<int> piece_index;
   std::vector<double> state;
+  std::vector<double> initial;  // full state at t = 0 (regimen.steady_state), empty: at rest
   DoseHistory history;
 };
 

@@ -169,10 +169,7 @@ Scenario parse(const ConfigNode& root, Diagnostics& diag, const std::string& bas
   } else if (!regimen.is_missing()) {
     if (auto g = read_regimen(regimen, diag)) {
       s.regimen = *g;
-      if (s.pk && !s.pk->model->accepts(s.regimen.route)) {
-        diag.error(regimen.get("route").mark(), "regimen.route",
-                   "route oral needs an absorption process; model.pk.absorption is 'none'");
-      }
+      if (s.pk) check_regimen_model(s.regimen, regimen, *s.pk, diag);
     }
   }
 

@@ -14,6 +14,9 @@ std::optional<std::vector<double>> read_parameters(const core::ConfigNode& node,
 std::optional<PkSpec> read_pk(const core::ConfigNode& node, core::Diagnostics& diag);
 std::vector<PdSpec> read_pd(const core::ConfigNode& node, core::Diagnostics& diag);
 std::optional<RegimenSpec> read_regimen(const core::ConfigNode& node, core::Diagnostics& diag);
+// The regimen's routes and compartments against the PK model (node: the regimen's).
+void check_regimen_model(const RegimenSpec& g, const core::ConfigNode& node, const PkSpec& pk,
+                         core::Diagnostics& diag);
 // Design-only mode: only `patients` (time courses need a model).
 OutputSpec read_design_only_output(const core::ConfigNode& node, core::Diagnostics& diag);
 OutputSpec read_output(const core::ConfigNode& node, core::Diagnostics& diag,

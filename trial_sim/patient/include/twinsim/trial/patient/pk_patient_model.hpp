@@ -68,6 +68,15 @@ class PkPatientModel final : public PatientModel {
   // The endpoints, the DLT rule and the time courses of a solved patient.
   void judge(const pkpd::ModelSystem& system, PkWorkspace& ws, std::uint64_t trial, std::uint64_t patient,
              PatientOutcome& out, double* timecourse) const;
+  // One cycle's records (with ADDL) at dose level level_mg, the cycle starting at start_h.
+  void cycle_records(const pkpd::PkSystem& pk, double level_mg, double start_h,
+                     std::vector<core::DoseEvent>& out) const;
+  // regimen.steady_state: sets ws.initial to the periodic state of cycle 1's
+  // doses at level_mg (PD states at rest) and adds the previous cycle's
+  // inputs still to come to `actions`; otherwise clears ws.initial. False
+  // (ws.traj.status set) if the steady state cannot be found.
+  bool steady_start(PkWorkspace& ws, const pkpd::ModelSystem& m, double level_mg,
+                    std::vector<core::InputAction>& actions) const;
   // Dose records of one patient: the regimen less missed doses and doses after dropout.
   void dose_records(const pkpd::PkSystem& pk, double amount, const std::vector<std::uint8_t>& missed,
                     double dropout_h, std::vector<core::DoseEvent>& out) const;
@@ -102,6 +111,7 @@ class PkPatientModel final : public PatientModel {
   PkSpec pk_;
   std::vector<PdSpec> pd_;
   RegimenSpec regimen_;
+  std::vector<ScheduledDose> schedule_;         // every administration, by time (adherence index order)
   EndpointSpec endpoints_;
   std::vector<double> dose_levels_;
   std::uint64_t seed_ = 0;

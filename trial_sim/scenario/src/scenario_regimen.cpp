@@ -1,0 +1,186 @@
+// The `regimen` section (and designs[i].regimen): dosing records per cycle, or
+// the interval_h / doses_per_cycle shorthand for one record with ADDL.
+#include <cmath>
+
+#include "scenario_parts.hpp"
+
+namespace twinsim::trial {
+
+using core::ConfigNode;
+using core::Diagnostics;
+using core::MapReader;
+using core::Range;
+
+namespace {
+
+const std::vector<std::string> kRoutes = {"oral", "iv_bolus", "iv_infusion"};
+
+pkpd::Route route_from(const std::string& s) {
+  if (s == "iv_bolus") return pkpd::Route::kIvBolus;
+  if (s == "iv_infusion") return pkpd::Route::kIvInfusion;
+  return pkpd::Route::kOral;
+}
+
+// One entry of regimen.doses.
+std::optional<DoseRecordSpec> read_record(const ConfigNode& node, Diagnostics& diag, double cycle_length_h) {
+  MapReader r(node, diag);
+  if (!r.valid()) return std::nullopt;
+  DoseRecordSpec d;
+  const std::size_t errors = diag.size();
+  d.time_h = r.optional_double("time_h", 0.0, Range::non_negative());
+  const ConfigNode amount = r.get("amount_mg");
+  const ConfigNode factor = r.get("dose_factor");
+  const auto route = r.required_choice("route", kRoutes);
+  const ConfigNode duration = r.get("duration_h");
+  const ConfigNode rate = r.get("rate_mg_per_h");
+  d.cmt = static_cast<int>(r.optional_int("cmt", 0, Range::at_least(1)));
+  d.ii_h = r.optional_double("ii_h", 0.0, Range::non_negative());
+  d.addl = static_cast<int>(r.optional_int("addl", 0, Range::closed(0, ScenarioLimits::kMaxDosesPerCycle - 1)));
+  r.finish();
+  if (!amount.is_missing() && !factor.is_missing()) {
+    diag.error(factor.key_mark(), factor.path(), "give amount_mg or dose_factor, not both");
+  } else if (!amount.is_missing()) {
+    if (auto v = core::read_double(amount, diag, Range::positive())) d.amount_mg = *v;
+  } else if (!factor.is_missing()) {
+    if (auto v = core::read_double(factor, diag, Range::positive())) d.dose_factor = *v;
+  }
+  if (route) d.route = route_from(*route);
+  const bool infusion = route && d.route == pkpd::Route::kIvInfusion;
+  for (const ConfigNode* n : {&duration, &rate}) {
+    if (!n->is_missing() && route && !infusion)
+      diag.error(n->key_mark(), n->path(), "only valid with route: iv_infusion (route is " + *route + ")");
+  }
+  if (infusion) {
+    if (duration.is_missing() && rate.is_missing()) {
+      diag.error(node.mark(), node.path(), "route iv_infusion needs duration_h or rate_mg_per_h");
+    } else if (!duration.is_missing() && !rate.is_missing()) {
+      diag.error(rate.key_mark(), rate.path(), "give duration_h or rate_mg_per_h, not both");
+    } else if (!duration.is_missing()) {
+      if (auto v = core::read_double(duration, diag, Range::positive())) d.duration_h = *v;
+    } else if (auto v = core::read_double(rate, diag, Range::positive())) {
+      d.rate_mg_per_h = *v;
+    }
+  }
+  if (d.addl > 0 && !(d.ii_h > 0)) diag.error(node.get("addl").mark(), node.get("addl").path(), "addl needs ii_h > 0");
+  const double last = d.time_h + d.addl * d.ii_h;
+  if (diag.size() == errors && !(last < cycle_length_h)) {
+    diag.error(node.mark(), node.path(),
+               "the record's last dose, at " + core::format_number(last) + " h, is not within the cycle of " +
+                   core::format_number(cycle_length_h) + " h");
+  }
+  if (diag.size() != errors) return std::nullopt;
+  return d;
+}
+
+}  // namespace
+
+std::optional<RegimenSpec> read_regimen(const ConfigNode& node, Diagnostics& diag) {
+  MapReader r(node, diag);
+  if (!r.valid()) return std::nullopt;
+  const ConfigNode records = r.get("doses");
+  if (!records.is_missing()) {
+    // Each record has its own route, amount and repetition.
+    for (const char* key : {"route", "doses_per_cycle", "infusion_duration_h"}) {
+      const ConfigNode n = r.get(key);
+      if (!n.is_missing()) diag.error(n.key_mark(), n.path(), "only valid without 'doses' (each record has its own)");
+    }
+  }
+  RegimenSpec g;
+  const auto route = records.is_missing() ? r.required_choice("route", kRoutes) : std::optional<std::string>("oral");
+  const auto interval = records.is_missing() ? r.required_double("interval_h", Range::positive())
+                                             : std::optional<double>(r.optional_double("interval_h", 0.0, Range::positive()));
+  const auto doses = records.is_missing()
+                         ? r.required_int("doses_per_cycle", Range::closed(1, ScenarioLimits::kMaxDosesPerCycle))
+                         : std::optional<std::int64_t>(1);
+  const auto cycle_len = r.required_double("cycle_length_h", Range::positive());
+  const auto cycles = static_cast<int>(r.optional_int("cycles", 1, Range::closed(1, ScenarioLimits::kMaxCycles)));
+  const ConfigNode inf_node = r.get("infusion_duration_h");
+  const bool steady = r.optional_bool("steady_state", false);
+  r.finish();
+  if (!route || !interval || !doses || !cycle_len) return std::nullopt;
+  bool ok = true;
+  if (records.is_missing()) {
+    double infusion_h = 0.0;
+    if (route_from(*route) == pkpd::Route::kIvInfusion) {
+      if (inf_node.is_missing()) {
+        diag.error(node.mark(), inf_node.path(), "required key is missing (route is iv_infusion)");
+        ok = false;
+      } else if (auto d = core::read_double(inf_node, diag, Range::positive())) {
+        infusion_h = *d;
+      } else {
+        ok = false;
+      }
+    } else if (!inf_node.is_missing()) {
+      diag.error(inf_node.key_mark(), inf_node.path(), "only valid with route: iv_infusion");
+      ok = false;
+    }
+    g = RegimenSpec::every(route_from(*route), *interval, static_cast<int>(*doses), *cycle_len, cycles, infusion_h);
+    if ((*doses - 1) * *interval >= *cycle_len) {
+      diag.error(node.get("doses_per_cycle").mark(), node.get("doses_per_cycle").path(),
+                 std::to_string(*doses) + " doses every " + core::format_number(*interval) +
+                     " h do not fit in a cycle of " + core::format_number(*cycle_len) + " h");
+      ok = false;
+    }
+  } else {
+    g.cycle_length_h = *cycle_len;
+    g.cycles = cycles;
+    if (!records.is_sequence() || records.size() == 0) {
+      diag.error(records.mark(), records.path(), "expected a non-empty list of dosing records, got " + records.describe());
+      return std::nullopt;
+    }
+    std::int64_t n = 0;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      if (auto d = read_record(records.at(i), diag, *cycle_len)) {
+        g.records.push_back(*d);
+        n += d->addl + 1;
+      } else {
+        ok = false;
+      }
+    }
+    if (ok && n > ScenarioLimits::kMaxDosesPerCycle) {
+      diag.error(records.mark(), records.path(),
+                 std::to_string(n) + " doses per cycle; the limit is " +
+                     std::to_string(ScenarioLimits::kMaxDosesPerCycle));
+      ok = false;
+    }
+    if (!ok) return std::nullopt;
+    // The exposure metrics' dosing interval: given, else the first gap between doses, else the cycle.
+    g.interval_h = *interval > 0 ? *interval : g.cycle_length_h;
+    const auto one = g.cycle_doses();
+    for (std::size_t k = 1; k < one.size() && !(*interval > 0); ++k) {
+      if (one[k].time_h > one[0].time_h) {
+        g.interval_h = one[k].time_h - one[0].time_h;
+        break;
+      }
+    }
+  }
+  g.steady_state = steady;
+  if (ok && g.end_time() > ScenarioLimits::kMaxSimulatedHours) {
+    diag.error(node.mark(), node.path(),
+               "regimen lasts " + core::format_number(g.end_time()) + " h; the limit is " +
+                   core::format_number(ScenarioLimits::kMaxSimulatedHours) + " h (20 years)");
+    ok = false;
+  }
+  if (!ok) return std::nullopt;
+  return g;
+}
+
+void check_regimen_model(const RegimenSpec& g, const ConfigNode& node, const PkSpec& pk, Diagnostics& diag) {
+  const pkpd::PkSystem typical = pk.model->compile(pk.values);
+  const ConfigNode records = node.get("doses");
+  for (std::size_t i = 0; i < g.records.size(); ++i) {
+    const DoseRecordSpec& d = g.records[i];
+    const ConfigNode rec = records.is_missing() ? node : records.at(i);
+    if (!pk.model->accepts(d.route)) {
+      diag.error(rec.get("route").mark(), rec.get("route").path(),
+                 "route oral needs an absorption process; model.pk.absorption is 'none'");
+    }
+    if (d.cmt > 0 && state_of_cmt(typical, d.cmt) < 0) {
+      diag.error(rec.get("cmt").mark(), rec.get("cmt").path(),
+                 "compartment " + std::to_string(d.cmt) + " is not one of this model's 1.." +
+                     std::to_string(typical.idx_auc) + " (docs/models.md, compartment numbers)");
+    }
+  }
+}
+
+}  // namespace twinsim::trial
