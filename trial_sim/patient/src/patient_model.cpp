@@ -50,6 +50,11 @@ void TruthPatientModel::simulate(PatientWorkspace&, std::uint64_t trial, std::ui
   out.dlt = rng.uniform() < p_true_[static_cast<std::size_t>(dose)];
 }
 
+std::unique_ptr<PatientModel> make_patient_model(const Scenario& s, std::size_t design) {
+  if (s.pk && s.designs.at(design).regimen) return std::make_unique<PkPatientModel>(s, *s.designs[design].regimen);
+  return make_patient_model(s);
+}
+
 std::unique_ptr<PatientModel> make_patient_model(const Scenario& s) {
   if (s.pk) return std::make_unique<PkPatientModel>(s);
   return std::make_unique<TruthPatientModel>(s.seed, s.true_dlt_probabilities.value_or(std::vector<double>{}));

@@ -33,21 +33,24 @@ std::vector<double> extra_sample_times(const RegimenSpec& g, const EndpointSpec&
 
 }  // namespace
 
-PkPatientModel::PkPatientModel(const Scenario& s)
+PkPatientModel::PkPatientModel(const Scenario& s) : PkPatientModel(s, s.regimen) {}
+
+PkPatientModel::PkPatientModel(const Scenario& s, const RegimenSpec& regimen)
     : pk_(*s.pk),
       pd_(s.pd),
-      regimen_(s.regimen),
-      schedule_(s.regimen.doses()),
+      regimen_(regimen),
+      schedule_(regimen.doses()),
       endpoints_(s.endpoints),
       dose_levels_(s.dose_levels),
       seed_(s.seed),
       population_(s.population),
       typical_(s.typical_values()),
-      grid_(make_grid(s.regimen.end_time(), s.output.grid_h)),
+      // One grid for every arm of the scenario: the longest regimen's.
+      grid_(make_grid(s.horizon_h(), s.output.grid_h)),
       variables_(s.output.timecourses),
       pk_state_names_(pk_.model->state_names(pk_.model->compile(pk_.values).n_transit)),
-      plan_(grid_, s.regimen.dose_times(), s.regimen.interval_h, s.regimen.end_time(),
-            extra_sample_times(s.regimen, s.endpoints)) {
+      plan_(grid_, regimen.dose_times(), regimen.interval_h, regimen.end_time(),
+            extra_sample_times(regimen, s.endpoints)) {
   for (const auto& p : pk_.model->parameters()) param_ranges_.push_back(p.range);
   for (const auto& d : pd_)
     for (const auto& p : d.model->parameters()) param_ranges_.push_back(p.range);

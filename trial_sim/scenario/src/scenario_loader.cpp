@@ -27,6 +27,13 @@ const char* to_string(SolveFailurePolicy p) {
   return "?";
 }
 
+double Scenario::horizon_h() const {
+  double h = regimen.end_time();
+  for (const auto& d : designs)
+    if (d.regimen) h = std::max(h, d.regimen->end_time());
+  return h;
+}
+
 std::vector<std::string> Scenario::variables() const {
   std::vector<std::string> v;
   if (!pk) return v;
@@ -98,11 +105,35 @@ std::vector<DesignSpec> read_designs(const ConfigNode& node, Diagnostics& diag, 
       r.finish();
       continue;
     }
+    r.allow("regimen");  // read by read_arm_regimens, which knows the model
     auto design = find_design(*type)->parse(r, ctx);
     r.finish();
-    if (name && design) out.push_back(DesignSpec{*name, *type, std::move(design)});
+    if (name && design) out.push_back(DesignSpec{*name, *type, std::move(design), std::nullopt});
   }
   return out;
+}
+
+// designs[i].regimen, once the model and the scenario's regimen are known.
+void read_arm_regimens(const ConfigNode& node, Diagnostics& diag, Scenario& s) {
+  if (!node.is_sequence() || s.designs.size() != node.size()) return;  // design errors already reported
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    const ConfigNode g = node.at(i).get("regimen");
+    if (g.is_missing()) continue;
+    if (!s.pk) {
+      diag.error(g.key_mark(), g.path(), "only valid in PK/PD mode (with 'model')");
+      continue;
+    }
+    auto arm = read_regimen(g, diag);
+    if (!arm) continue;
+    check_regimen_model(*arm, g, *s.pk, diag);
+    if (arm->cycles != s.regimen.cycles) {
+      diag.error(g.mark(), g.path(),
+                 "has " + std::to_string(arm->cycles) + " cycles; every arm needs the scenario regimen's " +
+                     std::to_string(s.regimen.cycles) + " (one per-cycle table for all arms)");
+      continue;
+    }
+    s.designs[i].regimen = std::move(*arm);
+  }
 }
 
 Scenario parse(const ConfigNode& root, Diagnostics& diag, const std::string& base_dir) {
@@ -238,6 +269,7 @@ Scenario parse(const ConfigNode& root, Diagnostics& diag, const std::string& bas
   DesignContext ctx{s.dose_levels.size(), s.dose_levels};
   const ConfigNode designs = r.require("designs");
   s.designs = read_designs(designs, diag, ctx);
+  read_arm_regimens(designs, diag, s);
   if (s.pk && !s.endpoints.dlt) {
     for (std::size_t i = 0; i < s.designs.size(); ++i) {
       if (s.designs[i].design->is_dose_finding()) {

@@ -125,7 +125,9 @@ std::optional<RegimenSpec> read_regimen(const ConfigNode& node, Diagnostics& dia
     g.cycle_length_h = *cycle_len;
     g.cycles = cycles;
     if (!records.is_sequence() || records.size() == 0) {
-      diag.error(records.mark(), records.path(), "expected a non-empty list of dosing records, got " + records.describe());
+      diag.error(records.mark(), records.path(),
+                 records.is_sequence() ? std::string("needs at least one dosing record")
+                                       : "expected a list of dosing records, got " + records.describe());
       return std::nullopt;
     }
     std::int64_t n = 0;

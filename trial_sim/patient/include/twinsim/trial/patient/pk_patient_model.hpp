@@ -19,6 +19,8 @@ struct PkWorkspace;  // per-thread scratch, defined in pk_workspace.hpp
 class PkPatientModel final : public PatientModel {
  public:
   explicit PkPatientModel(const Scenario& scenario);
+  // An arm with its own regimen (designs[i].regimen) on the scenario's model and patients.
+  PkPatientModel(const Scenario& scenario, const RegimenSpec& regimen);
   std::unique_ptr<PatientWorkspace> workspace() const override;
   void simulate(PatientWorkspace& ws, std::uint64_t trial, std::uint64_t patient, int dose,
                 PatientOutcome& out, double* timecourse) const override;
