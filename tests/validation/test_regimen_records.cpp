@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "pk_closed_form_oracle.hpp"
+#include "test_support.hpp"
 #include "twinsim/trial/patient/patient_model.hpp"
 #include "twinsim/trial/scenario/scenario.hpp"
 
@@ -193,4 +194,27 @@ TEST_CASE("steady state: within 1e-8 of 50 repeated cycles, linear and Michaelis
     // Michaelis-Menten: the stated tolerance, the ODE's rtol 1e-8 (docs/models.md).
     CHECK(worst < (elimination == "linear" ? 1e-10 : 1e-6));
   }
+}
+
+TEST_CASE("dosing records: the same regimen as YAML records and as an event table give identical results",
+          "[validation]") {
+  const test::TempDir dir("events");
+  const std::string csv = dir.file("doses.csv");
+  // IV loading by rate into CMT 2 (central), an IV bolus, then oral doses into CMT 1 (depot, ADVAN4).
+  test::write_file(csv, "ID,TIME,AMT,RATE,II,ADDL,CMT,EVID\n1,0,300,600,0,0,2,1\n1,6,20,0,0,0,2,1\n"
+                        "1,10,0,0,0,0,2,0\n1,12,100,0,12,7,1,1\n");
+  const std::string records =
+      "{route: iv_infusion, amount_mg: 300, rate_mg_per_h: 600}, {time_h: 6, route: iv_bolus, amount_mg: 20},"
+      " {time_h: 12, route: oral, amount_mg: 100, ii_h: 12, addl: 7}";
+  for (const std::string more : {"", ", steady_state: true"}) {
+    INFO(more);
+    const Run yaml = simulate("{cycle_length_h: 120, cycles: 2" + more + ", doses: [" + records + "]}");
+    const Run table = simulate("{events: " + csv + ", cycle_length_h: 120, cycles: 2" + more + "}");
+    CHECK(yaml.cc == table.cc);
+    CHECK(yaml.exposure.cmax == table.exposure.cmax);
+    CHECK(yaml.exposure.auc_total == table.exposure.auc_total);
+  }
+  // And both against the closed form.
+  const Regimen g{"", {{0, 300, Rec::kInfusion, 0.5}, {6, 20, Rec::kBolus}, {12, 100, Rec::kOral, 0, 12, 7}}, 120, 2};
+  CHECK(max_rel_error(simulate("{events: " + csv + ", cycle_length_h: 120, cycles: 2}"), g) < 1e-9);
 }

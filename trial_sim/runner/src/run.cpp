@@ -57,6 +57,10 @@ std::vector<core::InputFile> scenario_inputs(const Scenario& s) {
   std::vector<core::InputFile> in;
   if (!s.source_path.empty()) in.push_back({"scenario file", s.source_path});
   if (s.population->spec().csv) in.push_back({"population CSV (population.csv.file)", s.population->spec().csv->path});
+  if (!s.regimen.events_file.empty()) in.push_back({"dosing records (regimen.events)", s.regimen.events_file});
+  for (std::size_t i = 0; i < s.designs.size(); ++i)
+    if (s.designs[i].regimen && !s.designs[i].regimen->events_file.empty())
+      in.push_back({"dosing records (designs[" + std::to_string(i) + "].regimen.events)", s.designs[i].regimen->events_file});
   return in;
 }
 

@@ -114,7 +114,7 @@ std::vector<DesignSpec> read_designs(const ConfigNode& node, Diagnostics& diag, 
 }
 
 // designs[i].regimen, once the model and the scenario's regimen are known.
-void read_arm_regimens(const ConfigNode& node, Diagnostics& diag, Scenario& s) {
+void read_arm_regimens(const ConfigNode& node, Diagnostics& diag, Scenario& s, const std::string& base_dir) {
   if (!node.is_sequence() || s.designs.size() != node.size()) return;  // design errors already reported
   for (std::size_t i = 0; i < node.size(); ++i) {
     const ConfigNode g = node.at(i).get("regimen");
@@ -123,7 +123,7 @@ void read_arm_regimens(const ConfigNode& node, Diagnostics& diag, Scenario& s) {
       diag.error(g.key_mark(), g.path(), "only valid in PK/PD mode (with 'model')");
       continue;
     }
-    auto arm = read_regimen(g, diag);
+    auto arm = read_regimen(g, diag, RegimenContext{&*s.pk, base_dir});
     if (!arm) continue;
     check_regimen_model(*arm, g, *s.pk, diag);
     if (arm->cycles != s.regimen.cycles) {
@@ -198,7 +198,7 @@ Scenario parse(const ConfigNode& root, Diagnostics& diag, const std::string& bas
   } else if (model.is_missing() && !regimen.is_missing()) {
     diag.error(regimen.key_mark(), "regimen", "only valid in PK/PD mode (with 'model')");
   } else if (!regimen.is_missing()) {
-    if (auto g = read_regimen(regimen, diag)) {
+    if (auto g = read_regimen(regimen, diag, RegimenContext{s.pk ? &*s.pk : nullptr, base_dir})) {
       s.regimen = *g;
       if (s.pk) check_regimen_model(s.regimen, regimen, *s.pk, diag);
     }
@@ -269,7 +269,7 @@ Scenario parse(const ConfigNode& root, Diagnostics& diag, const std::string& bas
   DesignContext ctx{s.dose_levels.size(), s.dose_levels};
   const ConfigNode designs = r.require("designs");
   s.designs = read_designs(designs, diag, ctx);
-  read_arm_regimens(designs, diag, s);
+  read_arm_regimens(designs, diag, s, base_dir);
   if (s.pk && !s.endpoints.dlt) {
     for (std::size_t i = 0; i < s.designs.size(); ++i) {
       if (s.designs[i].design->is_dose_finding()) {

@@ -74,9 +74,18 @@ std::optional<DoseRecordSpec> read_record(const ConfigNode& node, Diagnostics& d
 
 }  // namespace
 
-std::optional<RegimenSpec> read_regimen(const ConfigNode& node, Diagnostics& diag) {
+double regimen_first_gap(const RegimenSpec& g, double fallback) {
+  const auto one = g.cycle_doses();
+  for (std::size_t k = 1; k < one.size(); ++k)
+    if (one[k].time_h > one[0].time_h) return one[k].time_h - one[0].time_h;
+  return fallback;
+}
+
+std::optional<RegimenSpec> read_regimen(const ConfigNode& node, Diagnostics& diag, const RegimenContext& ctx) {
   MapReader r(node, diag);
   if (!r.valid()) return std::nullopt;
+  const ConfigNode events = r.get("events");
+  if (!events.is_missing()) return read_event_regimen(r, events, diag, ctx);
   const ConfigNode records = r.get("doses");
   if (!records.is_missing()) {
     // Each record has its own route, amount and repetition.
@@ -146,15 +155,7 @@ std::optional<RegimenSpec> read_regimen(const ConfigNode& node, Diagnostics& dia
       ok = false;
     }
     if (!ok) return std::nullopt;
-    // The exposure metrics' dosing interval: given, else the first gap between doses, else the cycle.
-    g.interval_h = *interval > 0 ? *interval : g.cycle_length_h;
-    const auto one = g.cycle_doses();
-    for (std::size_t k = 1; k < one.size() && !(*interval > 0); ++k) {
-      if (one[k].time_h > one[0].time_h) {
-        g.interval_h = one[k].time_h - one[0].time_h;
-        break;
-      }
-    }
+    g.interval_h = *interval > 0 ? *interval : regimen_first_gap(g, g.cycle_length_h);
   }
   g.steady_state = steady;
   if (ok && g.end_time() > ScenarioLimits::kMaxSimulatedHours) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "twinsim/core/dosing.hpp"
@@ -44,6 +45,7 @@ struct RegimenSpec {
   double interval_h = 24.0;
   // Cycle 1 starts at the periodic steady state of the cycle repeated for ever (NONMEM SS=1).
   bool steady_state = false;
+  std::string events_file;  // regimen.events: the table the records came from ("" otherwise)
 
   // The shorthand `interval_h` / `doses_per_cycle` form: one record per
   // cycle at time 0 with II = interval, ADDL = doses - 1.
