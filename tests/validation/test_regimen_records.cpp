@@ -16,7 +16,9 @@
 
 #include "pk_closed_form_oracle.hpp"
 #include "test_support.hpp"
+#include "twinsim/trial/patient/data_simulation.hpp"
 #include "twinsim/trial/patient/patient_model.hpp"
+#include "twinsim/trial/scenario/data_compartments.hpp"
 #include "twinsim/trial/scenario/scenario.hpp"
 
 using namespace twinsim;
@@ -217,4 +219,41 @@ TEST_CASE("dosing records: the same regimen as YAML records and as an event tabl
   // And both against the closed form.
   const Regimen g{"", {{0, 300, Rec::kInfusion, 0.5}, {6, 20, Rec::kBolus}, {12, 100, Rec::kOral, 0, 12, 7}}, 120, 2};
   CHECK(max_rel_error(simulate("{events: " + csv + ", cycle_length_h: 120, cycles: 2}"), g) < 1e-9);
+}
+
+TEST_CASE("twinsim simulate --data: the data set's individuals against the closed form", "[validation]") {
+  // ID 1 at the typical CL; ID 2 with its own CL (a parameter column) and an IV bolus
+  // into CMT 2; observations before and after a dose at the same time.
+  const std::string csv_text =
+      "ID,TIME,AMT,RATE,II,ADDL,CMT,EVID,CL\n"
+      "1,0,100,0,12,2,1,1,10\n1,1,0,0,0,0,2,0,10\n1,12,0,0,0,0,2,0,10\n1,13.5,0,0,0,0,2,0,10\n1,40,0,0,0,0,2,0,10\n"
+      "2,0,0,0,0,0,2,0,20\n2,0,50,0,0,0,2,1,20\n2,0,0,0,0,0,2,0,20\n2,2,100,25,0,0,2,1,20\n2,5,0,0,0,0,2,0,20\n"
+      "2,30,0,0,0,0,2,0,20\n";
+  const trial::Scenario s = trial::load_scenario_text(scenario("{cycle_length_h: 24, doses: [{route: oral}]}"), "d.yaml");
+  core::DataSetOptions o = trial::data_set_options(*s.pk);
+  o.require_id = true;
+  const core::DataSet data = core::read_data_set_text(csv_text, "d.csv", o);
+  const trial::DataSimulation r = trial::simulate_data_set(s, data);
+  REQUIRE(r.outputs == std::vector<std::string>{"Cc"});
+  REQUIRE(r.rows.size() == 8);
+  oracle::DispositionParams d2 = kTwoCmt;
+  d2.cl = 20;
+  const Regimen g1{"", {{0, 100, Rec::kOral, 0, 12, 2}}, 1000, 1};
+  const std::vector<double> t1 = {1, 12, 13.5, 40};
+  for (std::size_t j = 0; j < t1.size(); ++j) {
+    CHECK(r.rows[j].id == 1);
+    CHECK(r.rows[j].time == t1[j]);
+    CHECK(r.rows[j].values[0] == Approx(oracle_cc(g1, t1[j])).epsilon(1e-9));
+  }
+  // ID 2 by its own exponentials (CL 20): bolus 50 at 0, 100 mg at 25 mg/h from 2 h (4 h).
+  const oracle::Exponentials e = oracle::macro_constants(d2);
+  auto cc2 = [&](double t, bool after) {
+    double a = (t > 0 || after) ? 50 * e.bolus(t) : 0.0;
+    if (t > 2) a += 25 * e.infusion(t - 2, 4);
+    return a / d2.v1;
+  };
+  CHECK(r.rows[4].values[0] == 0.0);  // before the dose at time 0
+  CHECK(r.rows[5].values[0] == Approx(cc2(0, true)).epsilon(1e-12));
+  CHECK(r.rows[6].values[0] == Approx(cc2(5, false)).epsilon(1e-9));
+  CHECK(r.rows[7].values[0] == Approx(cc2(30, false)).epsilon(1e-9));
 }

@@ -132,7 +132,8 @@ void PkPatientModel::simulate_modified(PkWorkspace& ws, int dose, double horizon
     const bool off_study = start >= dropout_h;
     if (!off_study) {
       h.cycle_start_h[static_cast<std::size_t>(c)] = start;
-      h.cycle_dose_mg[static_cast<std::size_t>(c)] = dose_levels_[static_cast<std::size_t>(level)];
+      h.cycle_dose_mg[static_cast<std::size_t>(c)] =
+          regimen_.body_size.given_mg(dose_levels_[static_cast<std::size_t>(level)], ws.per_unit);
       h.final_dose = level;
       // The cycle's scheduled doses shifted to its actual start; missed doses
       // keep their place in the schedule (the adherence stream's index).
@@ -144,7 +145,7 @@ void PkPatientModel::simulate_modified(PkWorkspace& ws, int dose, double horizon
         if (t >= dropout_h || t >= horizon_h) break;
         if (k < ws.missed.size() && ws.missed[k]) continue;
         const DoseRecordSpec& r = regimen_.records[static_cast<std::size_t>(schedule_[j].record)];
-        ws.doses.push_back(make_record_dose(m.pk, r, t, r.amount(dose_levels_[static_cast<std::size_t>(level)])));
+        ws.doses.push_back(make_record_dose(m.pk, r, t, given_mg(r, dose_levels_[static_cast<std::size_t>(level)], ws.per_unit)));
       }
       auto actions = core::expand_doses(ws.doses);
       if (c == 0 && !steady_start(ws, m, dose_levels_[static_cast<std::size_t>(level)], actions)) return;

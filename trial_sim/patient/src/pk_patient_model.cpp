@@ -69,6 +69,10 @@ PkPatientModel::PkPatientModel(const Scenario& s, const RegimenSpec& regimen)
   dropout_column_ = extra_.size();
   extra_.push_back({"dropout_cycle", "cycle (-1: none)", true});
   extra_.push_back({"missed_doses", "doses", true});
+  body_size_column_ = s.regimen.body_size.scales() ||
+                      std::any_of(s.designs.begin(), s.designs.end(),
+                                  [](const DesignSpec& d) { return d.regimen && d.regimen->body_size.scales(); });
+  if (body_size_column_) extra_.push_back({"dose_mg", "mg given per administration of the dose level (dose_factor 1)"});
   endpoint_column_ = extra_.size();
   for (const auto& ep : endpoints_.list) {
     EndpointSlot slot{ep, {}, {}, extra_.size(), cycle_.size()};
@@ -160,23 +164,24 @@ pkpd::ModelSystem PkPatientModel::compile(const std::vector<double>& values) con
 
 std::unique_ptr<PatientWorkspace> PkPatientModel::workspace() const { return std::make_unique<PkWorkspace>(); }
 
-void PkPatientModel::cycle_records(const pkpd::PkSystem& pk, double level_mg, double start_h,
+void PkPatientModel::cycle_records(const pkpd::PkSystem& pk, double level_mg, double per_unit, double start_h,
                                    std::vector<core::DoseEvent>& out) const {
   for (const auto& r : regimen_.records) {
-    core::DoseEvent e = make_record_dose(pk, r, start_h + r.time_h, r.amount(level_mg));
+    core::DoseEvent e = make_record_dose(pk, r, start_h + r.time_h, given_mg(r, level_mg, per_unit));
     e.ii = r.ii_h;
     e.addl = r.addl;
     out.push_back(e);
   }
 }
 
-void PkPatientModel::dose_records(const pkpd::PkSystem& pk, double amount, const std::vector<std::uint8_t>& missed,
-                                  double dropout_h, std::vector<core::DoseEvent>& out) const {
+void PkPatientModel::dose_records(const pkpd::PkSystem& pk, double amount, double per_unit,
+                                  const std::vector<std::uint8_t>& missed, double dropout_h,
+                                  std::vector<core::DoseEvent>& out) const {
   out.clear();
   const bool all_taken = std::find(missed.begin(), missed.end(), 1) == missed.end() && std::isinf(dropout_h);
   if (all_taken) {
     // The cycle's records with their ADDL, as a NONMEM data set would have them.
-    for (int c = 0; c < regimen_.cycles; ++c) cycle_records(pk, amount, c * regimen_.cycle_length_h, out);
+    for (int c = 0; c < regimen_.cycles; ++c) cycle_records(pk, amount, per_unit, c * regimen_.cycle_length_h, out);
     return;
   }
   for (std::size_t k = 0; k < schedule_.size(); ++k) {
@@ -184,7 +189,7 @@ void PkPatientModel::dose_records(const pkpd::PkSystem& pk, double amount, const
     if (d.time_h >= dropout_h) break;
     if (k < missed.size() && missed[k]) continue;
     const DoseRecordSpec& r = regimen_.records[static_cast<std::size_t>(d.record)];
-    out.push_back(make_record_dose(pk, r, d.time_h, r.amount(amount)));
+    out.push_back(make_record_dose(pk, r, d.time_h, given_mg(r, amount, per_unit)));
   }
 }
 
@@ -193,7 +198,7 @@ bool PkPatientModel::steady_start(PkWorkspace& ws, const pkpd::ModelSystem& m, d
   ws.initial.clear();
   if (!regimen_.steady_state) return true;
   std::vector<core::DoseEvent> one;
-  cycle_records(m.pk, level_mg, 0.0, one);
+  cycle_records(m.pk, level_mg, ws.per_unit, 0.0, one);
   const pkpd::SteadyState ss = pkpd::periodic_state(ws.sim, m.pk, core::expand_doses(one), regimen_.cycle_length_h);
   if (ss.status != core::SolveStatus::kOk) {
     ws.traj.status = ss.status;
@@ -207,6 +212,10 @@ bool PkPatientModel::steady_start(PkWorkspace& ws, const pkpd::ModelSystem& m, d
   std::stable_sort(actions.begin(), actions.end(),
                    [](const core::InputAction& x, const core::InputAction& y) { return x.time < y.time; });
   return true;
+}
+
+double PkPatientModel::given_mg(const DoseRecordSpec& r, double level_mg, double per_unit) const {
+  return regimen_.body_size.given_mg(r.amount(level_mg), per_unit);
 }
 
 bool PkPatientModel::parameters_valid(const std::vector<double>& values) const {
@@ -255,6 +264,8 @@ pkpd::ModelSystem PkPatientModel::simulate_trajectory(PkWorkspace& ws, int dose,
   ws.sim.exposure() = exposure ? pkpd::ExposureOptions{true, exposure_threshold_} : pkpd::ExposureOptions{};
   // A patient whose parameters leave the model's ranges is recorded, not
   // simulated; the typical values stand in for the unused model.
+  ws.per_unit = regimen_.body_size.factor(ws.patient.covariates);
+  ws.dose_mg = regimen_.body_size.given_mg(dose_levels_[static_cast<std::size_t>(dose)], ws.per_unit);
   const bool valid = parameters_valid(ws.params);
   pkpd::ModelSystem system = compile(valid ? ws.params : typical_);
   if (!valid) {
@@ -269,7 +280,8 @@ pkpd::ModelSystem PkPatientModel::simulate_trajectory(PkWorkspace& ws, int dose,
     return system;
   }
   const double level_mg = dose_levels_[static_cast<std::size_t>(dose)];
-  dose_records(system.pk, level_mg, ws.missed, ws.patient.dropout_time_cycles * regimen_.cycle_length_h, ws.doses);
+  dose_records(system.pk, level_mg, ws.per_unit, ws.missed, ws.patient.dropout_time_cycles * regimen_.cycle_length_h,
+               ws.doses);
   std::vector<core::InputAction> actions = core::expand_doses(ws.doses);
   if (!steady_start(ws, system, level_mg, actions)) return system;
   if (by_cycle_) {

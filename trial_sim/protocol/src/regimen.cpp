@@ -1,8 +1,10 @@
 #include "twinsim/trial/protocol/regimen.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "twinsim/pkpd/pk_simulator.hpp"
+#include "twinsim/vp/derived_covariates.hpp"
 
 namespace twinsim::trial {
 
@@ -55,6 +57,25 @@ double RegimenSpec::end_time() const {
   const auto one = cycle_doses();
   const double last_dose = (cycles - 1) * cycle_length_h + (one.empty() ? 0.0 : one.back().time_h);
   return std::max(cycles * cycle_length_h, last_dose + interval_h);
+}
+
+double BodySizeDosing::factor(const std::vector<double>& cov) const {
+  switch (unit) {
+    case DoseUnit::kMg: return 1.0;
+    case DoseUnit::kMgPerKg: return cov[static_cast<std::size_t>(weight_covariate)];
+    case DoseUnit::kMgPerM2: {
+      const double wt = cov[static_cast<std::size_t>(weight_covariate)];
+      const double ht = cov[static_cast<std::size_t>(height_covariate)];
+      const double bsa = formula == BsaFormula::kMosteller ? vp::bsa_mosteller(wt, ht) : vp::bsa_dubois(wt, ht);
+      return bsa_cap_m2 > 0 ? std::min(bsa, bsa_cap_m2) : bsa;
+    }
+  }
+  return 1.0;
+}
+
+double BodySizeDosing::given_mg(double amount, double f) const {
+  const double mg = amount * f;
+  return round_to_mg > 0 ? std::round(mg / round_to_mg) * round_to_mg : mg;
 }
 
 core::DoseEvent make_record_dose(const pkpd::PkSystem& pk, const DoseRecordSpec& r, double time_h, double amount_mg) {

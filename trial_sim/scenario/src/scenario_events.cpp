@@ -7,7 +7,7 @@
 #include <filesystem>
 
 #include "scenario_parts.hpp"
-#include "twinsim/core/nonmem_data.hpp"
+#include "twinsim/trial/scenario/data_compartments.hpp"
 
 namespace twinsim::trial {
 
@@ -16,11 +16,7 @@ using core::Diagnostics;
 using core::MapReader;
 using core::Range;
 
-namespace {
-
-// The model's compartments by NONMEM number (docs/models.md): every PK
-// state but AUC; absorption compartments take bolus (oral) doses only.
-core::DataSetOptions data_options(const PkSpec& pk) {
+core::DataSetOptions data_set_options(const PkSpec& pk) {
   const pkpd::PkSystem s = pk.model->compile(pk.values);
   const auto names = pk.model->state_names(s.n_transit);
   core::DataSetOptions o;
@@ -35,7 +31,21 @@ core::DataSetOptions data_options(const PkSpec& pk) {
   return o;
 }
 
-}  // namespace
+DoseRecordSpec data_dose_record(const PkSpec& pk, const pkpd::PkSystem& typical, double time_h, double amt,
+                                double rate, int cmt) {
+  DoseRecordSpec d;
+  d.time_h = time_h;
+  d.amount_mg = amt;
+  d.cmt = cmt;
+  if (rate > 0) {
+    d.route = pkpd::Route::kIvInfusion;
+    d.rate_mg_per_h = rate;
+  } else {
+    const bool oral = pk.model->accepts(pkpd::Route::kOral) && state_of_cmt(typical, cmt) == typical.oral_target;
+    d.route = oral ? pkpd::Route::kOral : pkpd::Route::kIvBolus;
+  }
+  return d;
+}
 
 std::optional<RegimenSpec> read_event_regimen(MapReader& r, const ConfigNode& events, Diagnostics& diag,
                                               const RegimenContext& ctx) {
@@ -57,13 +67,12 @@ std::optional<RegimenSpec> read_event_regimen(MapReader& r, const ConfigNode& ev
   g.events_file = path.string();
   core::DataSet data;
   try {
-    data = core::read_data_set_file(g.events_file, data_options(*ctx.pk));
+    data = core::read_data_set_file(g.events_file, data_set_options(*ctx.pk));
   } catch (const core::ScenarioError& e) {
     for (const auto& d : e.diagnostics()) diag.add(d);
     return std::nullopt;
   }
   const pkpd::PkSystem typical = ctx.pk->model->compile(ctx.pk->values);
-  const bool oral = ctx.pk->model->accepts(pkpd::Route::kOral);
   bool ok = true;
   double last = 0.0;
   const auto& recs = data.records();
@@ -82,19 +91,9 @@ std::optional<RegimenSpec> read_event_regimen(MapReader& r, const ConfigNode& ev
       ok = false;
       continue;
     }
-    DoseRecordSpec d;
-    d.time_h = x.time;
-    d.amount_mg = x.amt;
-    d.cmt = x.cmt;
+    DoseRecordSpec d = data_dose_record(*ctx.pk, typical, x.time, x.amt, x.rate, x.cmt);
     d.ii_h = x.ii;
     d.addl = x.addl;
-    if (x.rate > 0) {
-      d.route = pkpd::Route::kIvInfusion;
-      d.rate_mg_per_h = x.rate;
-    } else {
-      // A bolus into the oral entry is an oral dose (with D1 where the model has it), else an IV bolus.
-      d.route = oral && state_of_cmt(typical, x.cmt) == typical.oral_target ? pkpd::Route::kOral : pkpd::Route::kIvBolus;
-    }
     const double end = d.time_h + d.addl * d.ii_h;
     if (cycle_len > 0 && !(end < cycle_len)) {
       diag.error(data.mark(i, data.column("TIME")), "TIME",

@@ -126,6 +126,7 @@ void read_arm_regimens(const ConfigNode& node, Diagnostics& diag, Scenario& s, c
     auto arm = read_regimen(g, diag, RegimenContext{&*s.pk, base_dir});
     if (!arm) continue;
     check_regimen_model(*arm, g, *s.pk, diag);
+    resolve_body_size(*arm, g, *s.population, diag);
     if (arm->cycles != s.regimen.cycles) {
       diag.error(g.mark(), g.path(),
                  "has " + std::to_string(arm->cycles) + " cycles; every arm needs the scenario regimen's " +
@@ -227,6 +228,7 @@ Scenario parse(const ConfigNode& root, Diagnostics& diag, const std::string& bas
         s.population = std::make_shared<vp::Population>(std::move(*spec));
     }
   }
+  if (s.pk && !regimen.is_missing()) resolve_body_size(s.regimen, regimen, *s.population, diag);
   const ConfigNode endpoints = r.get("endpoints");
   if (!endpoints.is_missing() && !s.pk) {
     diag.error(endpoints.key_mark(), "endpoints", "only valid in PK/PD mode (with 'model')");

@@ -24,6 +24,9 @@ std::optional<RegimenSpec> read_regimen(const core::ConfigNode& node, core::Diag
 // regimen.events (scenario_events.cpp): `r` is the regimen's reader, `events` its file name node.
 std::optional<RegimenSpec> read_event_regimen(core::MapReader& r, const core::ConfigNode& events,
                                               core::Diagnostics& diag, const RegimenContext& ctx);
+// regimen.dose_unit: the weight and height covariates by index (node: the regimen's).
+void resolve_body_size(RegimenSpec& g, const core::ConfigNode& node, const vp::Population& population,
+                       core::Diagnostics& diag);
 // The exposure metrics' default interval (the first gap between a cycle's doses), else `fallback`.
 double regimen_first_gap(const RegimenSpec& g, double fallback);
 // The regimen's routes and compartments against the PK model (node: the regimen's).

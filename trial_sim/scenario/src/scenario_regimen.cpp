@@ -1,5 +1,6 @@
 // The `regimen` section (and designs[i].regimen): dosing records per cycle, or
 // the interval_h / doses_per_cycle shorthand for one record with ADDL.
+#include <algorithm>
 #include <cmath>
 
 #include "scenario_parts.hpp"
@@ -72,7 +73,41 @@ std::optional<DoseRecordSpec> read_record(const ConfigNode& node, Diagnostics& d
   return d;
 }
 
+BodySizeDosing read_body_size(MapReader& r) {
+  BodySizeDosing b;
+  const std::string unit = r.optional_choice("dose_unit", {"mg", "mg/kg", "mg/m2"}, "mg");
+  b.unit = unit == "mg/kg" ? DoseUnit::kMgPerKg : unit == "mg/m2" ? DoseUnit::kMgPerM2 : DoseUnit::kMg;
+  const std::string formula = r.optional_choice("bsa_formula", {"dubois", "mosteller"}, "dubois");
+  b.formula = formula == "mosteller" ? BsaFormula::kMosteller : BsaFormula::kDuBois;
+  b.weight_name = r.optional_string("weight_covariate", b.weight_name);
+  b.height_name = r.optional_string("height_covariate", b.height_name);
+  b.bsa_cap_m2 = r.optional_double("bsa_cap_m2", 0.0, Range::positive());
+  b.round_to_mg = r.optional_double("round_to_mg", 0.0, Range::positive());
+  return b;
+}
+
 }  // namespace
+
+void resolve_body_size(RegimenSpec& g, const ConfigNode& node, const vp::Population& population, Diagnostics& diag) {
+  BodySizeDosing& b = g.body_size;
+  const auto& names = population.covariate_names();
+  auto index_of = [&](const std::string& name, const char* key) {
+    const auto it = std::find(names.begin(), names.end(), name);
+    if (it != names.end()) return static_cast<int>(it - names.begin());
+    const ConfigNode n = node.get(key);
+    const ConfigNode at = n.is_missing() ? node.get("dose_unit") : n;
+    diag.error(at.mark(), at.path(),
+               "dose_unit " + std::string(b.unit == DoseUnit::kMgPerKg ? "mg/kg" : "mg/m2") + " needs the covariate '" +
+                   name + "' in population.covariates (" + key + ")");
+    return -1;
+  };
+  const ConfigNode cap = node.get("bsa_cap_m2");
+  if (!cap.is_missing() && b.unit != DoseUnit::kMgPerM2)
+    diag.error(cap.key_mark(), cap.path(), "only valid with dose_unit: mg/m2");
+  if (b.unit == DoseUnit::kMg) return;
+  b.weight_covariate = index_of(b.weight_name, "weight_covariate");
+  if (b.unit == DoseUnit::kMgPerM2) b.height_covariate = index_of(b.height_name, "height_covariate");
+}
 
 double regimen_first_gap(const RegimenSpec& g, double fallback) {
   const auto one = g.cycle_doses();
@@ -84,8 +119,13 @@ double regimen_first_gap(const RegimenSpec& g, double fallback) {
 std::optional<RegimenSpec> read_regimen(const ConfigNode& node, Diagnostics& diag, const RegimenContext& ctx) {
   MapReader r(node, diag);
   if (!r.valid()) return std::nullopt;
+  const BodySizeDosing body = read_body_size(r);
   const ConfigNode events = r.get("events");
-  if (!events.is_missing()) return read_event_regimen(r, events, diag, ctx);
+  if (!events.is_missing()) {
+    auto g = read_event_regimen(r, events, diag, ctx);
+    if (g) g->body_size = body;
+    return g;
+  }
   const ConfigNode records = r.get("doses");
   if (!records.is_missing()) {
     // Each record has its own route, amount and repetition.
@@ -158,6 +198,7 @@ std::optional<RegimenSpec> read_regimen(const ConfigNode& node, Diagnostics& dia
     g.interval_h = *interval > 0 ? *interval : regimen_first_gap(g, g.cycle_length_h);
   }
   g.steady_state = steady;
+  g.body_size = body;
   if (ok && g.end_time() > ScenarioLimits::kMaxSimulatedHours) {
     diag.error(node.mark(), node.path(),
                "regimen lasts " + core::format_number(g.end_time()) + " h; the limit is " +

@@ -36,6 +36,27 @@ struct ScheduledDose {
   int cycle = 0;
 };
 
+// Body-size dosing (regimen.dose_unit): amounts per kg or per m² of body
+// surface area, from the patient's covariates.
+enum class DoseUnit { kMg, kMgPerKg, kMgPerM2 };
+enum class BsaFormula { kDuBois, kMosteller };
+
+struct BodySizeDosing {
+  DoseUnit unit = DoseUnit::kMg;
+  BsaFormula formula = BsaFormula::kDuBois;
+  std::string weight_name = "WT", height_name = "HT";  // covariates: weight (kg), height (cm)
+  int weight_covariate = -1;  // their indices among the population's covariates
+  int height_covariate = -1;  // mg/m2 only
+  double bsa_cap_m2 = 0.0;    // > 0: BSA used at most this
+  double round_to_mg = 0.0;   // > 0: every amount rounded to the nearest multiple (strengths, vial steps)
+
+  bool scales() const { return unit != DoseUnit::kMg || round_to_mg > 0; }
+  // mg per dose unit for a patient with these covariates (1 for mg).
+  double factor(const std::vector<double>& covariates) const;
+  // The amount (mg) given for `amount` in dose units at that factor, rounded.
+  double given_mg(double amount, double factor) const;
+};
+
 struct RegimenSpec {
   std::vector<DoseRecordSpec> records;  // every cycle's records
   double cycle_length_h = 24.0;
@@ -45,7 +66,8 @@ struct RegimenSpec {
   double interval_h = 24.0;
   // Cycle 1 starts at the periodic steady state of the cycle repeated for ever (NONMEM SS=1).
   bool steady_state = false;
-  std::string events_file;  // regimen.events: the table the records came from ("" otherwise)
+  std::string events_file;
+  BodySizeDosing body_size;  // amounts (dose levels and amount_mg) are in body_size.unit  // regimen.events: the table the records came from ("" otherwise)
 
   // The shorthand `interval_h` / `doses_per_cycle` form: one record per
   // cycle at time 0 with II = interval, ADDL = doses - 1.
