@@ -179,6 +179,10 @@ TEST_CASE("steady state (SS=1), linear PK: the infinite superposition in closed 
     const Run r = simulate(g.yaml);
     CHECK(max_rel_error(r, g, -2000) < 1e-9);
   }
+  // At steady state the AUC over a dosing interval is the interval's dose over CL
+  // [GP ch. 2]: 100 mg QD -> 10 mg*h/L over 24 h; 50 mg every 12 h -> 5 over 12 h.
+  CHECK(simulate(cases[0].yaml).exposure.auc_first == Approx(100 / kTwoCmt.cl).epsilon(1e-9));
+  CHECK(simulate(cases[1].yaml).exposure.auc_first == Approx(50 / kTwoCmt.cl).epsilon(1e-9));
 }
 
 TEST_CASE("steady state: within 1e-8 of 50 repeated cycles, linear and Michaelis-Menten", "[validation]") {

@@ -1,4 +1,4 @@
-// Scenario sections of PK/PD mode: model.pk, model.pd, regimen, output, endpoints.
+// Scenario sections of PK/PD mode: model.pk, model.pd, output, endpoints (regimen: scenario_regimen.cpp).
 #include <algorithm>
 #include <cmath>
 #include <set>
