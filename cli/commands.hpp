@@ -63,6 +63,16 @@ struct MergeArgs {
 int sweep_command(const SweepArgs& args);
 int merge_command(const MergeArgs& args);
 
+// twinsim simulate SCENARIO --data DATA.csv (trial/patient/data_simulation.hpp).
+struct SimulateArgs {
+  std::string scenario;
+  std::string data;
+  std::string output;  // -o: not implemented yet (refused)
+  std::string format = "table";
+  bool iiv = false;
+};
+int simulate_command(const SimulateArgs& args);
+
 int report_command(const ReportArgs& args);
 int compare_command(const CompareArgs& args);
 // Prints a result file's consistency warnings to stderr.

@@ -104,6 +104,15 @@ int main(int argc, char** argv) {
       ->transform(integer_rule(twinsim::core::Range::closed(1, 30)));
   pathways_cmd->add_option("--design", pathways.design, "only the design of this name");
   pathways_cmd->add_option("--format", pathways.format, "table, csv, json or markdown")->check(CLI::IsMember(formats));
+  SimulateArgs simulate;
+  auto* simulate_cmd =
+      app.add_subcommand("simulate", "simulate the individuals and records of a NONMEM-format data set");
+  simulate_cmd->add_option("scenario", simulate.scenario, "scenario YAML file (PK/PD mode)")->required();
+  simulate_cmd->add_option("--data", simulate.data, "NONMEM-format CSV (docs/data-sets.md)")->required();
+  simulate_cmd->add_option("-o,--output", simulate.output, "HDF5 output (not implemented yet)");
+  simulate_cmd->add_option("--format", simulate.format, "table, csv or json")
+      ->check(CLI::IsMember(std::vector<std::string>{"table", "csv", "json"}));
+  simulate_cmd->add_flag("--iiv", simulate.iiv, "draw random effects from the scenario's population");
 
   if (const std::string unknown = unknown_command(app, argc, argv); !unknown.empty()) {
     std::fprintf(stderr, "twinsim: error: %s\nrun 'twinsim --help' for the commands\n", unknown.c_str());
@@ -125,6 +134,7 @@ int main(int argc, char** argv) {
     if (*merge_cmd) return merge_command(merge);
     if (*boundaries_cmd) return boundaries_command(boundaries);
     if (*pathways_cmd) return pathways_command(pathways);
+    if (*simulate_cmd) return simulate_command(simulate);
   } catch (const twinsim::core::ScenarioError& e) {
     print_scenario_error(e);
     return 2;

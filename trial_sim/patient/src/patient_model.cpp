@@ -93,6 +93,11 @@ double dlt_and_response_probability(double p, double q, double rho) {
                                                                        15, 1e-14);
 }
 
+std::unique_ptr<PatientModel> make_patient_model(const Scenario& s, std::size_t design) {
+  if (s.pk && s.designs.at(design).regimen) return std::make_unique<PkPatientModel>(s, *s.designs[design].regimen);
+  return make_patient_model(s);
+}
+
 std::unique_ptr<PatientModel> make_patient_model(const Scenario& s) {
   if (s.pk) return std::make_unique<PkPatientModel>(s);
   return std::make_unique<TruthPatientModel>(s.seed, s.true_dlt_probabilities.value_or(std::vector<double>{}),

@@ -65,7 +65,7 @@ void PkPatientModel::simulate_by_cycle(PkWorkspace& ws, const std::vector<core::
   ws.traj.status = core::SolveStatus::kOk;
   ws.traj.trace.clear();
   ws.all_actions = actions;
-  ws.state.clear();
+  ws.state = ws.initial;
   const std::size_t n_samples = plan_.samples().size();
   std::size_t next = 0;
   for (int c = 0; c < regimen_.cycles; ++c) {
@@ -132,20 +132,24 @@ void PkPatientModel::simulate_modified(PkWorkspace& ws, int dose, double horizon
     const bool off_study = start >= dropout_h;
     if (!off_study) {
       h.cycle_start_h[static_cast<std::size_t>(c)] = start;
-      h.cycle_dose_mg[static_cast<std::size_t>(c)] = dose_levels_[static_cast<std::size_t>(level)];
+      h.cycle_dose_mg[static_cast<std::size_t>(c)] =
+          regimen_.body_size.given_mg(dose_levels_[static_cast<std::size_t>(level)], ws.per_unit);
       h.final_dose = level;
       // The cycle's scheduled doses shifted to its actual start; missed doses
       // keep their place in the schedule (the adherence stream's index).
       ws.doses.clear();
-      for (int j = 0; j < regimen_.doses_per_cycle; ++j) {
-        const double t = start + j * regimen_.interval_h;
-        const auto k = static_cast<std::size_t>(c * regimen_.doses_per_cycle + j);
+      const std::size_t per_cycle = schedule_.size() / static_cast<std::size_t>(regimen_.cycles);
+      for (std::size_t j = 0; j < per_cycle; ++j) {
+        const auto k = static_cast<std::size_t>(c) * per_cycle + j;
+        const double t = start + schedule_[j].time_h;
         if (t >= dropout_h || t >= horizon_h) break;
         if (k < ws.missed.size() && ws.missed[k]) continue;
-        ws.doses.push_back(pkpd::make_dose(m.pk, regimen_.route, t, dose_levels_[static_cast<std::size_t>(level)],
-                                           regimen_.infusion_duration_h));
+        const DoseRecordSpec& r = regimen_.records[static_cast<std::size_t>(schedule_[j].record)];
+        ws.doses.push_back(make_record_dose(m.pk, r, t, given_mg(r, dose_levels_[static_cast<std::size_t>(level)], ws.per_unit)));
       }
-      const auto actions = core::expand_doses(ws.doses);
+      auto actions = core::expand_doses(ws.doses);
+      if (c == 0 && !steady_start(ws, m, dose_levels_[static_cast<std::size_t>(level)], actions)) return;
+      if (c == 0) ws.state = ws.initial;
       ws.all_actions.insert(ws.all_actions.end(), actions.begin(), actions.end());
     }
     const double cycle_end = start + L;

@@ -71,6 +71,7 @@ void PkPatientModel::judge(const pkpd::ModelSystem& system, PkWorkspace& ws, std
   for (std::size_t k = 0; k < ws.patient.etas.size(); ++k) out.extra[eta_column_ + k] = ws.patient.etas[k];
   out.extra[dropout_column_] = ws.patient.dropout_cycle ? *ws.patient.dropout_cycle : -1;
   out.extra[dropout_column_ + 1] = static_cast<double>(std::count(ws.missed.begin(), ws.missed.end(), 1));
+  if (body_size_column_) out.extra[dropout_column_ + 2] = ws.dose_mg;
   const std::size_t n_cycle_cols = cycle_.size();
   out.cycles.assign(static_cast<std::size_t>(regimen_.cycles) * n_cycle_cols, kNaN);
   const std::size_t T = grid_.size();

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "pk_workspace.hpp"
+#include "twinsim/pkpd/steady_state.hpp"
 
 namespace twinsim::trial {
 
@@ -32,20 +33,24 @@ std::vector<double> extra_sample_times(const RegimenSpec& g, const EndpointSpec&
 
 }  // namespace
 
-PkPatientModel::PkPatientModel(const Scenario& s)
+PkPatientModel::PkPatientModel(const Scenario& s) : PkPatientModel(s, s.regimen) {}
+
+PkPatientModel::PkPatientModel(const Scenario& s, const RegimenSpec& regimen)
     : pk_(*s.pk),
       pd_(s.pd),
-      regimen_(s.regimen),
+      regimen_(regimen),
+      schedule_(regimen.doses()),
       endpoints_(s.endpoints),
       dose_levels_(s.dose_levels),
       seed_(s.seed),
       population_(s.population),
       typical_(s.typical_values()),
-      grid_(make_grid(s.regimen.end_time(), s.output.grid_h)),
+      // One grid for every arm of the scenario: the longest regimen's.
+      grid_(make_grid(s.horizon_h(), s.output.grid_h)),
       variables_(s.output.timecourses),
       pk_state_names_(pk_.model->state_names(pk_.model->compile(pk_.values).n_transit)),
-      plan_(grid_, s.regimen.dose_times(), s.regimen.interval_h, s.regimen.end_time(),
-            extra_sample_times(s.regimen, s.endpoints)) {
+      plan_(grid_, regimen.dose_times(), regimen.interval_h, regimen.end_time(),
+            extra_sample_times(regimen, s.endpoints)) {
   for (const auto& p : pk_.model->parameters()) param_ranges_.push_back(p.range);
   for (const auto& d : pd_)
     for (const auto& p : d.model->parameters()) param_ranges_.push_back(p.range);
@@ -64,6 +69,10 @@ PkPatientModel::PkPatientModel(const Scenario& s)
   dropout_column_ = extra_.size();
   extra_.push_back({"dropout_cycle", "cycle (-1: none)", true});
   extra_.push_back({"missed_doses", "doses", true});
+  body_size_column_ = s.regimen.body_size.scales() ||
+                      std::any_of(s.designs.begin(), s.designs.end(),
+                                  [](const DesignSpec& d) { return d.regimen && d.regimen->body_size.scales(); });
+  if (body_size_column_) extra_.push_back({"dose_mg", "mg given per administration of the dose level (dose_factor 1)"});
   endpoint_column_ = extra_.size();
   for (const auto& ep : endpoints_.list) {
     EndpointSlot slot{ep, {}, {}, extra_.size(), cycle_.size()};
@@ -158,27 +167,58 @@ pkpd::ModelSystem PkPatientModel::compile(const std::vector<double>& values) con
 
 std::unique_ptr<PatientWorkspace> PkPatientModel::workspace() const { return std::make_unique<PkWorkspace>(); }
 
-void PkPatientModel::dose_records(const pkpd::PkSystem& pk, double amount, const std::vector<std::uint8_t>& missed,
-                                  double dropout_h, std::vector<core::DoseEvent>& out) const {
+void PkPatientModel::cycle_records(const pkpd::PkSystem& pk, double level_mg, double per_unit, double start_h,
+                                   std::vector<core::DoseEvent>& out) const {
+  for (const auto& r : regimen_.records) {
+    core::DoseEvent e = make_record_dose(pk, r, start_h + r.time_h, given_mg(r, level_mg, per_unit));
+    e.ii = r.ii_h;
+    e.addl = r.addl;
+    out.push_back(e);
+  }
+}
+
+void PkPatientModel::dose_records(const pkpd::PkSystem& pk, double amount, double per_unit,
+                                  const std::vector<std::uint8_t>& missed, double dropout_h,
+                                  std::vector<core::DoseEvent>& out) const {
   out.clear();
   const bool all_taken = std::find(missed.begin(), missed.end(), 1) == missed.end() && std::isinf(dropout_h);
   if (all_taken) {
-    // One record per cycle with ADDL, as a NONMEM data set would have it.
-    for (int c = 0; c < regimen_.cycles; ++c) {
-      core::DoseEvent e = pkpd::make_dose(pk, regimen_.route, c * regimen_.cycle_length_h, amount,
-                                          regimen_.infusion_duration_h);
-      e.ii = regimen_.interval_h;
-      e.addl = regimen_.doses_per_cycle - 1;
-      out.push_back(e);
-    }
+    // The cycle's records with their ADDL, as a NONMEM data set would have them.
+    for (int c = 0; c < regimen_.cycles; ++c) cycle_records(pk, amount, per_unit, c * regimen_.cycle_length_h, out);
     return;
   }
-  const auto times = regimen_.dose_times();
-  for (std::size_t k = 0; k < times.size(); ++k) {
-    if (times[k] >= dropout_h) break;
+  for (std::size_t k = 0; k < schedule_.size(); ++k) {
+    const ScheduledDose& d = schedule_[k];
+    if (d.time_h >= dropout_h) break;
     if (k < missed.size() && missed[k]) continue;
-    out.push_back(pkpd::make_dose(pk, regimen_.route, times[k], amount, regimen_.infusion_duration_h));
+    const DoseRecordSpec& r = regimen_.records[static_cast<std::size_t>(d.record)];
+    out.push_back(make_record_dose(pk, r, d.time_h, given_mg(r, amount, per_unit)));
   }
+}
+
+bool PkPatientModel::steady_start(PkWorkspace& ws, const pkpd::ModelSystem& m, double level_mg,
+                                  std::vector<core::InputAction>& actions) const {
+  ws.initial.clear();
+  if (!regimen_.steady_state) return true;
+  std::vector<core::DoseEvent> one;
+  cycle_records(m.pk, level_mg, ws.per_unit, 0.0, one);
+  const pkpd::SteadyState ss = pkpd::periodic_state(ws.sim, m.pk, core::expand_doses(one), regimen_.cycle_length_h);
+  if (ss.status != core::SolveStatus::kOk) {
+    ws.traj.status = ss.status;
+    ws.traj.message = ss.message;
+    return false;
+  }
+  ws.initial.resize(static_cast<std::size_t>(m.n_states));
+  m.initial_state(ws.initial.data());
+  std::copy(ss.state.begin(), ss.state.end(), ws.initial.begin());
+  actions.insert(actions.end(), ss.carried.begin(), ss.carried.end());
+  std::stable_sort(actions.begin(), actions.end(),
+                   [](const core::InputAction& x, const core::InputAction& y) { return x.time < y.time; });
+  return true;
+}
+
+double PkPatientModel::given_mg(const DoseRecordSpec& r, double level_mg, double per_unit) const {
+  return regimen_.body_size.given_mg(r.amount(level_mg), per_unit);
 }
 
 bool PkPatientModel::parameters_valid(const std::vector<double>& values) const {
@@ -218,7 +258,7 @@ void PkPatientModel::run(PkWorkspace& ws, std::uint64_t trial, std::uint64_t pat
 void PkPatientModel::draw(PkWorkspace& ws, std::uint64_t trial, std::uint64_t patient) const {
   population_->generate(seed_, trial, patient, ws.patient);
   population_->individual_parameters(ws.patient, typical_, 0, ws.params);
-  population_->missed_doses(seed_, trial, patient, regimen_.dose_times().size(), ws.missed);
+  population_->missed_doses(seed_, trial, patient, schedule_.size(), ws.missed);
 }
 
 pkpd::ModelSystem PkPatientModel::simulate_trajectory(PkWorkspace& ws, int dose,
@@ -227,6 +267,8 @@ pkpd::ModelSystem PkPatientModel::simulate_trajectory(PkWorkspace& ws, int dose,
   ws.sim.exposure() = exposure ? pkpd::ExposureOptions{true, exposure_threshold_} : pkpd::ExposureOptions{};
   // A patient whose parameters leave the model's ranges is recorded, not
   // simulated; the typical values stand in for the unused model.
+  ws.per_unit = regimen_.body_size.factor(ws.patient.covariates);
+  ws.dose_mg = regimen_.body_size.given_mg(dose_levels_[static_cast<std::size_t>(dose)], ws.per_unit);
   const bool valid = parameters_valid(ws.params);
   pkpd::ModelSystem system = compile(valid ? ws.params : typical_);
   if (!valid) {
@@ -240,13 +282,17 @@ pkpd::ModelSystem PkPatientModel::simulate_trajectory(PkWorkspace& ws, int dose,
     simulate_modified(ws, dose, samples.back().time, samples.size());
     return system;
   }
-  dose_records(system.pk, dose_levels_[static_cast<std::size_t>(dose)], ws.missed,
-               ws.patient.dropout_time_cycles * regimen_.cycle_length_h, ws.doses);
+  const double level_mg = dose_levels_[static_cast<std::size_t>(dose)];
+  dose_records(system.pk, level_mg, ws.per_unit, ws.missed, ws.patient.dropout_time_cycles * regimen_.cycle_length_h,
+               ws.doses);
+  std::vector<core::InputAction> actions = core::expand_doses(ws.doses);
+  if (!steady_start(ws, system, level_mg, actions)) return system;
   if (by_cycle_) {
     ws.traj.states.resize(system.n_states, static_cast<Eigen::Index>(samples.size()));
-    simulate_by_cycle(ws, core::expand_doses(ws.doses));
+    simulate_by_cycle(ws, actions);
   } else {
-    ws.sim.simulate(system, core::expand_doses(ws.doses), samples, pkpd::Engine::kAuto, ws.traj);
+    system.initial = ws.initial;
+    ws.sim.simulate(system, actions, samples, pkpd::Engine::kAuto, ws.traj);
   }
   return system;
 }

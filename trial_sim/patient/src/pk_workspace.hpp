@@ -30,6 +30,9 @@ struct PkWorkspace final : PatientWorkspace {
   std::vector<pkpd::Sample> piece_samples;
   std::vector<int> piece_index;
   std::vector<double> state;
+  std::vector<double> initial;
+  double per_unit = 1.0;  // mg per dose unit of this patient (regimen.dose_unit)
+  double dose_mg = 0.0;   // mg per administration of the dose level  // full state at t = 0 (regimen.steady_state), empty: at rest
   DoseHistory history;
 };
 

@@ -57,6 +57,10 @@ std::vector<core::InputFile> scenario_inputs(const Scenario& s) {
   std::vector<core::InputFile> in;
   if (!s.source_path.empty()) in.push_back({"scenario file", s.source_path});
   if (s.population->spec().csv) in.push_back({"population CSV (population.csv.file)", s.population->spec().csv->path});
+  if (!s.regimen.events_file.empty()) in.push_back({"dosing records (regimen.events)", s.regimen.events_file});
+  for (std::size_t i = 0; i < s.designs.size(); ++i)
+    if (s.designs[i].regimen && !s.designs[i].regimen->events_file.empty())
+      in.push_back({"dosing records (designs[" + std::to_string(i) + "].regimen.events)", s.designs[i].regimen->events_file});
   return in;
 }
 
@@ -108,7 +112,13 @@ constexpr double kMaxReferenceBytes = double(256u << 20);
 RunSummary run(const Scenario& s, ResultSink& sink, const RunOptions& opt) {
   const auto t0 = std::chrono::steady_clock::now();
   const auto model = make_patient_model(s);
-  for (const auto& spec : s.designs) check_trial_fits(spec, *model);
+  // Arms with their own regimen (designs[i].regimen) simulate the same
+  // patients under it; the layout of the tables is the same for every arm.
+  std::vector<std::unique_ptr<PatientModel>> arm_models(s.designs.size());
+  for (std::size_t i = 0; i < s.designs.size(); ++i)
+    if (s.designs[i].regimen) arm_models[i] = make_patient_model(s, i);
+  const auto model_of = [&](std::size_t i) -> const PatientModel& { return arm_models[i] ? *arm_models[i] : *model; };
+  for (std::size_t i = 0; i < s.designs.size(); ++i) check_trial_fits(s.designs[i], model_of(i));
   const RunInfo info = run_info(s, *model, opt);
   sink.begin_run(info);
   RunSummary summary;
@@ -150,8 +160,9 @@ RunSummary run(const Scenario& s, ResultSink& sink, const RunOptions& opt) {
   std::size_t cur = 0;
   for (std::size_t design_index = 0; design_index < s.designs.size(); ++design_index) {
     const DesignSpec& spec = s.designs[design_index];
-    const bool timecourses = !model->timecourse_variables().empty();
-    DesignRunner runner(*spec.design, *model, s.dose_levels.size(), opt.threads, timecourses, s.output.patients,
+    const PatientModel& arm = model_of(design_index);
+    const bool timecourses = !arm.timecourse_variables().empty();
+    DesignRunner runner(*spec.design, arm, s.dose_levels.size(), opt.threads, timecourses, s.output.patients,
                         s.endpoints.failure_policy(), spec.name);
     runner.set_stop(opt.stop);
     runner.set_trial_clock(trial_clock(s));
@@ -159,8 +170,8 @@ RunSummary run(const Scenario& s, ResultSink& sink, const RunOptions& opt) {
     // them, which would otherwise make the writer thread the bottleneck.
     std::optional<TimecoursePacker> packer;
     if (timecourses && sink.timecourse_compression() > 0) {
-      const std::size_t T = model->time_grid().size();
-      packer.emplace(model->timecourse_variables().size(), T, timecourse_chunk_rows(T), sink.timecourse_compression(),
+      const std::size_t T = arm.time_grid().size();
+      packer.emplace(arm.timecourse_variables().size(), T, timecourse_chunk_rows(T), sink.timecourse_compression(),
                      opt.threads);
       runner.set_gather_timecourses(false);
     }
@@ -178,7 +189,7 @@ RunSummary run(const Scenario& s, ResultSink& sink, const RunOptions& opt) {
     std::array<std::int64_t, core::kSolveStatusCount> failed_by_status{};
     ds.name = spec.name;
     ds.type = spec.type;
-    const std::int64_t step = block_trials(s, *spec.design, *model, opt.block_bytes / blocks.size());
+    const std::int64_t step = block_trials(s, *spec.design, arm, opt.block_bytes / blocks.size());
     for (std::int64_t first = 0; first < s.replicates; first += step) {
       const std::int64_t count = std::min(step, s.replicates - first);
       output.wait(written[cur]);

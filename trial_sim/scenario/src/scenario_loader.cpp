@@ -27,6 +27,13 @@ const char* to_string(SolveFailurePolicy p) {
   return "?";
 }
 
+double Scenario::horizon_h() const {
+  double h = regimen.end_time();
+  for (const auto& d : designs)
+    if (d.regimen) h = std::max(h, d.regimen->end_time());
+  return h;
+}
+
 std::vector<std::string> Scenario::variables() const {
   std::vector<std::string> v;
   if (!pk) return v;
@@ -106,11 +113,36 @@ std::vector<DesignSpec> read_designs(const ConfigNode& node, Diagnostics& diag, 
       r.finish();
       continue;
     }
+    r.allow("regimen");  // read by read_arm_regimens, which knows the model
     auto design = find_design(*type)->parse(r, ctx);
     r.finish();
-    if (name && design) out.push_back(DesignSpec{*name, *type, std::move(design)});
+    if (name && design) out.push_back(DesignSpec{*name, *type, std::move(design), std::nullopt});
   }
   return out;
+}
+
+// designs[i].regimen, once the model and the scenario's regimen are known.
+void read_arm_regimens(const ConfigNode& node, Diagnostics& diag, Scenario& s, const std::string& base_dir) {
+  if (!node.is_sequence() || s.designs.size() != node.size()) return;  // design errors already reported
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    const ConfigNode g = node.at(i).get("regimen");
+    if (g.is_missing()) continue;
+    if (!s.pk) {
+      diag.error(g.key_mark(), g.path(), "only valid in PK/PD mode (with 'model')");
+      continue;
+    }
+    auto arm = read_regimen(g, diag, RegimenContext{&*s.pk, base_dir});
+    if (!arm) continue;
+    check_regimen_model(*arm, g, *s.pk, diag);
+    resolve_body_size(*arm, g, *s.population, diag);
+    if (arm->cycles != s.regimen.cycles) {
+      diag.error(g.mark(), g.path(),
+                 "has " + std::to_string(arm->cycles) + " cycles; every arm needs the scenario regimen's " +
+                     std::to_string(s.regimen.cycles) + " (one per-cycle table for all arms)");
+      continue;
+    }
+    s.designs[i].regimen = std::move(*arm);
+  }
 }
 
 Scenario parse(const ConfigNode& root, Diagnostics& diag, const std::string& base_dir) {
@@ -184,12 +216,9 @@ Scenario parse(const ConfigNode& root, Diagnostics& diag, const std::string& bas
   } else if (model.is_missing() && !regimen.is_missing()) {
     diag.error(regimen.key_mark(), "regimen", "only valid in PK/PD mode (with 'model')");
   } else if (!regimen.is_missing()) {
-    if (auto g = read_regimen(regimen, diag)) {
+    if (auto g = read_regimen(regimen, diag, RegimenContext{s.pk ? &*s.pk : nullptr, base_dir})) {
       s.regimen = *g;
-      if (s.pk && !s.pk->model->accepts(s.regimen.route)) {
-        diag.error(regimen.get("route").mark(), "regimen.route",
-                   "route oral needs an absorption process; model.pk.absorption is 'none'");
-      }
+      if (s.pk) check_regimen_model(s.regimen, regimen, *s.pk, diag);
     }
   }
 
@@ -216,6 +245,7 @@ Scenario parse(const ConfigNode& root, Diagnostics& diag, const std::string& bas
         s.population = std::make_shared<vp::Population>(std::move(*spec));
     }
   }
+  if (s.pk && !regimen.is_missing()) resolve_body_size(s.regimen, regimen, *s.population, diag);
   const ConfigNode endpoints = r.get("endpoints");
   if (!endpoints.is_missing() && !s.pk) {
     diag.error(endpoints.key_mark(), "endpoints", "only valid in PK/PD mode (with 'model')");
@@ -258,6 +288,7 @@ Scenario parse(const ConfigNode& root, Diagnostics& diag, const std::string& bas
   DesignContext ctx{s.dose_levels.size(), s.dose_levels};
   const ConfigNode designs = r.require("designs");
   s.designs = read_designs(designs, diag, ctx);
+  read_arm_regimens(designs, diag, s, base_dir);
   for (std::size_t i = 0; i < s.designs.size(); ++i) {
     const Design& d = *s.designs[i].design;
     if (s.pk && !s.endpoints.dlt && d.needs_dlt()) {

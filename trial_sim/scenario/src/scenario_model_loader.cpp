@@ -1,4 +1,4 @@
-// Scenario sections of PK/PD mode: model.pk, model.pd, regimen, output, endpoints.
+// Scenario sections of PK/PD mode: model.pk, model.pd, output, endpoints (regimen: scenario_regimen.cpp).
 #include <algorithm>
 #include <cmath>
 #include <set>
@@ -20,12 +20,6 @@ pkpd::Absorption absorption_from(const std::string& s) {
   if (s == "zero_order") return pkpd::Absorption::kZeroOrder;
   if (s == "transit") return pkpd::Absorption::kTransit;
   return pkpd::Absorption::kNone;
-}
-
-pkpd::Route route_from(const std::string& s) {
-  if (s == "iv_bolus") return pkpd::Route::kIvBolus;
-  if (s == "iv_infusion") return pkpd::Route::kIvInfusion;
-  return pkpd::Route::kOral;
 }
 
 }  // namespace
@@ -76,52 +70,6 @@ std::optional<PkSpec> read_pk(const ConfigNode& node, Diagnostics& diag) {
   if (!values) return std::nullopt;
   spec.values = std::move(*values);
   return spec;
-}
-
-std::optional<RegimenSpec> read_regimen(const ConfigNode& node, Diagnostics& diag) {
-  MapReader r(node, diag);
-  if (!r.valid()) return std::nullopt;
-  RegimenSpec g;
-  const auto route = r.required_choice("route", {"oral", "iv_bolus", "iv_infusion"});
-  const auto interval = r.required_double("interval_h", Range::positive());
-  const auto doses = r.required_int("doses_per_cycle", Range::closed(1, ScenarioLimits::kMaxDosesPerCycle));
-  const auto cycle_len = r.required_double("cycle_length_h", Range::positive());
-  g.cycles = static_cast<int>(r.optional_int("cycles", 1, Range::closed(1, ScenarioLimits::kMaxCycles)));
-  const ConfigNode inf_node = r.get("infusion_duration_h");
-  r.finish();
-  if (!route || !interval || !doses || !cycle_len) return std::nullopt;
-  g.route = route_from(*route);
-  g.interval_h = *interval;
-  g.doses_per_cycle = static_cast<int>(*doses);
-  g.cycle_length_h = *cycle_len;
-  bool ok = true;
-  if (g.route == pkpd::Route::kIvInfusion) {
-    if (inf_node.is_missing()) {
-      diag.error(node.mark(), inf_node.path(), "required key is missing (route is iv_infusion)");
-      ok = false;
-    } else if (auto d = core::read_double(inf_node, diag, Range::positive())) {
-      g.infusion_duration_h = *d;
-    } else {
-      ok = false;
-    }
-  } else if (!inf_node.is_missing()) {
-    diag.error(inf_node.key_mark(), inf_node.path(), "only valid with route: iv_infusion");
-    ok = false;
-  }
-  if ((g.doses_per_cycle - 1) * g.interval_h >= g.cycle_length_h) {
-    diag.error(node.get("doses_per_cycle").mark(), node.get("doses_per_cycle").path(),
-               std::to_string(g.doses_per_cycle) + " doses every " + core::format_number(g.interval_h) +
-                   " h do not fit in a cycle of " + core::format_number(g.cycle_length_h) + " h");
-    ok = false;
-  }
-  if (ok && g.end_time() > ScenarioLimits::kMaxSimulatedHours) {
-    diag.error(node.mark(), node.path(),
-               "regimen lasts " + core::format_number(g.end_time()) + " h; the limit is " +
-                   core::format_number(ScenarioLimits::kMaxSimulatedHours) + " h (20 years)");
-    ok = false;
-  }
-  if (!ok) return std::nullopt;
-  return g;
 }
 
 int read_compression(MapReader& r) {

@@ -13,7 +13,25 @@ std::optional<std::vector<double>> read_parameters(const core::ConfigNode& node,
                                                    const std::vector<pkpd::ParamSpec>& specs);
 std::optional<PkSpec> read_pk(const core::ConfigNode& node, core::Diagnostics& diag);
 std::vector<PdSpec> read_pd(const core::ConfigNode& node, core::Diagnostics& diag);
-std::optional<RegimenSpec> read_regimen(const core::ConfigNode& node, core::Diagnostics& diag);
+// What a regimen is read against: the PK model (CMT numbers of regimen.events)
+// and the folder relative file names resolve in.
+struct RegimenContext {
+  const PkSpec* pk = nullptr;
+  std::string base_dir = ".";
+};
+std::optional<RegimenSpec> read_regimen(const core::ConfigNode& node, core::Diagnostics& diag,
+                                        const RegimenContext& ctx);
+// regimen.events (scenario_events.cpp): `r` is the regimen's reader, `events` its file name node.
+std::optional<RegimenSpec> read_event_regimen(core::MapReader& r, const core::ConfigNode& events,
+                                              core::Diagnostics& diag, const RegimenContext& ctx);
+// regimen.dose_unit: the weight and height covariates by index (node: the regimen's).
+void resolve_body_size(RegimenSpec& g, const core::ConfigNode& node, const vp::Population& population,
+                       core::Diagnostics& diag);
+// The exposure metrics' default interval (the first gap between a cycle's doses), else `fallback`.
+double regimen_first_gap(const RegimenSpec& g, double fallback);
+// The regimen's routes and compartments against the PK model (node: the regimen's).
+void check_regimen_model(const RegimenSpec& g, const core::ConfigNode& node, const PkSpec& pk,
+                         core::Diagnostics& diag);
 // Design-only mode: only `patients` (time courses need a model).
 OutputSpec read_design_only_output(const core::ConfigNode& node, core::Diagnostics& diag);
 OutputSpec read_output(const core::ConfigNode& node, core::Diagnostics& diag,

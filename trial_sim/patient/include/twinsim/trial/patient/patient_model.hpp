@@ -85,6 +85,8 @@ double dlt_and_response_probability(double p, double q, double rho);
 
 // Builds the patient model the scenario describes.
 std::unique_ptr<PatientModel> make_patient_model(const Scenario& scenario);
+// The model design `design` runs: the scenario's, under that arm's regimen if it has one.
+std::unique_ptr<PatientModel> make_patient_model(const Scenario& scenario, std::size_t design);
 
 // Design-only truth: patient k of trial r has a DLT at dose d iff u(r, k) < p_d,
 // with one uniform per patient shared by all doses and designs. With an

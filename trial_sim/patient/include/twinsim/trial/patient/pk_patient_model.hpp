@@ -19,6 +19,8 @@ struct PkWorkspace;  // per-thread scratch, defined in pk_workspace.hpp
 class PkPatientModel final : public PatientModel {
  public:
   explicit PkPatientModel(const Scenario& scenario);
+  // An arm with its own regimen (designs[i].regimen) on the scenario's model and patients.
+  PkPatientModel(const Scenario& scenario, const RegimenSpec& regimen);
   std::unique_ptr<PatientWorkspace> workspace() const override;
   void simulate(PatientWorkspace& ws, std::uint64_t trial, std::uint64_t patient, int dose,
                 PatientOutcome& out, double* timecourse) const override;
@@ -68,8 +70,20 @@ class PkPatientModel final : public PatientModel {
   // The endpoints, the DLT rule and the time courses of a solved patient.
   void judge(const pkpd::ModelSystem& system, PkWorkspace& ws, std::uint64_t trial, std::uint64_t patient,
              PatientOutcome& out, double* timecourse) const;
+  // One cycle's records (with ADDL) at dose level level_mg (per_unit mg per
+  // dose unit: regimen.dose_unit), the cycle starting at start_h.
+  void cycle_records(const pkpd::PkSystem& pk, double level_mg, double per_unit, double start_h,
+                     std::vector<core::DoseEvent>& out) const;
+  // The mg given for record r at dose level level_mg (body size and rounding applied).
+  double given_mg(const DoseRecordSpec& r, double level_mg, double per_unit) const;
+  // regimen.steady_state: sets ws.initial to the periodic state of cycle 1's
+  // doses at level_mg (PD states at rest) and adds the previous cycle's
+  // inputs still to come to `actions`; otherwise clears ws.initial. False
+  // (ws.traj.status set) if the steady state cannot be found.
+  bool steady_start(PkWorkspace& ws, const pkpd::ModelSystem& m, double level_mg,
+                    std::vector<core::InputAction>& actions) const;
   // Dose records of one patient: the regimen less missed doses and doses after dropout.
-  void dose_records(const pkpd::PkSystem& pk, double amount, const std::vector<std::uint8_t>& missed,
+  void dose_records(const pkpd::PkSystem& pk, double amount, double per_unit, const std::vector<std::uint8_t>& missed,
                     double dropout_h, std::vector<core::DoseEvent>& out) const;
   // Evaluates endpoints.dlt on ws.traj sampled at ws.times; sets out.dlt and out.dlt_time_h.
   void apply_dlt_rule(const pkpd::ModelSystem& system, PkWorkspace& ws, PatientOutcome& out) const;
@@ -102,6 +116,7 @@ class PkPatientModel final : public PatientModel {
   PkSpec pk_;
   std::vector<PdSpec> pd_;
   RegimenSpec regimen_;
+  std::vector<ScheduledDose> schedule_;         // every administration, by time (adherence index order)
   EndpointSpec endpoints_;
   std::vector<double> dose_levels_;
   std::uint64_t seed_ = 0;
@@ -110,6 +125,7 @@ class PkPatientModel final : public PatientModel {
   std::vector<core::Range> param_ranges_;      // declared range of each parameter, in parameter_names() order
   bool by_cycle_ = false;                       // inter-occasion variability present
   bool modifies_doses_ = false;                 // population.dose_modification applies
+  bool body_size_column_ = false;               // some arm doses by body size: the dose_mg column
   double exposure_threshold_ = 0.0;             // mg/L, crossings the exposure trace locates (0: none)
   std::vector<std::string> output_names_;       // timecourse variables, then observed "<var>_obs"
   std::vector<const vp::ResidualErrorSpec*> observed_;  // residual error per observed variable

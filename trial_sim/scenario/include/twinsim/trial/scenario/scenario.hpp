@@ -93,6 +93,9 @@ struct DesignSpec {
   std::string name;
   std::string type;
   std::shared_ptr<const Design> design;
+  // designs[i].regimen: this arm's regimen instead of the scenario's (PK/PD
+  // mode; same number of cycles). Its patients are the scenario's.
+  std::optional<RegimenSpec> regimen;
 };
 
 // Trial duration model: patients arrive at a steady rate; a cohort's
@@ -136,6 +139,12 @@ struct Scenario {
   bool pkpd_mode() const { return pk.has_value(); }
   // Every patient has a response outcome: `efficacy` (design-only) or a RECIST endpoint (PK/PD).
   bool has_efficacy() const;
+  // The regimen design d runs under: its own, else the scenario's.
+  const RegimenSpec& regimen_of(std::size_t d) const {
+    return designs[d].regimen ? *designs[d].regimen : regimen;
+  }
+  // End (h) of the longest regimen, scenario's or an arm's: the time courses' common grid.
+  double horizon_h() const;
   // Names a time course, DLT criterion or RECIST may refer to: Cc, AUC, PK
   // state names, PD output names.
   std::vector<std::string> variables() const;

@@ -1,0 +1,74 @@
+// twinsim simulate SCENARIO --data DATA.csv: the data set's individuals and
+// records under the scenario's model, one row per observation record.
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "commands.hpp"
+#include "twinsim/core/config.hpp"
+#include "twinsim/core/error.hpp"
+#include "twinsim/trial/patient/data_simulation.hpp"
+#include "twinsim/trial/scenario/data_compartments.hpp"
+
+namespace twinsim::cli {
+
+namespace {
+
+// Shortest text that reads back to the same double; "null"/"NaN" for a failed solve.
+std::string number(double v, bool json) {
+  if (!std::isfinite(v)) return json ? "null" : "NaN";
+  return core::format_number(v);
+}
+
+std::string json_string(const std::string& s) {
+  std::string o = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') o += '\\';
+    o += c;
+  }
+  return o + "\"";
+}
+
+}  // namespace
+
+int simulate_command(const SimulateArgs& args) {
+  const trial::Scenario s = trial::load_scenario_file(args.scenario);
+  if (!s.pk) throw core::UsageError("simulate needs a PK/PD scenario (with 'model'); " + args.scenario + " is design-only");
+  if (!args.output.empty())
+    throw core::UsageError("simulate -o (an HDF5 file of the simulated records) is not implemented yet; use --format");
+  core::DataSetOptions options = trial::data_set_options(*s.pk);
+  options.require_id = true;
+  const core::DataSet data = core::read_data_set_file(args.data, options);
+  const trial::DataSimulation r = trial::simulate_data_set(s, data, {args.iiv});
+  const bool json = args.format == "json", csv = args.format == "csv";
+  if (json) {
+    std::printf("[");
+    for (std::size_t i = 0; i < r.rows.size(); ++i) {
+      const auto& row = r.rows[i];
+      std::printf("%s{\"ID\": %s, \"TIME\": %s", i ? ",\n " : "", number(row.id, true).c_str(),
+                  number(row.time, true).c_str());
+      for (std::size_t k = 0; k < r.outputs.size(); ++k)
+        std::printf(", %s: %s", json_string(r.outputs[k]).c_str(), number(row.values[k], true).c_str());
+      std::printf("}");
+    }
+    std::printf("]\n");
+    return 0;
+  }
+  const char* sep = csv ? "," : "\t";
+  std::printf("ID%sTIME", sep);
+  for (const auto& o : r.outputs) std::printf("%s%s", sep, o.c_str());
+  std::printf("\n");
+  for (const auto& row : r.rows) {
+    if (csv) {
+      std::printf("%s,%s", number(row.id, false).c_str(), number(row.time, false).c_str());
+      for (double v : row.values) std::printf(",%s", number(v, false).c_str());
+    } else {
+      std::printf("%g\t%g", row.id, row.time);
+      for (double v : row.values) std::printf("\t%.6g", v);
+    }
+    std::printf("\n");
+  }
+  return 0;
+}
+
+}  // namespace twinsim::cli

@@ -1,0 +1,40 @@
+// `twinsim simulate SCENARIO --data DATA.csv`: exactly the individuals and
+// records of a NONMEM-format data set under the scenario's model. Each
+// individual's parameters are the typical values, with random effects only
+// when asked (`iiv`: individual k is patient k of trial 0 of the scenario's
+// population), then the data set's parameter columns (mrgsolve's rule: a
+// column named as a parameter, `CL` or `ANC.SLOPE`) at the individual's first
+// record. One output row per observation record (EVID 0), in record order:
+// an observation at a dose's time sees the dose if its record comes after
+// the dose's. Units: h, mg/L and the PD outputs' own.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "twinsim/core/nonmem_data.hpp"
+#include "twinsim/core/ode.hpp"
+#include "twinsim/trial/scenario/scenario.hpp"
+
+namespace twinsim::trial {
+
+struct DataSimulationOptions {
+  bool iiv = false;  // draw random effects from the scenario's population
+};
+
+struct DataSimulation {
+  std::vector<std::string> outputs;  // Cc, then each PD block's output
+  struct Row {
+    double id = 0, time = 0;
+    std::vector<double> values;  // one per output; NaN if the individual's solve failed
+    core::SolveStatus status = core::SolveStatus::kOk;
+  };
+  std::vector<Row> rows;
+};
+
+// Throws core::DataSetError (at the CSV field) for what the simulation does
+// not support: resets (EVID 3, 4) and steady-state doses (SS 1, 2).
+DataSimulation simulate_data_set(const Scenario& scenario, const core::DataSet& data,
+                                 const DataSimulationOptions& options = {});
+
+}  // namespace twinsim::trial
