@@ -58,6 +58,7 @@ int run_command(const RunArgs& a) {
   (void)core::checked_output_path(a.output, a.force, {{"scenario file", a.scenario}});
   install_interrupt_handlers();
   trial::Scenario s = trial::load_scenario_file(a.scenario);
+  for (const auto& n : s.notes) std::fprintf(stderr, "twinsim: note: %s\n", n.c_str());
   if (a.replicates) s.replicates = *a.replicates;
   if (a.seed) s.seed = *a.seed;
   trial::RunOptions opt;

@@ -17,6 +17,7 @@ void print_scenario_error(const std::exception& e) {
 
 int validate_command(const std::string& path) {
   const trial::Scenario s = trial::load_scenario_file(path);  // throws ScenarioError -> exit 2
+  for (const auto& n : s.notes) std::fprintf(stderr, "twinsim: note: %s\n", n.c_str());
   std::printf("%s: valid (%s mode, %zu design%s, %zu dose levels)\n", path.c_str(),
               s.pkpd_mode() ? "PK/PD" : "design-only", s.designs.size(), s.designs.size() == 1 ? "" : "s",
               s.dose_levels.size());

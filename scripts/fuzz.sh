@@ -27,6 +27,8 @@ mkdir -p "$work/seeds/scenario" "$work/seeds/result_file" "$work/seeds/user_mode
 cp configs/*.yaml tests/config/cases/*.yaml "$work/seeds/scenario/"
 cp tests/reliability/cases/*.yaml "$work/seeds/scenario/" 2>/dev/null || true
 find tests/reliability/fuzz_regressions/scenario -type f ! -name README.md -exec cp {} "$work/seeds/scenario/" \;
+# User models through the scenario loader too (configs/user_model_*.yaml are above).
+for f in tests/config/model_cases/*.yaml; do cp "$f" "$work/seeds/scenario/model_$(basename "$f")"; done
 
 # User-model seeds: every malformed model, a valid one, and past crashes.
 cp tests/config/model_cases/*.yaml tests/reliability/data/user_model.yaml "$work/seeds/user_model/"

@@ -86,11 +86,10 @@ inline void run(Propagator& prop, const ModelSystem& m, const std::vector<core::
   if (!samples.empty()) t = std::min(t, samples.front().time);
   if (!actions.empty()) t = std::min(t, actions.front().time);
   prop.reset(t, x);
-  const PkSystem& pk = m.pk;
   auto record = [&](double at, double before) {
-    if (trace) trace->push(at, before, pk.concentration(x.data()), x[pk.idx_auc]);
+    if (trace) trace->push(at, before, m.concentration(x.data()), m.auc(x.data()));
   };
-  record(t, pk.concentration(x.data()));
+  record(t, m.concentration(x.data()));
   std::size_t ai = 0;
   const double inf = std::numeric_limits<double>::infinity();
   for (std::size_t j = 0; j < samples.size(); ++j) {
@@ -106,7 +105,7 @@ inline void run(Propagator& prop, const ModelSystem& m, const std::vector<core::
         }
         t = ta;
       }
-      const double before = pk.concentration(x.data());
+      const double before = m.concentration(x.data());
       ai = apply_inputs(actions, ai, ta, x, rate);
       prop.reset(t, x);
       record(ta, before);
@@ -121,7 +120,7 @@ inline void run(Propagator& prop, const ModelSystem& m, const std::vector<core::
       t = smp.time;
     }
     out.states.col(static_cast<Eigen::Index>(j)) = x;
-    if (smp.in_trace) record(smp.time, pk.concentration(x.data()));
+    if (smp.in_trace) record(smp.time, m.concentration(x.data()));
   }
 }
 

@@ -19,7 +19,7 @@ class AnalyticPropagator;
 
 class HybridEngine {
  public:
-  bool applicable(const ModelSystem& m) { return m.pk.linear() && m.has_pd_states() && curve_.prepare(m.pk); }
+  bool applicable(const ModelSystem& m) { return m.cc_block < 0 && m.pk.linear() && m.has_pd_states() && curve_.prepare(m.pk); }
   // Cc of the last run_pd.
   const ConcentrationCurve& curve() const { return curve_; }
   // Fills out.states; PK rows must already hold the analytic PK solution.

@@ -66,24 +66,21 @@ class ModelOde final : public core::OdeSystem {
       : m_(m), s_(m.pk), rate_(rate), roots_(roots), threshold_(threshold) {}
   int size() const override { return m_.n_states; }
   int n_roots() const override { return roots_ ? (threshold_ > 0 ? 2 : 1) : 0; }
-  void root_functions(double, const double* y, double* g) const override {
-    // dCc/dt from the central row of the right-hand side itself, not from the
-    // slope of the interpolant.
-    const int c = s_.idx_central;
-    double d = rate_[c];
-    for (int j = 0; j < s_.n_states; ++j) d += s_.A(c, j) * y[j];
-    const double cc = s_.concentration(y);
-    if (s_.michaelis_menten) d -= s_.vmax * cc / (s_.km + cc);
-    g[0] = d / s_.v_central;
+  void root_functions(double t, const double* y, double* g) const override {
+    // dCc/dt from the right-hand side itself, not from the slope of the interpolant.
+    const double cc = m_.concentration(y);
+    g[0] = m_.cc_block < 0 ? pk_cc_slope(y) : user_cc_slope(t, y);
     if (threshold_ > 0) g[1] = cc - threshold_;
   }
   void on_root(double t, const double* y) const override {
-    const double cc = s_.concentration(y);
-    roots_->push_back({t, cc, cc, y[s_.idx_auc]});
+    const double cc = m_.concentration(y);
+    roots_->push_back({t, cc, cc, m_.auc(y)});
   }
   void rhs(double t, const double* y, double* ydot) const override {
     detail::pk_rhs(s_, y, rate_.data(), ydot);
-    m_.pd_rhs(t, s_.concentration(y), y, ydot);
+    m_.pd_rhs(t, m_.driving_concentration(y), y, ydot);
+    // Zero-order inputs into model states outside the PK system (a whole user model's).
+    for (int i = s_.n_states; i < m_.n_states; ++i) ydot[i] += rate_[i];
   }
   bool has_jacobian() const override { return true; }
   bool jacobian(double t, const double* y, double* jac) const override {
@@ -92,11 +89,35 @@ class ModelOde final : public core::OdeSystem {
     J.setZero();
     detail::pk_jacobian(s_, y, jac, N);
     double dfdcc[kMaxStates] = {0};
-    m_.pd_jacobian(t, s_.concentration(y), y, jac, N, dfdcc);
+    m_.pd_jacobian(t, m_.driving_concentration(y), y, jac, N, dfdcc);
     // Chain rule through Cc = A_central / V.
-    for (int i = n; i < N; ++i) J(i, s_.idx_central) += dfdcc[i] / s_.v_central;
+    if (m_.cc_block < 0)
+      for (int i = n; i < N; ++i) J(i, s_.idx_central) += dfdcc[i] / s_.v_central;
     return true;
   }
+
+ private:
+  double pk_cc_slope(const double* y) const {
+    const int c = s_.idx_central;
+    double d = rate_[c];
+    for (int j = 0; j < s_.n_states; ++j) d += s_.A(c, j) * y[j];
+    const double cc = s_.concentration(y);
+    if (s_.michaelis_menten) d -= s_.vmax * cc / (s_.km + cc);
+    return d / s_.v_central;
+  }
+  // Cc as a user model's output: dCc/dt = (d Cc / d y) . dy/dt.
+  double user_cc_slope(double t, const double* y) const {
+    if (m_.cc_output < 0) return 0.0;
+    const PdBlock& b = m_.pd[static_cast<std::size_t>(m_.cc_block)];
+    double ydot[kMaxStates], grad[kMaxStates], dvdc = 0.0;
+    rhs(t, y, ydot);
+    b.model->gradient_of(m_.cc_output, b.params.data(), 0.0, y + b.first_state, grad, &dvdc);
+    double d = 0.0;
+    for (int j = 0; j < b.n_states; ++j) d += grad[j] * ydot[b.first_state + j];
+    return d;
+  }
+
+ public:
 
  private:
   const ModelSystem& m_;
@@ -189,7 +210,7 @@ void PkSimulator::simulate(const ModelSystem& model, const std::vector<core::Inp
   const PkSystem& system = model.pk;
   if (!samples_sorted(samples)) throw std::invalid_argument("PkSimulator: samples not sorted");
   for (const auto& a : actions)
-    if (a.cmt < 0 || a.cmt >= system.n_states) throw std::invalid_argument("PkSimulator: dose compartment out of range");
+    if (a.cmt < 0 || a.cmt >= std::max(system.n_states, model.n_states)) throw std::invalid_argument("PkSimulator: dose compartment out of range");
   out.states.resize(model.n_states, static_cast<Eigen::Index>(samples.size()));
   out.states.setConstant(std::numeric_limits<double>::quiet_NaN());
   out.status = core::SolveStatus::kOk;

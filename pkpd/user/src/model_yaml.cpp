@@ -227,7 +227,10 @@ UserModelSpec parse_user_model(const ConfigNode& node, Diagnostics& diag, const 
     if (node.is_missing()) diag.error(node.mark(), node.path(), "required key is missing");
     return spec;
   }
-  if (options.form == UserModelForm::kPdOnHostPk) top.allow("type");
+  if (options.form == UserModelForm::kPdOnHostPk) {
+    top.allow("type");
+    top.allow("name");  // the scenario's label of the entry
+  }
   if (!top.has("file")) {
     read_body(top, spec, diag, options);
     top.finish();
@@ -237,7 +240,7 @@ UserModelSpec parse_user_model(const ConfigNode& node, Diagnostics& diag, const 
   const auto name = core::read_string(file, diag);
   for (std::size_t i = 0; i < node.size(); ++i) {
     const std::string key = node.keys()[i];
-    if (key == "file" || (key == "type" && options.form == UserModelForm::kPdOnHostPk)) continue;
+    if (key == "file" || ((key == "type" || key == "name") && options.form == UserModelForm::kPdOnHostPk)) continue;
     const ConfigNode v = node.value_at(i);
     diag.error(v.key_mark(), v.path(), "'" + key + "' is given here and the model is in file '" + name.value_or("") +
                                            "': give the model in one place");

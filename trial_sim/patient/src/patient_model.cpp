@@ -99,7 +99,7 @@ std::unique_ptr<PatientModel> make_patient_model(const Scenario& s, std::size_t 
 }
 
 std::unique_ptr<PatientModel> make_patient_model(const Scenario& s) {
-  if (s.pk) return std::make_unique<PkPatientModel>(s);
+  if (s.pkpd_mode()) return std::make_unique<PkPatientModel>(s);
   return std::make_unique<TruthPatientModel>(s.seed, s.true_dlt_probabilities.value_or(std::vector<double>{}),
                                              s.efficacy);
 }

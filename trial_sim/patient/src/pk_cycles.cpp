@@ -25,7 +25,7 @@ bool PkPatientModel::simulate_piece(PkWorkspace& ws, pkpd::ModelSystem& m, doubl
   m.initial = ws.state;
   // Inputs of this piece; an infusion still running at t0 is restarted at t0.
   ws.cycle_actions.clear();
-  std::vector<double> running(static_cast<std::size_t>(m.pk.n_states), 0.0);
+  std::vector<double> running(static_cast<std::size_t>(m.n_states), 0.0);
   for (const auto& a : ws.all_actions)
     if (a.time < t0) running[static_cast<std::size_t>(a.cmt)] += a.rate_change;
   for (std::size_t i = 0; i < running.size(); ++i)

@@ -31,13 +31,21 @@ std::vector<double> extra_sample_times(const RegimenSpec& g, const EndpointSpec&
   return t;
 }
 
+// Names of the states a variable may name: the PK model's, or model.ode's.
+std::vector<std::string> state_names(const Scenario& s) {
+  if (s.ode) return s.ode->states;
+  return s.pk->model->state_names(s.pk->model->compile(s.pk->values).n_transit);
+}
+
 }  // namespace
 
 PkPatientModel::PkPatientModel(const Scenario& s) : PkPatientModel(s, s.regimen) {}
 
 PkPatientModel::PkPatientModel(const Scenario& s, const RegimenSpec& regimen)
-    : pk_(*s.pk),
+    : pk_(s.pk ? *s.pk : PkSpec{}),
+      ode_(s.ode),
       pd_(s.pd),
+      solver_(s.solver),
       regimen_(regimen),
       schedule_(regimen.doses()),
       endpoints_(s.endpoints),
@@ -48,10 +56,13 @@ PkPatientModel::PkPatientModel(const Scenario& s, const RegimenSpec& regimen)
       // One grid for every arm of the scenario: the longest regimen's.
       grid_(make_grid(s.horizon_h(), s.output.grid_h)),
       variables_(s.output.timecourses),
-      pk_state_names_(pk_.model->state_names(pk_.model->compile(pk_.values).n_transit)),
+      pk_state_names_(state_names(s)),
       plan_(grid_, regimen.dose_times(), regimen.interval_h, regimen.end_time(),
             extra_sample_times(regimen, s.endpoints)) {
-  for (const auto& p : pk_.model->parameters()) param_ranges_.push_back(p.range);
+  if (ode_)
+    for (const auto& p : ode_->model->parameters()) param_ranges_.push_back(p.range);
+  if (pk_.model)
+    for (const auto& p : pk_.model->parameters()) param_ranges_.push_back(p.range);
   for (const auto& d : pd_)
     for (const auto& p : d.model->parameters()) param_ranges_.push_back(p.range);
   for (const auto& v : variables_) variable_readers_.push_back(variable(v));
@@ -114,10 +125,22 @@ PkPatientModel::PkPatientModel(const Scenario& s, const RegimenSpec& regimen)
 PkPatientModel::Variable PkPatientModel::variable(const std::string& name) const {
   Variable v;
   if (name == kConcentrationOutput) return v;
+  if (ode_) {
+    const auto& outs = ode_->outputs;
+    const auto it = std::find(outs.begin(), outs.end(), name);
+    if (it != outs.end()) {
+      v.kind = Variable::Kind::kPdOutput;
+      v.output = static_cast<int>(it - outs.begin());
+      return v;
+    }
+  }
   for (std::size_t i = 0; i < pd_.size(); ++i) {
-    if (pd_[i].name == name) {
+    const auto& outs = pd_[i].outputs;
+    const auto it = std::find(outs.begin(), outs.end(), name);
+    if ((outs.empty() && pd_[i].name == name) || it != outs.end()) {
       v.kind = Variable::Kind::kPdOutput;
       v.index = static_cast<int>(i);
+      v.output = outs.empty() ? 0 : static_cast<int>(it - outs.begin());
       return v;
     }
   }
@@ -130,9 +153,9 @@ PkPatientModel::Variable PkPatientModel::variable(const std::string& name) const
 
 double PkPatientModel::read(const pkpd::ModelSystem& m, const Variable& v, const double* y) const {
   switch (v.kind) {
-    case Variable::Kind::kConcentration: return m.pk.concentration(y);
+    case Variable::Kind::kConcentration: return m.concentration(y);
     case Variable::Kind::kState: return y[v.index];
-    case Variable::Kind::kPdOutput: return m.output(v.index, y);
+    case Variable::Kind::kPdOutput: return m.output(v.index, v.output, y);
   }
   return std::numeric_limits<double>::quiet_NaN();
 }
@@ -146,6 +169,9 @@ void PkPatientModel::fill_series(const pkpd::ModelSystem& m, const pkpd::Traject
 
 std::vector<std::string> PkPatientModel::parameter_names() const {
   std::vector<std::string> names;
+  if (ode_)
+    for (const auto& p : ode_->model->parameters()) names.push_back(p.name);
+  if (!pk_.model) return names;
   for (const auto& p : pk_.model->parameters()) names.push_back(p.name);
   for (const auto& d : pd_)
     for (const auto& p : d.model->parameters()) names.push_back(d.name + "." + p.name);
@@ -153,6 +179,18 @@ std::vector<std::string> PkPatientModel::parameter_names() const {
 }
 
 pkpd::ModelSystem PkPatientModel::compile(const std::vector<double>& values) const {
+  if (ode_) {
+    // No PK states: doses enter the user model's states, Cc and AUC are its own.
+    pkpd::PkSystem shell;
+    shell.idx_central = std::max(ode_->iv_state, 0);
+    shell.oral_target = std::max(ode_->oral_state, 0);
+    pkpd::ModelSystem m(shell);
+    m.add_pd(ode_->model.get(), values, -1);
+    m.cc_block = 0;
+    m.cc_output = ode_->cc_output;
+    m.auc_state = ode_->auc_state;
+    return m;
+  }
   const std::size_t n_pk = pk_.values.size();
   pkpd::ModelSystem m(pk_.model->compile(std::vector<double>(values.begin(), values.begin() + static_cast<long>(n_pk))));
   std::size_t k = n_pk;
@@ -165,7 +203,14 @@ pkpd::ModelSystem PkPatientModel::compile(const std::vector<double>& values) con
   return m;
 }
 
-std::unique_ptr<PatientWorkspace> PkPatientModel::workspace() const { return std::make_unique<PkWorkspace>(); }
+std::unique_ptr<PatientWorkspace> PkPatientModel::workspace() const {
+  auto ws = std::make_unique<PkWorkspace>();
+  for (core::OdeOptions* o : {&ws->sim.ode_options(), &ws->sim.hybrid_options()}) {
+    if (solver_.rtol > 0) o->rtol = solver_.rtol;
+    if (solver_.atol > 0) o->atol.assign(1, solver_.atol);
+  }
+  return ws;
+}
 
 void PkPatientModel::cycle_records(const pkpd::PkSystem& pk, double level_mg, double per_unit, double start_h,
                                    std::vector<core::DoseEvent>& out) const {

@@ -36,10 +36,27 @@ double Scenario::horizon_h() const {
 
 std::vector<std::string> Scenario::variables() const {
   std::vector<std::string> v;
+  if (ode) {
+    if (ode->cc_output >= 0) v.push_back(kConcentrationOutput);
+    for (const auto& o : ode->outputs)
+      if (o != kConcentrationOutput) v.push_back(o);
+    for (const auto& n : ode->states) v.push_back(n);
+    return v;
+  }
   if (!pk) return v;
   v.push_back(kConcentrationOutput);
   for (const auto& n : pk->model->state_names(0)) v.push_back(n);
-  for (const auto& p : pd) v.push_back(p.name);
+  for (const auto& n : model_outputs()) v.push_back(n);
+  return v;
+}
+
+std::vector<std::string> Scenario::model_outputs() const {
+  if (ode) return ode->outputs;
+  std::vector<std::string> v;
+  for (const auto& p : pd) {
+    if (p.outputs.empty()) v.push_back(p.name);
+    v.insert(v.end(), p.outputs.begin(), p.outputs.end());
+  }
   return v;
 }
 
@@ -53,6 +70,8 @@ bool Scenario::has_efficacy() const {
 
 std::vector<std::string> Scenario::parameter_names() const {
   std::vector<std::string> names;
+  if (ode)
+    for (const auto& p : ode->model->parameters()) names.push_back(p.name);
   if (!pk) return names;
   for (const auto& p : pk->model->parameters()) names.push_back(p.name);
   for (const auto& d : pd)
@@ -62,6 +81,7 @@ std::vector<std::string> Scenario::parameter_names() const {
 
 std::vector<double> Scenario::typical_values() const {
   std::vector<double> v;
+  if (ode) return ode->values;
   if (!pk) return v;
   v = pk->values;
   for (const auto& d : pd) v.insert(v.end(), d.values.begin(), d.values.end());
@@ -127,13 +147,14 @@ void read_arm_regimens(const ConfigNode& node, Diagnostics& diag, Scenario& s, c
   for (std::size_t i = 0; i < node.size(); ++i) {
     const ConfigNode g = node.at(i).get("regimen");
     if (g.is_missing()) continue;
-    if (!s.pk) {
+    if (!s.pkpd_mode()) {
       diag.error(g.key_mark(), g.path(), "only valid in PK/PD mode (with 'model')");
       continue;
     }
-    auto arm = read_regimen(g, diag, RegimenContext{&*s.pk, base_dir});
+    auto arm = read_regimen(g, diag, RegimenContext{s.pk ? &*s.pk : nullptr, base_dir});
     if (!arm) continue;
-    check_regimen_model(*arm, g, *s.pk, diag);
+    if (s.pk) check_regimen_model(*arm, g, *s.pk, diag);
+    if (s.ode) check_ode_route(*s.ode, *arm, g, diag);
     resolve_body_size(*arm, g, *s.population, diag);
     if (arm->cycles != s.regimen.cycles) {
       diag.error(g.mark(), g.path(),
@@ -201,14 +222,7 @@ Scenario parse(const ConfigNode& root, Diagnostics& diag, const std::string& bas
       s.efficacy = read_efficacy(efficacy, diag, s.dose_levels.size());
   }
 
-  if (!model.is_missing()) {
-    MapReader m(model, diag);
-    const ConfigNode pk = m.require("pk");
-    const ConfigNode pd = m.get("pd");
-    m.finish();
-    if (!pk.is_missing()) s.pk = read_pk(pk, diag);
-    if (!pd.is_missing()) s.pd = read_pd(pd, diag);
-  }
+  if (!model.is_missing()) read_model(model, diag, s);
 
   const ConfigNode regimen = r.get("regimen");
   if (!model.is_missing() && regimen.is_missing()) {
@@ -219,12 +233,13 @@ Scenario parse(const ConfigNode& root, Diagnostics& diag, const std::string& bas
     if (auto g = read_regimen(regimen, diag, RegimenContext{s.pk ? &*s.pk : nullptr, base_dir})) {
       s.regimen = *g;
       if (s.pk) check_regimen_model(s.regimen, regimen, *s.pk, diag);
+      if (s.ode) check_ode_route(*s.ode, s.regimen, regimen, diag);
     }
   }
 
   const ConfigNode output = r.get("output");
   if (!output.is_missing()) {
-    if (!s.pk) {
+    if (!s.pkpd_mode()) {
       s.output = read_design_only_output(output, diag);
     } else {
       s.output = read_output(output, diag, s.variables(), s.regimen.end_time());
@@ -232,7 +247,7 @@ Scenario parse(const ConfigNode& root, Diagnostics& diag, const std::string& bas
   }
   const ConfigNode population = r.get("population");
   if (!population.is_missing()) {
-    if (!s.pk) {
+    if (!s.pkpd_mode()) {
       diag.error(population.key_mark(), "population", "only valid in PK/PD mode (with 'model')");
     } else {
       vp::PopulationContext ctx;
@@ -245,11 +260,11 @@ Scenario parse(const ConfigNode& root, Diagnostics& diag, const std::string& bas
         s.population = std::make_shared<vp::Population>(std::move(*spec));
     }
   }
-  if (s.pk && !regimen.is_missing()) resolve_body_size(s.regimen, regimen, *s.population, diag);
+  if (s.pkpd_mode() && !regimen.is_missing()) resolve_body_size(s.regimen, regimen, *s.population, diag);
   const ConfigNode endpoints = r.get("endpoints");
-  if (!endpoints.is_missing() && !s.pk) {
+  if (!endpoints.is_missing() && !s.pkpd_mode()) {
     diag.error(endpoints.key_mark(), "endpoints", "only valid in PK/PD mode (with 'model')");
-  } else if (s.pk) {
+  } else if (s.pkpd_mode()) {
     s.endpoints = read_endpoints(endpoints.is_missing() ? nullptr : &endpoints, diag, s);
   }
 
@@ -291,7 +306,7 @@ Scenario parse(const ConfigNode& root, Diagnostics& diag, const std::string& bas
   read_arm_regimens(designs, diag, s, base_dir);
   for (std::size_t i = 0; i < s.designs.size(); ++i) {
     const Design& d = *s.designs[i].design;
-    if (s.pk && !s.endpoints.dlt && d.needs_dlt()) {
+    if (s.pkpd_mode() && !s.endpoints.dlt && d.needs_dlt()) {
       diag.error(designs.at(i).mark(), designs.at(i).path(),
                  "dose-finding design '" + s.designs[i].type + "' needs endpoints.dlt in PK/PD mode");
     }

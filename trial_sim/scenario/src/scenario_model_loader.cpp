@@ -136,7 +136,7 @@ OutputSpec read_output(const ConfigNode& node, Diagnostics& diag, const std::vec
 }
 
 
-std::vector<PdSpec> read_pd(const ConfigNode& node, Diagnostics& diag) {
+std::vector<PdSpec> read_pd(const ConfigNode& node, Diagnostics& diag, std::vector<std::string>& notes) {
   std::vector<PdSpec> out;
   if (!node.is_sequence()) {
     diag.error(node.mark(), node.path(), "expected a list of PD models, got " + node.describe());
@@ -146,9 +146,22 @@ std::vector<PdSpec> read_pd(const ConfigNode& node, Diagnostics& diag) {
   std::set<std::string> names;
   for (std::size_t i = 0; i < node.size(); ++i) {
     const ConfigNode entry = node.at(i);
+    if (entry.is_map() && entry.get("type").is_scalar() && entry.get("type").scalar() == "ode") {
+      auto spec = read_user_pd(entry, diag, notes);
+      if (!spec) continue;
+      for (const auto& n : spec->outputs)
+        if (!names.insert(n).second)
+          diag.error(entry.mark(), entry.path(), "output name '" + n + "' is already used by another PD model");
+      if (spec->name != spec->outputs.front() && !names.insert(spec->name).second)
+        diag.error(entry.mark(), entry.path(), "name '" + spec->name + "' is already used by another PD model");
+      out.push_back(std::move(*spec));
+      continue;
+    }
     MapReader r(entry, diag);
     if (!r.valid()) continue;
-    const auto type = r.required_choice("type", reg.pd_names());
+    std::vector<std::string> types = reg.pd_names();
+    types.push_back("ode");
+    const auto type = r.required_choice("type", types);
     const ConfigNode name_node = r.get("name");
     const ConfigNode input_node = r.get("input");
     const ConfigNode params = r.require("parameters");
@@ -231,8 +244,7 @@ EndpointSpec read_endpoints(const ConfigNode* node, Diagnostics& diag, const Sce
     if (!r->valid()) return e;
   }
   const auto variables = s.variables();
-  std::vector<std::string> model_outputs;
-  for (const auto& p : s.pd) model_outputs.push_back(p.name);
+  const std::vector<std::string> model_outputs = s.model_outputs();
   const double anc_lln = r ? r->optional_double("anc_lln", kDefaultAncLln, Range::closed(1.5, 10)) : kDefaultAncLln;
   std::optional<ConfigNode> dlt;
   if (r) dlt = r->get("dlt");

@@ -12,7 +12,13 @@ namespace twinsim::trial {
 std::optional<std::vector<double>> read_parameters(const core::ConfigNode& node, core::Diagnostics& diag,
                                                    const std::vector<pkpd::ParamSpec>& specs);
 std::optional<PkSpec> read_pk(const core::ConfigNode& node, core::Diagnostics& diag);
-std::vector<PdSpec> read_pd(const core::ConfigNode& node, core::Diagnostics& diag);
+// notes: why user models (type: ode) run on the interpreter, if they do.
+std::vector<PdSpec> read_pd(const core::ConfigNode& node, core::Diagnostics& diag, std::vector<std::string>& notes);
+// `model`: pk (or ode), pd, solver, into s (scenario_user_model.cpp).
+void read_model(const core::ConfigNode& node, core::Diagnostics& diag, Scenario& s);
+// A user-defined PD entry (type: ode), in scenario_user_model.cpp; nullopt after an error.
+std::optional<PdSpec> read_user_pd(const core::ConfigNode& entry, core::Diagnostics& diag,
+                                   std::vector<std::string>& notes);
 // What a regimen is read against: the PK model (CMT numbers of regimen.events)
 // and the folder relative file names resolve in.
 struct RegimenContext {
@@ -32,6 +38,9 @@ double regimen_first_gap(const RegimenSpec& g, double fallback);
 // The regimen's routes and compartments against the PK model (node: the regimen's).
 void check_regimen_model(const RegimenSpec& g, const core::ConfigNode& node, const PkSpec& pk,
                          core::Diagnostics& diag);
+// Every record's route must name a dosing state of model.ode; no CMT numbers, no steady state
+// (node: the regimen's).
+void check_ode_route(const OdeSpec& ode, const RegimenSpec& g, const core::ConfigNode& node, core::Diagnostics& diag);
 // Design-only mode: only `patients` (time courses need a model).
 OutputSpec read_design_only_output(const core::ConfigNode& node, core::Diagnostics& diag);
 OutputSpec read_output(const core::ConfigNode& node, core::Diagnostics& diag,

@@ -61,6 +61,18 @@ class PdModel {
   virtual void value_gradient(const double* p, double c, const double* y, double* dvdy, double* dvdc) const = 0;
   // True if value() is y[0] and the model may drive others (input: Ce).
   virtual bool is_effect_compartment() const { return false; }
+
+  // Models with several outputs (user-defined ones, pkpd/user): output k of
+  // n_outputs(); output 0 is output()/value(). Built-in models have one.
+  virtual int n_outputs() const { return 1; }
+  virtual double value_of(int k, const double* p, double c, const double* y) const {
+    (void)k;
+    return value(p, c, y);
+  }
+  virtual void gradient_of(int k, const double* p, double c, const double* y, double* dvdy, double* dvdc) const {
+    (void)k;
+    value_gradient(p, c, y, dvdy, dvdc);
+  }
 };
 
 }  // namespace twinsim::pkpd

@@ -44,7 +44,8 @@ class PkPatientModel final : public PatientModel {
   // How to read a named variable from a state vector.
   struct Variable {
     enum class Kind { kConcentration, kState, kPdOutput } kind = Kind::kConcentration;
-    int index = 0;
+    int index = 0;   // state, or PD block
+    int output = 0;  // kPdOutput: which of the block's outputs
   };
   // One endpoint of the scenario, its outputs resolved and its columns placed.
   struct EndpointSlot {
@@ -113,8 +114,10 @@ class PkPatientModel final : public PatientModel {
   void fill_series(const pkpd::ModelSystem& m, const pkpd::Trajectory& traj, const Variable& v,
                    std::vector<double>& out) const;
 
-  PkSpec pk_;
+  PkSpec pk_;                 // no model with model.ode
+  std::optional<OdeSpec> ode_;
   std::vector<PdSpec> pd_;
+  SolverSpec solver_;
   RegimenSpec regimen_;
   std::vector<ScheduledDose> schedule_;         // every administration, by time (adherence index order)
   EndpointSpec endpoints_;
@@ -133,7 +136,7 @@ class PkPatientModel final : public PatientModel {
   std::vector<std::string> variables_;
   std::vector<Variable> variable_readers_;
   std::vector<Variable> dlt_variables_;         // of each endpoints.dlt criterion
-  std::vector<std::string> pk_state_names_;
+  std::vector<std::string> pk_state_names_;   // model.ode: its states
   // Columns by owner: the patient's (covariates, etas, dropout, missed doses),
   // each endpoint's, then the dose-modification record's.
   std::vector<ColumnSpec> extra_, cycle_;

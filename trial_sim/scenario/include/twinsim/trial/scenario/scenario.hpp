@@ -43,11 +43,32 @@ struct PkSpec {
 };
 
 struct PdSpec {
-  std::string type;                            // registry name, "friberg"
-  std::string name;                            // output variable name ("ANC" by default)
+  std::string type;                            // registry name, "friberg"; "ode" for a user-defined PD model
+  std::string name;                            // output variable name ("ANC" by default); a user model's label
   std::shared_ptr<const pkpd::PdModel> model;
   std::vector<double> values;                  // in model->parameters() order
   int input_block = -1;                        // -1: Cc; else index of an effect_compartment entry
+  // A user-defined PD model's outputs, each a variable (model->n_outputs()
+  // names); empty for built-in models, whose one output is `name`.
+  std::vector<std::string> outputs;
+};
+
+// A whole user-defined PK/PD model (model.ode, docs/user-models.md): one
+// block of the model system, on a PK system without states.
+struct OdeSpec {
+  std::shared_ptr<const pkpd::PdModel> model;
+  std::vector<double> values;         // typical values, in model->parameters() order
+  std::vector<std::string> states;    // state names (AUC appended when there is a Cc output)
+  std::vector<std::string> outputs;
+  int oral_state = -1, iv_state = -1; // where oral and IV doses enter (-1: route not accepted)
+  int cc_output = -1;                 // index of the output named Cc, -1 if none
+  int auc_state = -1;                 // the appended AUC state, -1 without Cc
+};
+
+// ODE solver tolerances (model.solver); 0 keeps the engine's default.
+struct SolverSpec {
+  double rtol = 0.0;
+  double atol = 0.0;
 };
 
 // What a patient whose model could not be solved (solve_status != 0) counts
@@ -123,7 +144,9 @@ struct Scenario {
   std::optional<std::vector<double>> true_dlt_probabilities;
   std::optional<PkSpec> pk;
   std::optional<EfficacySpec> efficacy;  // design-only mode; PK/PD mode takes RECIST's objective_response
+  std::optional<OdeSpec> ode;  // instead of pk: a user-defined whole model
   std::vector<PdSpec> pd;
+  SolverSpec solver;
   // Virtual population (PK/PD mode); a default Population is the typical patient.
   std::shared_ptr<const vp::Population> population = std::make_shared<vp::Population>();
   RegimenSpec regimen;
@@ -133,10 +156,13 @@ struct Scenario {
   std::optional<AccrualSpec> accrual;
   ScoringOptions scoring;  // how the OCs score selections (`scoring`)
 
+  // One line per user model that runs on the interpreter: why (no compiler, ...).
+  std::vector<std::string> notes;
+
   std::string source_path;  // the file it came from
   std::string source_text;  // its full text (stored in the HDF5 provenance)
 
-  bool pkpd_mode() const { return pk.has_value(); }
+  bool pkpd_mode() const { return pk.has_value() || ode.has_value(); }
   // Every patient has a response outcome: `efficacy` (design-only) or a RECIST endpoint (PK/PD).
   bool has_efficacy() const;
   // The regimen design d runs under: its own, else the scenario's.
@@ -146,9 +172,13 @@ struct Scenario {
   // End (h) of the longest regimen, scenario's or an arm's: the time courses' common grid.
   double horizon_h() const;
   // Names a time course, DLT criterion or RECIST may refer to: Cc, AUC, PK
-  // state names, PD output names.
+  // state names, PD output names (model.ode: Cc if an output, the other
+  // outputs, the states).
   std::vector<std::string> variables() const;
-  // Model parameter names (PK, then PD as NAME.PARAM) and their typical values.
+  // Outputs of the model's blocks (PD outputs; model.ode's outputs).
+  std::vector<std::string> model_outputs() const;
+  // Model parameter names (PK, then PD as NAME.PARAM; model.ode's as written)
+  // and their typical values.
   std::vector<std::string> parameter_names() const;
   std::vector<double> typical_values() const;
 };
