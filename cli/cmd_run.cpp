@@ -33,7 +33,7 @@ void print_summary(const trial::Scenario& s, const trial::RunSummary& r, int thr
   print_oc_warnings(reports.back());
   const std::string table = trial::format_report(reports.back(), trial::OcFormat::kTable);
   std::fwrite(table.data(), 1, table.size(), stdout);
-  if (s.pkpd_mode()) {
+  if (s.pkpd_mode() && !exact) {  // an exact run simulates no patient
     for (const auto& d : r.designs) {
       std::printf("%s exposure (mean over patients): Cmax %.4g mg/L, AUC first interval %.4g mg*h/L, "
                   "trough before last dose %.4g mg/L\n",

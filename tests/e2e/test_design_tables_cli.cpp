@@ -90,11 +90,39 @@ def walk(x):
 walk(r)
 s = json.dumps(r)
 assert '"se": 0' in s)") == 0);
-  // PK/PD scenarios are simulated: refused before anything is written.
+  // A PK/PD scenario with a fixed arm has no trials to enumerate: refused before anything is written.
   const std::string pk = dir.file("pk.h5");
-  const auto refused = test::run_cli("run " + test::quote(test::source_dir() + "/configs/pkpd_boin_vs_3p3.yaml") +
+  const auto refused = test::run_cli("run " + test::quote(test::source_dir() + "/configs/oral_pk_fixed_arms.yaml") +
                                      " --exact --quiet -o " + test::quote(pk));
   CHECK(refused.exit_code == 2);
-  CHECK(refused.output.find("design-only") != std::string::npos);
+  CHECK(refused.output.find("--exact") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(pk));
+}
+
+TEST_CASE("run --exact on a PK/PD scenario: report reads back the curve's SEs the run stored", "[e2e][exact]") {
+  const test::TempDir dir("exact-pkpd");
+  const std::string yaml = dir.file("s.yaml"), out = dir.file("out.h5");
+  test::write_file(yaml,
+                   "name: exact-pkpd\nseed: 4\nreplicates: 10\ndose_levels: [100, 200, 300]\n"
+                   "model:\n  pk: {compartments: 1, absorption: first_order, parameters: {CL: 10, V: 50, KA: 1.0}}\n"
+                   "  pd:\n    - {type: friberg, parameters: {CIRC0: 5.0, MTT: 125, GAMMA: 0.17, SLOPE: 0.3}}\n"
+                   "population:\n  iiv: {parameters: [CL, ANC.SLOPE], cv: [0.3, 0.3]}\n"
+                   "regimen: {route: oral, interval_h: 24, doses_per_cycle: 21, cycle_length_h: 504, cycles: 1}\n"
+                   "endpoints:\n  dlt:\n    window_h: 504\n"
+                   "    criteria:\n      - {variable: ANC, grade_at_least: 4, min_duration_h: 72}\n"
+                   "    truth_cohort_size: 200\n"
+                   "designs:\n  - {name: boin, type: boin, target: 0.3, cohort_size: 3, max_patients: 12}\n");
+  const auto run = test::run_cli("run " + test::quote(yaml) + " --exact -o " + test::quote(out));
+  REQUIRE(run.exit_code == 0);
+  CHECK(run.output.find("± SE from the estimated true DLT curve") != std::string::npos);
+  CHECK(run.output.find("exposure (mean over patients)") == std::string::npos);  // no patient was simulated
+  const auto rep = test::run_cli("report " + test::quote(out) + " --format json");
+  REQUIRE(rep.exit_code == 0);
+  CHECK(python_check(dir, rep.output, R"(import h5py
+r = json.load(sys.stdin)
+d = r["designs"][0]
+f = h5py.File(")" + out + R"(", "r")
+stored = f["designs/boin/oc/pcs_se"][()]
+assert stored > 0, stored
+assert abs(d["pcs"]["se"] - stored) < 1e-12, (d["pcs"], stored))") == 0);
 }

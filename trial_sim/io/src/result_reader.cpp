@@ -91,6 +91,8 @@ OcReport read_header(const core::H5Reader& h5, const std::string& path, std::vec
   rep.scenario_name = h5.attribute_string(kRoot, attr::kScenarioName);
   rep.mode = h5.has_attribute(kRoot, attr::kMode) ? h5.attribute_string(kRoot, attr::kMode) : std::string();
   rep.seed = static_cast<std::uint64_t>(h5.attribute_int(kRoot, attr::kSeed));
+  rep.exact = h5.has_attribute(kRoot, attr::kOcMethod) &&
+              h5.attribute_string(kRoot, attr::kOcMethod) == schema::kOcMethodExact;
   rep.replicates = h5.attribute_int(kRoot, attr::kReplicates);
   rep.population_key = stored_population_key(h5, kRoot);
   // Sized before reading: the sums hold doses² values per design.
@@ -174,13 +176,16 @@ void use_stored_duration(DesignOc& oc, const StoredOc& s) {
 }
 
 // A file of exact OCs (run --exact) has no trials to recompute them from:
-// oc/ is the result, every SE 0.
+// oc/ is the result. Its SEs are 0 in design-only mode and the estimated
+// true curve's, propagated, in PK/PD mode (files without _se: 0).
 void use_stored_exact(DesignOc& oc, const StoredOc& s) {
   for (std::size_t d = 0; d < oc.doses.size(); ++d) {
-    auto pick = [d](const std::vector<double>& v) { return d < v.size() ? Estimate{v[d], 0.0} : Estimate{}; };
-    oc.doses[d].p_select = pick(s.p_select);
-    oc.doses[d].mean_patients = pick(s.mean_patients);
-    oc.doses[d].mean_dlts = pick(s.mean_dlts);
+    auto pick = [d](const std::vector<double>& v, const std::vector<double>& se) {
+      return d < v.size() ? Estimate{v[d], d < se.size() ? se[d] : 0.0} : Estimate{};
+    };
+    oc.doses[d].p_select = pick(s.p_select, s.p_select_se);
+    oc.doses[d].mean_patients = pick(s.mean_patients, s.mean_patients_se);
+    oc.doses[d].mean_dlts = pick(s.mean_dlts, s.mean_dlts_se);
   }
   const bool scoring_matches = stored_scoring_matches(oc, s);
   for (const auto& m : oc_metrics()) {
@@ -188,7 +193,7 @@ void use_stored_exact(DesignOc& oc, const StoredOc& s) {
     e = {};
     const auto it = s.metrics.find(m.key);
     if (it == s.metrics.end() || !it->second.value || (m.target_dependent && !scoring_matches)) continue;
-    e = {*it->second.value, 0.0};
+    e = {*it->second.value, it->second.se.value_or(0.0)};
   }
 }
 

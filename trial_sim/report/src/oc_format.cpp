@@ -37,10 +37,17 @@ std::string correct_cell(const DesignOc& d) {
   return d.target_dose < 0 ? std::string("no dose") : dose_label(d.doses[static_cast<std::size_t>(d.target_dose)].dose);
 }
 
-std::string design_title(const DesignOc& d) {
+std::string design_title(const DesignOc& d, bool exact) {
   std::string s = d.name + " (" + d.type;
   if (d.target) s += std::string(d.target_assumed ? ", assumed target " : ", target ") + core::format_number(*d.target);
-  return s + "), " + std::to_string(d.trials) + " trials";
+  return s + "), " + (exact ? std::string("every trial enumerated") : std::to_string(d.trials) + " trials");
+}
+
+// What the ± after every estimate is.
+std::string uncertainty_label(const OcReport& rep) {
+  if (!rep.exact) return "estimates ± Monte-Carlo SE";
+  return rep.truth_se ? "exact over trials; ± SE from the estimated true DLT curve (delta method)"
+                      : "exact, no Monte-Carlo error (SE 0)";
 }
 
 // Notes under a design's table: what it is scored against and what "stopped early" means.
@@ -93,8 +100,8 @@ std::vector<Row> dose_rows(const DesignOc& d, bool has_truth) {
   return rows;
 }
 
-std::vector<Row> summary_rows(const DesignOc& d) {
-  std::vector<Row> rows{{"metric", "estimate ± MC SE"}};
+std::vector<Row> summary_rows(const DesignOc& d, bool exact) {
+  std::vector<Row> rows{{"metric", exact ? "exact ± SE" : "estimate ± MC SE"}};
   for (const auto& m : oc_metrics()) rows.push_back({m.title, format_metric(d.*m.field, m)});
   return rows;
 }
@@ -198,11 +205,11 @@ std::string format_report(const OcReport& rep, OcFormat format) {
       const bool md = format == OcFormat::kMarkdown;
       o << (md ? "# " : "") << "Operating characteristics: " << rep.scenario_name << "\n\n"
         << (md ? "" : "  ") << "file " << rep.path << ", " << (rep.mode.empty() ? "?" : rep.mode) << " mode, seed "
-        << rep.seed << ", " << rep.replicates << " replicates; estimates ± Monte-Carlo SE\n";
+        << rep.seed << ", " << rep.replicates << " replicates; " << uncertainty_label(rep) << "\n";
       for (const auto& d : rep.designs) {
-        o << '\n' << (md ? "## design " : "design ") << design_title(d) << "\n\n";
-        o << (md ? render_markdown_table(dose_rows(d, has_truth)) + "\n" + render_markdown_table(summary_rows(d))
-                 : render_text_table(dose_rows(d, has_truth), "  ") + '\n' + render_text_table(summary_rows(d), "  "));
+        o << '\n' << (md ? "## design " : "design ") << design_title(d, rep.exact) << "\n\n";
+        o << (md ? render_markdown_table(dose_rows(d, has_truth)) + "\n" + render_markdown_table(summary_rows(d, rep.exact))
+                 : render_text_table(dose_rows(d, has_truth), "  ") + '\n' + render_text_table(summary_rows(d, rep.exact), "  "));
         if (md) o << '\n';
         for (const auto& n : design_notes(d, has_truth)) o << (md ? "- " : "  ") << n << '\n';
       }
@@ -267,7 +274,11 @@ std::string format_comparison(const Comparison& c, OcFormat format) {
         for (const auto* d : c.designs) r.push_back(format_metric(d->*m.field, m));
         side.push_back(r);
       }
-      o << (md ? "# Design comparison\n\n" : "Design comparison (estimates ± Monte-Carlo SE)\n\n");
+      const bool any_exact = std::any_of(c.files.begin(), c.files.end(), [](const OcReport* f) { return f->exact; });
+      o << (md ? "# Design comparison\n\n"
+               : any_exact ? "Design comparison (estimates ± SE: Monte-Carlo for simulated files; for exact files 0, or "
+                             "from the estimated true DLT curve)\n\n"
+                           : "Design comparison (estimates ± Monte-Carlo SE)\n\n");
       o << (md ? render_markdown_table(side) : render_text_table(side, "  "));
       if (n > 1) {
         o << '\n' << (md ? "## " : "") << "Differences from the reference design " << ref << "\n\n";

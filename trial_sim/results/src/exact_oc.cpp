@@ -1,6 +1,10 @@
 // Exact OCs (exact_oc.hpp): probability-weighted sums over possible trials.
 #include "twinsim/trial/results/exact_oc.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
 #include "oc_sums.hpp"
 #include "twinsim/core/error.hpp"
 
@@ -69,6 +73,34 @@ DesignOc exact_design_oc(const std::string& name, const std::string& type, const
   // A ratio of expectations, as the simulated OC is a ratio of sums.
   if (total_n > 0) oc.above_target = exact(above / total_n);
   return oc;
+}
+
+void propagate_truth_uncertainty(DesignOc& oc, const TruthPerturbation& perturbed,
+                                 const std::vector<double>& covariance) {
+  const std::size_t D = oc.doses.size();
+  if (covariance.size() != D * D || perturbed.plus.size() != D || perturbed.minus.size() != D ||
+      perturbed.step_up.size() != D || perturbed.step_down.size() != D)
+    throw core::RuntimeError("design '" + oc.name + "': truth perturbations for another number of doses");
+  // One OC as a function of the design's OCs, so the same code reads it at p and at p +/- h e_d.
+  const auto delta = [&](Estimate& value, const std::function<const Estimate&(const DesignOc&)>& of) {
+    if (!std::isfinite(value.value)) return;
+    std::vector<double> g(D, 0.0);
+    for (std::size_t d = 0; d < D; ++d) {
+      const double h = perturbed.step_up[d] + perturbed.step_down[d];
+      if (covariance[d * D + d] <= 0.0 || h <= 0.0) continue;
+      g[d] = (of(perturbed.plus[d]).value - of(perturbed.minus[d]).value) / h;
+    }
+    double var = 0.0;
+    for (std::size_t d = 0; d < D; ++d)
+      for (std::size_t e = 0; e < D; ++e) var += g[d] * covariance[d * D + e] * g[e];
+    value.se = std::sqrt(std::max(var, 0.0));
+  };
+  for (const OcMetric& m : oc_metrics()) delta(oc.*m.field, [&](const DesignOc& o) -> const Estimate& { return o.*m.field; });
+  for (std::size_t k = 0; k < D; ++k) {
+    delta(oc.doses[k].p_select, [&](const DesignOc& o) -> const Estimate& { return o.doses[k].p_select; });
+    delta(oc.doses[k].mean_patients, [&](const DesignOc& o) -> const Estimate& { return o.doses[k].mean_patients; });
+    delta(oc.doses[k].mean_dlts, [&](const DesignOc& o) -> const Estimate& { return o.doses[k].mean_dlts; });
+  }
 }
 
 }  // namespace twinsim::trial

@@ -27,4 +27,20 @@ DesignOc exact_design_oc(const std::string& name, const std::string& type, const
                          const std::vector<WeightedTrial>& trials, std::int64_t planned_patients,
                          const OcContext& context);
 
+// PK/PD mode: exact OCs at an estimated true curve p (TruthCurve) carry that
+// curve's sampling error. Delta method: se(m)^2 = g' C g with g_d = dm/dp_d,
+// here a difference quotient (m(p + h_d e_d) - m(p - h_d e_d)) / (h_d + h_d')
+// of the OCs of the trials enumerated at the perturbed curves (`plus[d]`,
+// `minus[d]`, scored against the truth at p, so which dose is correct is held
+// fixed), and C = TruthCurve::covariance. Doses whose variance C_dd is 0 add
+// nothing (their entries of plus/minus are not read). Sets the se of every
+// design-level OC (oc_metrics) and of each dose's p_select, mean_patients,
+// mean_dlts that `oc` has a value for.
+struct TruthPerturbation {
+  std::vector<DesignOc> plus, minus;      // [D]
+  std::vector<double> step_up, step_down;  // [D] h_d >= 0 up and down (one of them may be 0 at p = 0 or 1)
+};
+void propagate_truth_uncertainty(DesignOc& oc, const TruthPerturbation& perturbed,
+                                 const std::vector<double>& covariance);
+
 }  // namespace twinsim::trial

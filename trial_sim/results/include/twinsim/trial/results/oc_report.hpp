@@ -169,6 +169,9 @@ struct OcReport : OcContext {
   std::int64_t schema_version = 0;
   std::uint64_t seed = 0;
   std::int64_t replicates = 0;
+  // OCs by exact enumeration (run --exact, root attribute oc_method): no
+  // Monte-Carlo error; the SEs are those of an estimated true curve, or 0.
+  bool exact = false;
   std::vector<std::string> warnings;  // about the file as a whole (e.g. a true P(DLT) unknown)
   // The scenario text reduced to what decides the virtual patients and their
   // outcomes (everything but name, seed, replicates, designs, output, scoring), in a

@@ -114,6 +114,10 @@ struct TruthCurve {
   std::vector<double> se;  // binomial standard error sqrt(p(1-p)/n)
   std::int64_t cohort_size = 0;
   std::int64_t failed = 0;  // reference patients whose solve failed (excluded)
+  // [D x D] covariance of the estimates p (row-major), filled only when asked
+  // (estimate_truth's `covariance`): reference patient j is the same patient at
+  // every dose, so the estimates at two doses are positively correlated.
+  std::vector<double> covariance;
 };
 
 }  // namespace twinsim::trial

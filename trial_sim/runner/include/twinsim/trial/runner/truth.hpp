@@ -27,8 +27,11 @@ constexpr std::uint64_t kTruthTrial = std::numeric_limits<std::uint64_t>::max();
 // with PatientSolveError.
 // stop: polled before each reference patient, as DesignRunner::set_stop;
 // when it returns true the estimate throws Interrupted.
+// covariance: also fill TruthCurve::covariance (cov(p_d, p_e) over the
+// patients solved at both doses, sum (I_jd - p_d)(I_je - p_e) / (n_d n_e);
+// its diagonal is se^2), at the cost of one byte per reference patient and dose.
 TruthCurve estimate_truth(const PatientModel& model, std::size_t n_doses, std::int64_t cohort_size, int threads,
                           SolveFailurePolicy on_failure = SolveFailurePolicy::kNoDlt,
-                          const std::function<bool()>& stop = {});
+                          const std::function<bool()>& stop = {}, bool covariance = false);
 
 }  // namespace twinsim::trial
