@@ -34,7 +34,10 @@ void print_summary(const trial::Scenario& s, const trial::RunSummary& r, int thr
   const std::string table = trial::format_report(reports.back(), trial::OcFormat::kTable);
   std::fwrite(table.data(), 1, table.size(), stdout);
   if (s.pkpd_mode() && !exact) {  // an exact run simulates no patient
-    for (const auto& d : r.designs) {
+    for (std::size_t k = 0; k < r.designs.size(); ++k) {
+      const auto& d = r.designs[k];
+      // The report's exposure table (with SEs) is above unless no patients/ was kept.
+      if (k < r.oc.designs.size() && !r.oc.designs[k].exposure.empty()) continue;
       std::printf("%s exposure (mean over patients): Cmax %.4g mg/L, AUC first interval %.4g mg*h/L, "
                   "trough before last dose %.4g mg/L\n",
                   d.name.c_str(), d.mean_cmax, d.mean_auc_first, d.mean_ctrough);

@@ -175,7 +175,7 @@ std::vector<std::int64_t> H5Reader::read_ints(const std::string& path) const {
   return out;
 }
 
-H5IntColumn::H5IntColumn(const H5Reader& file, const std::string& path) : file_path_(file.path_), path_(path) {
+H5Column::H5Column(const H5Reader& file, const std::string& path) : file_path_(file.path_), path_(path) {
   quiet_hdf5_errors();
   // No chunk cache: blocks are read once, in order, and a column stays open
   // for the whole read, so the default 1 MiB per dataset would only add up
@@ -189,25 +189,39 @@ H5IntColumn::H5IntColumn(const H5Reader& file, const std::string& path) : file_p
   dataset_ = d.ds.release();
 }
 
-H5IntColumn::~H5IntColumn() {
+H5Column::~H5Column() {
   quiet_hdf5_errors();
   if (dataset_ >= 0) H5Dclose(dataset_);
 }
 
-void H5IntColumn::read(std::uint64_t first, std::uint64_t n, std::vector<std::int64_t>& out) const {
+namespace {
+
+void read_rows(std::int64_t dataset, std::uint64_t rows_total, const std::string& file, const std::string& path,
+               std::uint64_t first, std::uint64_t n, void* out, hid_t type, const char* as) {
   quiet_hdf5_errors();
-  const std::string rows = "rows " + std::to_string(first) + ".." + std::to_string(first + n) + " of '" + path_ + "'";
-  if (first > rows_ || n > rows_ - first)
-    throw RuntimeError("'" + file_path_ + "': " + rows + " are past its end (" + std::to_string(rows_) + " rows)");
-  out.resize(n);
+  const std::string rows = "rows " + std::to_string(first) + ".." + std::to_string(first + n) + " of '" + path + "'";
+  if (first > rows_total || n > rows_total - first)
+    throw RuntimeError("'" + file + "': " + rows + " are past its end (" + std::to_string(rows_total) + " rows)");
   if (n == 0) return;
   const hsize_t start = first, count = n;
-  Handle file_space(H5Dget_space(dataset_), H5Sclose);
+  Handle file_space(H5Dget_space(dataset), H5Sclose);
   Handle mem_space(H5Screate_simple(1, &count, nullptr), H5Sclose);
   if (!file_space.ok() || !mem_space.ok() ||
       H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr) < 0 ||
-      H5Dread(dataset_, H5T_NATIVE_INT64, mem_space.get(), file_space.get(), H5P_DEFAULT, out.data()) < 0)
-    throw RuntimeError("'" + file_path_ + "': cannot read " + rows + " as integers (corrupt file?)");
+      H5Dread(dataset, type, mem_space.get(), file_space.get(), H5P_DEFAULT, out) < 0)
+    throw RuntimeError("'" + file + "': cannot read " + rows + " as " + as + " (corrupt file?)");
+}
+
+}  // namespace
+
+void H5Column::read(std::uint64_t first, std::uint64_t n, std::vector<std::int64_t>& out) const {
+  out.resize(first <= rows_ && n <= rows_ - first ? n : 0);
+  read_rows(dataset_, rows_, file_path_, path_, first, n, out.data(), H5T_NATIVE_INT64, "integers");
+}
+
+void H5Column::read(std::uint64_t first, std::uint64_t n, std::vector<double>& out) const {
+  out.resize(first <= rows_ && n <= rows_ - first ? n : 0);
+  read_rows(dataset_, rows_, file_path_, path_, first, n, out.data(), H5T_NATIVE_DOUBLE, "numbers");
 }
 
 std::vector<std::string> H5Reader::read_strings(const std::string& path) const {

@@ -116,6 +116,7 @@ TEST_CASE("run --exact on a PK/PD scenario: report reads back the curve's SEs th
   REQUIRE(run.exit_code == 0);
   CHECK(run.output.find("± SE from the estimated true DLT curve") != std::string::npos);
   CHECK(run.output.find("exposure (mean over patients)") == std::string::npos);  // no patient was simulated
+  CHECK(run.output.find("exposure per patient") == std::string::npos);
   const auto rep = test::run_cli("report " + test::quote(out) + " --format json");
   REQUIRE(rep.exit_code == 0);
   CHECK(python_check(dir, rep.output, R"(import h5py

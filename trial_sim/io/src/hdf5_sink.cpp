@@ -1,4 +1,5 @@
 #include "twinsim/trial/io/hdf5_sink.hpp"
+#include "twinsim/trial/io/result_reader.hpp"
 
 #include <cmath>
 #include <ctime>
@@ -27,7 +28,7 @@ constexpr std::uint64_t kChunkRows = 4096;
 }  // namespace
 
 Hdf5Sink::Hdf5Sink(const std::string& path, bool overwrite, std::vector<core::InputFile> inputs)
-    : h5_(path, overwrite, std::move(inputs)) {}
+    : path_(path), h5_(path, overwrite, std::move(inputs)) {}
 
 void Hdf5Sink::begin_run(const RunInfo& s) {
   run_ = s;
@@ -160,6 +161,10 @@ void Hdf5Sink::commit() {
   // Written last: a file without it was not finished by this writer.
   h5_.attribute(schema::kRoot, attr::kComplete, std::int64_t{1});
   h5_.commit();
+}
+
+std::vector<DesignExposure> Hdf5Sink::exposure(const std::string& reference_key) const {
+  return read_exposure(path_, reference_key);
 }
 
 }  // namespace twinsim::trial

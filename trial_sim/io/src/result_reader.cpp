@@ -16,6 +16,7 @@
 #include "twinsim/trial/io/schema.hpp"
 #include "twinsim/trial/scenario/scenario.hpp"
 #include "twinsim/trial/scenario/scenario_text.hpp"
+#include "exposure_stream.hpp"
 #include "oc_stream.hpp"
 
 namespace twinsim::trial {
@@ -301,13 +302,26 @@ std::vector<OcReport> read_oc_reports(const std::vector<std::string>& paths) {
   }
   if (sources.empty()) return reports;
   sum_in_lockstep(sources, pair_key(paths[0], sources[0].name), kStreamBlockRows);
-
+  // Exposure per arm: a second pass over patients/, its exposure columns only.
+  std::vector<std::unique_ptr<FileExposureStream>> exposure_streams;
+  std::vector<ExposureStream*> exposure_inputs;
+  std::vector<std::size_t> exposure_doses;
+  for (const auto& s : sources) {
+    const std::size_t D = reports[s.file].dose_levels.size();
+    exposure_streams.push_back(
+        std::make_unique<FileExposureStream>(*files[s.file], schema::design_group(s.name), D, s.sums.trials));
+    exposure_inputs.push_back(exposure_streams.back().get());
+    exposure_doses.push_back(D);
+  }
+  std::vector<DesignExposure> exposure =
+      sum_exposure_in_lockstep(exposure_inputs, exposure_doses, pair_key(paths[0], sources[0].name));
   for (std::size_t k = 0; k < sources.size(); ++k) {
     DesignSource& s = sources[k];
     OcReport& rep = reports[s.file];
     const std::string file = "'" + rep.path + "': ";
     DesignOc oc = design_oc_from_sums(s.name, s.type, s.scoring, std::move(s.sums), rep);
     oc.with_reference = std::move(s.pair);
+    oc.exposure = std::move(exposure[k]);
     if (!streams[k]->warning.empty()) oc.warnings.push_back("design '" + s.name + "': " + streams[k]->warning);
     if (oc.trials != rep.replicates)
       oc.warnings.push_back("design '" + s.name + "': " + std::to_string(oc.trials) + " trials but the file says " +
@@ -324,6 +338,22 @@ std::vector<OcReport> read_oc_reports(const std::vector<std::string>& paths) {
     rep.designs.push_back(std::move(oc));
   }
   return reports;
+}
+
+std::vector<DesignExposure> read_exposure(const std::string& path, const std::string& reference_key) {
+  const core::H5Reader h5(path);
+  std::vector<std::string> names;
+  const OcReport header = read_header(h5, path, names);
+  const std::size_t D = header.dose_levels.size();
+  std::vector<std::unique_ptr<FileExposureStream>> streams;
+  std::vector<ExposureStream*> inputs;
+  for (const auto& name : names) {
+    const std::string g = schema::design_group(name);
+    const auto trials = static_cast<std::int64_t>(core::H5IntColumn(h5, schema::table(g, schema::kTrials) + schema::col::kTrial).rows());
+    streams.push_back(std::make_unique<FileExposureStream>(h5, g, D, trials));
+    inputs.push_back(streams.back().get());
+  }
+  return sum_exposure_in_lockstep(inputs, std::vector<std::size_t>(inputs.size(), D), reference_key);
 }
 
 OcReport read_oc_report(const std::string& path) { return std::move(read_oc_reports({path}).front()); }

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "exposure_format.hpp"
 #include "twinsim/core/value_text.hpp"
 
 namespace twinsim::trial {
@@ -131,6 +132,7 @@ std::string design_json(const DesignOc& d, const std::string& label, const std::
   }
   o << "]";
   for (const auto& m : oc_metrics()) o << ",\n     \"" << m.key << "\": " << json_estimate(d.*m.field);
+  o << exposure_json(d);
   o << ",\n     \"warnings\": [";
   for (std::size_t i = 0; i < d.warnings.size(); ++i) o << (i ? ", " : "") << json_escape(d.warnings[i]);
   o << "]}";
@@ -180,6 +182,7 @@ void design_csv(const DesignOc& d, const std::string& label, std::string& out) {
     const Estimate& e = d.*m.field;
     out += lead + m.key + ",,,," + csv_number(e.value) + ',' + csv_number(e.se) + '\n';
   }
+  exposure_csv(d, lead, out);
 }
 
 std::string difference_note(const DesignDifference& d, const OcMetric& m) {
@@ -212,6 +215,10 @@ std::string format_report(const OcReport& rep, OcFormat format) {
                  : render_text_table(dose_rows(d, has_truth), "  ") + '\n' + render_text_table(summary_rows(d, rep.exact), "  "));
         if (md) o << '\n';
         for (const auto& n : design_notes(d, has_truth)) o << (md ? "- " : "  ") << n << '\n';
+        const auto exposure = exposure_rows(d);
+        if (!exposure.empty())
+          o << '\n' << (md ? render_markdown_table(exposure) : render_text_table(exposure, "  "))
+            << (md ? "\n- " : "  ") << "exposure: per patient from patients/, failed solves left out; the SE treats the trial as the unit\n";
       }
       break;
     }
@@ -274,6 +281,16 @@ std::string format_comparison(const Comparison& c, OcFormat format) {
         for (const auto* d : c.designs) r.push_back(format_metric(d->*m.field, m));
         side.push_back(r);
       }
+      for (std::size_t m = 0; m < exposure_metrics().size(); ++m) {
+        Row r{"mean " + exposure_title(m)};
+        bool any = false;
+        for (const auto* d : c.designs) {
+          const ExposureOc* e = d->exposure.overall(m);
+          any = any || e;
+          r.push_back(e ? format_estimate(e->mean, 1.0, 3, "") : "-");
+        }
+        if (any) side.push_back(r);
+      }
       const bool any_exact = std::any_of(c.files.begin(), c.files.end(), [](const OcReport* f) { return f->exact; });
       o << (md ? "# Design comparison\n\n"
                : any_exact ? "Design comparison (estimates ± SE: Monte-Carlo for simulated files; for exact files 0, or "
@@ -295,6 +312,10 @@ std::string format_comparison(const Comparison& c, OcFormat format) {
             else
               o << "    " << format_difference_line(d, m.key) << '\n';
           }
+          for (const auto& line : exposure_difference_lines(d))
+            o << (md ? "| " + markdown_cell(line) + " | exposure | | " + (d.paired ? "paired" : "unpaired") + " |"
+                     : "    " + line)
+              << '\n';
         }
       }
       break;
@@ -323,6 +344,9 @@ std::string format_comparison(const Comparison& c, OcFormat format) {
             o << csv_number(de.value) << ',' << csv_number(de.se) << ',' << (diff.paired ? "paired" : "unpaired") << '\n';
           }
         }
+        std::string exposure;
+        exposure_difference_csv(d, i == 0 ? nullptr : &c.differences[i - 1], lead, exposure);
+        o << exposure;
       }
       break;
     }
@@ -347,7 +371,7 @@ std::string format_comparison(const Comparison& c, OcFormat format) {
           << ", \"unpaired_reason\": " << (d.paired ? "null" : json_escape(d.unpaired_reason))
           << ", \"not_comparable\": " << (d.not_comparable.empty() ? "null" : json_escape(d.not_comparable));
         for (const auto& m : oc_metrics()) o << ", \"" << m.key << "\": " << json_estimate(d.*m.field);
-        o << "}";
+        o << exposure_difference_json(d) << "}";
       }
       o << "]}\n";
       break;

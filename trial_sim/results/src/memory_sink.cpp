@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "twinsim/trial/results/oc_tables.hpp"
+
 namespace twinsim::trial {
 
 const ResultTable* DesignResults::table(const std::string& name) const {
@@ -40,5 +42,9 @@ void MemorySink::end_design(const DesignOc& oc, const DesignFailures& failures) 
 }
 
 void MemorySink::commit() { results_.complete = true; }
+
+std::vector<DesignExposure> MemorySink::exposure(const std::string& reference_key) const {
+  return memory_exposure(results_, reference_key);
+}
 
 }  // namespace twinsim::trial

@@ -134,6 +134,9 @@ Comparison compare_reports(const std::vector<OcReport>& reports) {
       }
       diff.*m.field = diff.paired ? paired(m) : unpaired_difference(ea, eb);
     }
+    const auto& ep = d.exposure.with_reference;
+    diff.exposure = exposure_differences(d.exposure, ref.exposure,
+                                         diff.paired && ep && ep->reference == ref_key ? &*ep : nullptr);
     c.differences.push_back(std::move(diff));
   }
   return c;

@@ -99,6 +99,44 @@ class TableStream final : public TrialStream {
   TrialValues v_;
 };
 
+// A design's in-memory patients/ table as per-trial exposures.
+class TableExposureStream final : public ExposureStream {
+ public:
+  TableExposureStream(const ResultTable& trials, const ResultTable* patients, std::size_t doses)
+      : trial_(column(trials, col::kTrial).ints), doses_(doses) {
+    if (patients) {
+      p_trial_ = &column(*patients, col::kTrial).ints;
+      p_dose_ = &column(*patients, col::kDoseIndex).ints;
+      const auto& all = exposure_metrics();
+      for (std::size_t m = 0; m < all.size(); ++m) {
+        const ResultColumn* c = patients->find(all[m].column);
+        if (!c || c->integer) continue;
+        metrics_.push_back(m);
+        values_.push_back(&c->doubles);
+      }
+    }
+  }
+  std::int64_t trials() const override { return static_cast<std::int64_t>(trial_.size()); }
+  const std::vector<std::size_t>& metrics() const override { return metrics_; }
+  const ExposureTrial& next() override {
+    const std::size_t i = next_++;
+    t_.reset(metrics_.size(), doses_);
+    for (; p_trial_ && p_next_ < p_trial_->size() && (*p_trial_)[p_next_] == trial_[i]; ++p_next_)
+      for (std::size_t m = 0; m < values_.size(); ++m)
+        t_.add(m, static_cast<std::size_t>((*p_dose_)[p_next_]), doses_, (*values_[m])[p_next_]);
+    return t_;
+  }
+
+ private:
+  const std::vector<std::int64_t>& trial_;
+  std::size_t doses_;
+  const std::vector<std::int64_t>*p_trial_ = nullptr, *p_dose_ = nullptr;
+  std::vector<std::size_t> metrics_;
+  std::vector<const std::vector<double>*> values_;
+  std::size_t next_ = 0, p_next_ = 0;
+  ExposureTrial t_;
+};
+
 }  // namespace
 
 OcReport oc_report(const MemoryResults& m, const std::string& path) {
@@ -132,10 +170,13 @@ OcReport oc_report(const MemoryResults& m, const std::string& path) {
   const auto targets = scoring_targets(info);
   for (std::size_t k = 0; k < sources.size(); ++k) sources[k].scoring = targets[k];
   if (!sources.empty()) sum_in_lockstep(sources, pair_key(path, sources[0].name), kMaxTrials);
+  std::vector<DesignExposure> exposure =
+      memory_exposure(m, m.designs.empty() ? std::string() : pair_key(path, m.designs[0].info.name));
   for (std::size_t k = 0; k < sources.size(); ++k) {
     DesignSource& s = sources[k];
     DesignOc oc = design_oc_from_sums(s.name, s.type, s.scoring, std::move(s.sums), rep);
     oc.with_reference = std::move(s.pair);
+    oc.exposure = std::move(exposure[k]);
     if (!oc.sums.per_dose) {
       // Without patients/ the per-dose means are the run's, as a file's oc/ has them.
       const DesignOc& run_oc = m.designs[k].oc;
@@ -150,6 +191,17 @@ OcReport oc_report(const MemoryResults& m, const std::string& path) {
     rep.designs.push_back(std::move(oc));
   }
   return rep;
+}
+
+std::vector<DesignExposure> memory_exposure(const MemoryResults& m, const std::string& reference_key) {
+  const std::size_t D = m.run.dose_levels.size();
+  std::vector<std::unique_ptr<ExposureStream>> streams;
+  std::vector<ExposureStream*> inputs;
+  for (const auto& d : m.designs) {
+    streams.push_back(std::make_unique<TableExposureStream>(*d.table(schema::kTrials), d.table(schema::kPatients), D));
+    inputs.push_back(streams.back().get());
+  }
+  return sum_exposure_in_lockstep(inputs, std::vector<std::size_t>(inputs.size(), D), reference_key);
 }
 
 OcReport oc_report_header(const RunInfo& run, const OcContext& context, const std::string& path) {

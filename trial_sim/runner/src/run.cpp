@@ -232,6 +232,11 @@ RunSummary run(const Scenario& s, ResultSink& sink, const RunOptions& opt) {
   }
   output.finish();
   sink.commit();
+  if (!s.designs.empty()) {
+    std::vector<DesignExposure> exposure = sink.exposure(pair_key(summary.oc.path, s.designs[0].name));
+    for (std::size_t k = 0; k < exposure.size() && k < summary.oc.designs.size(); ++k)
+      summary.oc.designs[k].exposure = std::move(exposure[k]);
+  }
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return summary;
 }

@@ -76,7 +76,7 @@ class H5Writer {
   int compression_ = 1;
 };
 
-class H5IntColumn;
+class H5Column;
 
 // Read access for report/compare and for tests.
 class H5Reader {
@@ -104,27 +104,29 @@ class H5Reader {
   const std::string& path() const { return path_; }
 
  private:
-  friend class H5IntColumn;
+  friend class H5Column;
   std::int64_t file_ = -1;
   std::string path_;
 };
 
-// One 1-D dataset of an open file read as int64 in blocks of rows, so that
+// One 1-D dataset of an open file read as int64 or float64 in blocks of rows, so that
 // report/compare can summarise tables of any length in bounded memory. The
 // dataset is opened and checked once (the same corrupt-chunk checks as the
 // whole-dataset reads above); the H5Reader must outlive the column.
-class H5IntColumn {
+class H5Column {
  public:
   // RuntimeError if the dataset is missing, not 1-D or corrupt.
-  H5IntColumn(const H5Reader& file, const std::string& path);
-  ~H5IntColumn();
-  H5IntColumn(const H5IntColumn&) = delete;
-  H5IntColumn& operator=(const H5IntColumn&) = delete;
+  H5Column(const H5Reader& file, const std::string& path);
+  ~H5Column();
+  H5Column(const H5Column&) = delete;
+  H5Column& operator=(const H5Column&) = delete;
 
   std::uint64_t rows() const { return rows_; }
   // Rows [first, first + n) into out (resized to n). RuntimeError if the
   // range goes past the end or the rows cannot be read as integers.
   void read(std::uint64_t first, std::uint64_t n, std::vector<std::int64_t>& out) const;
+  // The same as float64 (an integer column converts).
+  void read(std::uint64_t first, std::uint64_t n, std::vector<double>& out) const;
 
  private:
   std::int64_t dataset_ = -1;
@@ -132,5 +134,8 @@ class H5IntColumn {
   std::string file_path_;
   std::string path_;
 };
+
+// The name the trial tables' readers use for their integer columns.
+using H5IntColumn = H5Column;
 
 }  // namespace twinsim::core

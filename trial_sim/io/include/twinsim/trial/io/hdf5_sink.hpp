@@ -34,8 +34,11 @@ class Hdf5Sink final : public ResultSink {
   // Sets the root attribute complete = 1, last, then renames the file into place.
   void commit() override;
   int timecourse_compression() const override { return run_.compression; }
+  // Read back from the committed file (read_exposure).
+  std::vector<DesignExposure> exposure(const std::string& reference_key) const override;
 
  private:
+  std::string path_;
   core::H5Writer h5_;
   RunInfo run_;
   std::string group_;

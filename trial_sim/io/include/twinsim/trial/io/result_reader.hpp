@@ -20,6 +20,9 @@ namespace twinsim::trial {
 // range, rows not in trial order).
 std::vector<OcReport> read_oc_reports(const std::vector<std::string>& paths);
 OcReport read_oc_report(const std::string& path);  // one file: read_oc_reports({path})[0]
+// Only the exposure summaries of a file's designs, in order (what
+// read_oc_reports puts in DesignOc::exposure; the sink's read-back).
+std::vector<DesignExposure> read_exposure(const std::string& path, const std::string& reference_key);
 
 // A stored oc/ summary: empty if absent; RuntimeError if it has more values
 // than dose levels may be (only per-trial tables are long, and those are

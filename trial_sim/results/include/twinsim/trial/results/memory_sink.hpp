@@ -39,6 +39,7 @@ class MemorySink final : public ResultSink {
   void append(const ResultBlock& block) override;
   void end_design(const DesignOc& oc, const DesignFailures& failures) override;
   void commit() override;
+  std::vector<DesignExposure> exposure(const std::string& reference_key) const override;
 
   const MemoryResults& results() const { return results_; }
   MemoryResults take() { return std::move(results_); }

@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "twinsim/trial/results/exposure_oc.hpp"
 #include "twinsim/trial/results/oc_metrics.hpp"
 
 namespace twinsim::trial {
@@ -146,6 +147,9 @@ struct DesignOc : OcEstimates {
   // Sums with the reference design of the read (see read_oc_reports); absent
   // for the reference itself and for designs with another number of trials.
   std::optional<PairSums> with_reference;
+  // Exposure per dose and overall from patients/ (PK/PD mode; empty without
+  // exposure columns, e.g. design-only mode or output.patients: false).
+  DesignExposure exposure;
   // Inconsistencies found in the file (e.g. oc/ disagreeing with trials/):
   // shown to the user, not fatal.
   std::vector<std::string> warnings;
@@ -214,6 +218,8 @@ struct DesignDifference : OcEstimates {
   // Why the target-dependent differences are n/a although both sides have
   // values (scored against different targets or scoring settings); empty otherwise.
   std::string not_comparable;
+  // Exposure over all doses: mean difference and geometric mean ratio.
+  std::vector<ExposureDifference> exposure;
 };
 
 struct Comparison {

@@ -57,4 +57,8 @@ OcReport oc_report_header(const RunInfo& run, const OcContext& context, const st
 // Needs the patients/ table (output.patients) for the per-dose OCs.
 OcReport oc_report(const MemoryResults& results, const std::string& path);
 
+// Each design's exposure summary from its in-memory patients/ table, paired
+// with the first design (reference_key: its pair_key).
+std::vector<DesignExposure> memory_exposure(const MemoryResults& results, const std::string& reference_key);
+
 }  // namespace twinsim::trial

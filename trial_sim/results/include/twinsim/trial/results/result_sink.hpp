@@ -110,6 +110,14 @@ class ResultSink {
   // them on the simulation threads into ResultBlock::tc_chunks. 0: plain
   // rows in ResultBlock::timecourses.
   virtual int timecourse_compression() const { return 0; }
+  // After commit(): each design's exposure per dose (exposure_oc.hpp), as
+  // `report` computes it, from the patients/ the sink holds (the run keeps no
+  // patient values); reference_key: pair_key of the first design. Empty for
+  // a sink that keeps no patients.
+  virtual std::vector<DesignExposure> exposure(const std::string& reference_key) const {
+    (void)reference_key;
+    return {};
+  }
 };
 
 // Patients per chunk of a time-course table with T grid times (~512 KiB).
