@@ -32,6 +32,29 @@ inline void log_probs(const CrmModel& m, std::size_t d, double beta, double& lp,
   }
 }
 
+// dfcrm crm()'s recommended dose at beta: the highest if every p_d <= target,
+// the lowest if every p_d >= target, else the first (lowest) dose minimising
+// |p_d - target|.
+inline int recommend_dose(const CrmModel& m, double beta, double target) {
+  const std::size_t doses = m.skeleton.size();
+  bool all_le = true, all_ge = true;
+  int best = 0;
+  double best_dist = std::numeric_limits<double>::infinity();
+  for (std::size_t d = 0; d < doses; ++d) {
+    const double p = m.ptox(d, beta);
+    all_le = all_le && p <= target;
+    all_ge = all_ge && p >= target;
+    const double dist = std::abs(p - target);
+    if (dist < best_dist) {
+      best_dist = dist;
+      best = static_cast<int>(d);
+    }
+  }
+  if (all_le) return static_cast<int>(doses) - 1;
+  if (all_ge) return 0;
+  return best;
+}
+
 // Upper bound of the Fisher information about beta carried by one patient.
 inline double max_information(const CrmModel& m) {
   double best = 0.0;
@@ -220,26 +243,7 @@ class CrmGrid {
     return std::min(1.0, std::max(0.0, num / z));
   }
 
-  int recommend(double beta, double target) const {
-    // dfcrm crm(): highest if all below target, lowest if all above, else the
-    // first dose (lowest) minimising |p - target|.
-    bool all_le = true, all_ge = true;
-    int best = 0;
-    double best_dist = std::numeric_limits<double>::infinity();
-    for (std::size_t d = 0; d < doses_; ++d) {
-      const double p = model_.ptox(d, beta);
-      all_le = all_le && p <= target;
-      all_ge = all_ge && p >= target;
-      const double dist = std::abs(p - target);
-      if (dist < best_dist) {
-        best_dist = dist;
-        best = static_cast<int>(d);
-      }
-    }
-    if (all_le) return static_cast<int>(doses_) - 1;
-    if (all_ge) return 0;
-    return best;
-  }
+  int recommend(double beta, double target) const { return recommend_dose(model_, beta, target); }
 
  private:
   CrmModel model_;
