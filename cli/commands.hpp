@@ -73,6 +73,15 @@ struct SimulateArgs {
 };
 int simulate_command(const SimulateArgs& args);
 
+// twinsim fit SCENARIO --data DATA.csv (trial/fit/map_fit.hpp).
+struct FitArgs {
+  std::string scenario;
+  std::string data;
+  std::string output;  // -o: not implemented yet (refused)
+  std::string format = "table";
+};
+int fit_command(const FitArgs& args);
+
 int report_command(const ReportArgs& args);
 int compare_command(const CompareArgs& args);
 // Prints a result file's consistency warnings to stderr.

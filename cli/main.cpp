@@ -114,6 +114,14 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember(std::vector<std::string>{"table", "csv", "json"}));
   simulate_cmd->add_flag("--iiv", simulate.iiv, "draw random effects from the scenario's population");
 
+  FitArgs fit;
+  auto* fit_cmd = app.add_subcommand("fit", "MAP estimates of each individual of a data set (docs/fit.md)");
+  fit_cmd->add_option("scenario", fit.scenario, "scenario YAML file (PK/PD mode)")->required();
+  fit_cmd->add_option("--data", fit.data, "NONMEM-format CSV with observations (docs/data-sets.md)")->required();
+  fit_cmd->add_option("-o,--output", fit.output, "HDF5 output (not implemented yet)");
+  fit_cmd->add_option("--format", fit.format, "table, csv or json")
+      ->check(CLI::IsMember(std::vector<std::string>{"table", "csv", "json"}));
+
   if (const std::string unknown = unknown_command(app, argc, argv); !unknown.empty()) {
     std::fprintf(stderr, "twinsim: error: %s\nrun 'twinsim --help' for the commands\n", unknown.c_str());
     return 2;
@@ -135,6 +143,7 @@ int main(int argc, char** argv) {
     if (*boundaries_cmd) return boundaries_command(boundaries);
     if (*pathways_cmd) return pathways_command(pathways);
     if (*simulate_cmd) return simulate_command(simulate);
+    if (*fit_cmd) return fit_command(fit);
   } catch (const twinsim::core::ScenarioError& e) {
     print_scenario_error(e);
     return 2;

@@ -17,6 +17,7 @@ packages=(
   librandom123-dev       # Random123 (Philox)
   libboost-math-dev      # Boost.Math (beta distribution, quadrature, erfc_inv)
   libcsv-dev             # CSV reader (covariate tables, data sets)
+  libnlopt-dev           # NLopt: BOBYQA, the MAP optimiser of twinsim fit
   libssl-dev             # libcrypto SHA-256: cache key of compiled user models (pkpd/user)
   libomp-dev             # OpenMP runtime
   python3-h5py python3-numpy  # end-to-end tests open the HDF5 output in h5py

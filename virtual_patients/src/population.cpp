@@ -160,6 +160,12 @@ void Population::apply_effects(VirtualPatient& out) const {
   }
 }
 
+void Population::complete_covariates(VirtualPatient& out) const {
+  out.covariates.resize(covariate_names_.size(), 0.0);
+  derive_covariates(out);
+  apply_effects(out);
+}
+
 void Population::generate(std::uint64_t seed, std::uint64_t trial, std::uint64_t patient,
                           VirtualPatient& out) const {
   out.id = PatientId{trial, patient};

@@ -47,6 +47,12 @@ class Population {
   // which patients were generated before, nor in what order.
   void generate(std::uint64_t seed, std::uint64_t trial, std::uint64_t patient, VirtualPatient& out) const;
 
+  // A given patient (twinsim fit: covariates read from a data set): `out.covariates`
+  // holds every covariate column in covariate_names() order; the derived ones
+  // are computed here (overwritten), then the covariate effects. Etas are left
+  // as they are.
+  void complete_covariates(VirtualPatient& out) const;
+
   // Individual parameters for treatment cycle `cycle` (0-based, < n_cycles()):
   // typical value x covariate effects, then IIV, then IOV for that cycle:
   //   log-normal P = TV * f * exp(eta + kappa_c); normal P = TV * f * (1 + eta + kappa_c);
