@@ -90,15 +90,19 @@ Reference reference(const std::string& path, const trial::DesignOc& oc) {
   if (oc.scored) {
     // The correct selection is a dose, or no dose (-1, as trials/selected_dose writes it).
     const int td = oc.target_dose;
+    // An OBD design (BOIN12) is correct when it selects the true OBD (oc/true_obd_dose), not the MTD.
+    const bool obd = oc.objective == twinsim::trial::DesignObjective::obd;
+    const int pcs_dose = obd ? oc.obd_dose.value_or(-2) : td;
     std::vector<double> above(R, 0.0), treated(R, 0.0);
     for (std::size_t r = 0; r < R; ++r) {
-      ref.correct.push_back(sel[r] == td ? 1.0 : 0.0);
+      ref.correct.push_back(sel[r] == pcs_dose ? 1.0 : 0.0);
       for (std::size_t d = 0; d < D; ++d) {
         treated[r] += npd[r * D + d];
         if (static_cast<int>(d) > td) above[r] += npd[r * D + d];
       }
     }
     ref.pcs = proportion_of_values(ref.correct);
+    if (obd && !oc.obd_dose) ref.pcs = {};
     const double n_bar = mean_of_values(treated).value;
     if (n_bar > 0) {
       const double q = mean_of_values(above).value / n_bar;
