@@ -39,7 +39,8 @@ TEST_CASE("exact OCs of trials weighted by their frequency equal the OCs of the 
     for (int k = 0; k < t.copies; ++k) acc.add(row);
     weighted.push_back({t.copies / 10.0, t.selected, t.cohorts, t.n, t.y});
   }
-  const ScoringTarget target{0.3, false, true};
+  ScoringTarget target;
+  target.target = 0.3;
   const DesignOc sim = design_oc_from_sums("d", "boin", target, acc.sums(), ctx);
   const DesignOc ex = exact_design_oc("d", "boin", target, weighted, planned, ctx);
   REQUIRE(sim.scored);

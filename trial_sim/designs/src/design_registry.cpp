@@ -19,7 +19,7 @@ std::vector<DesignEntry>& entries() {
       {"blrm", "Bayesian logistic regression with EWOC (Neuenschwander, Branson & Gsponer 2008)", &parse_blrm},
       {"simon_two_stage", "Simon's optimal or minimax two-stage phase II design at one dose (Simon 1989)", &parse_simon_two_stage},
       {"bop2", "Bayesian optimal phase II design, futility monitoring of a binary response (Zhou, Lee & Yuan 2017)", &parse_bop2},
-      {"boin12", "BOIN12 utility-based optimal biological dose finding (Lin, Zhou, Yan, Li & Yuan 2020)", &parse_boin12},
+      {"boin12", "BOIN12 utility-based optimal biological dose finding (Lin, Zhou, Yan, Li & Yuan 2020)", &parse_boin12, true, true},
   };
   return list;
 }
@@ -37,6 +37,11 @@ void register_design(const DesignEntry& entry) {
 bool design_type_is_dose_finding(const std::string& type) {
   const DesignEntry* e = find_design(type);
   return e == nullptr || e->dose_finding;
+}
+
+bool design_type_selects_obd(const std::string& type) {
+  const DesignEntry* e = find_design(type);
+  return e != nullptr && e->selects_obd;
 }
 
 const DesignEntry* find_design(const std::string& type) {

@@ -298,7 +298,20 @@ std::vector<OcReport> read_oc_reports(const std::vector<std::string>& paths) {
     const std::size_t first = sources.size() - names.size();
     for (std::size_t k = first; k < sources.size(); ++k) info.push_back({design_type_is_dose_finding(sources[k].type), sources[k].target});
     const auto targets = scoring_targets(info);
-    for (std::size_t k = first; k < sources.size(); ++k) sources[k].scoring = targets[k - first];
+    for (std::size_t k = first; k < sources.size(); ++k) {
+      sources[k].scoring = targets[k - first];
+      if (!design_type_selects_obd(sources[k].type)) continue;
+      // The run stored the true OBD and utilities it scored against (oc/true_obd_dose, oc/true_utility).
+      ScoringTarget& t = sources[k].scoring;
+      t.objective = DesignObjective::obd;
+      const std::string o = schema::table(schema::design_group(sources[k].name), schema::kOc);
+      const auto obd = read_scalar(h5, o + col::kTrueObdDose);
+      const auto u = read_optional(h5, o + col::kTrueUtility);
+      if (obd && u.size() == D && *obd >= -1 && *obd < static_cast<double>(D)) {
+        t.obd_dose = static_cast<int>(*obd);
+        t.true_utility = u;
+      }
+    }
   }
   if (sources.empty()) return reports;
   sum_in_lockstep(sources, pair_key(paths[0], sources[0].name), kStreamBlockRows);

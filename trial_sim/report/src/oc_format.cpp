@@ -66,6 +66,22 @@ std::vector<std::string> design_notes(const DesignOc& d, bool has_truth) {
     const std::string limit = number(d.overdose_limit) + " = " + core::format_number(d.scoring.overdose_factor) +
                               " × " + t;
     std::string n = d.target_assumed ? "the design has no target of its own; " : "";
+    if (d.objective == DesignObjective::obd) {
+      // PCS of an OBD design is against the true OBD; the MTD below is the toxicity yardstick only.
+      std::string obd = "OBD design: PCS = P(select the true OBD); true OBD: ";
+      if (!d.obd_dose) obd += "unknown (no efficacy truth): PCS n/a";
+      else if (*d.obd_dose < 0) obd += "no dose (none has true P(DLT) <= target and P(E) >= lower_efficacy)";
+      else obd += dose_label(d.doses[static_cast<std::size_t>(*d.obd_dose)].dose) + " (index " +
+                  std::to_string(*d.obd_dose) + ", highest true utility among admissible doses)";
+      if (d.p_treated_at_obd.available())
+        obd += "; treated at the OBD " + number(100 * d.p_treated_at_obd.value) + " % ± " +
+               number(100 * d.p_treated_at_obd.se) + " %";
+      if (d.expected_utility.available())
+        obd += "; expected true utility of the selected dose " + number(d.expected_utility.value) + " ± " +
+               number(d.expected_utility.se);
+      notes.push_back(obd);
+      n += "MTD (toxicity yardstick for acceptable / above target): ";
+    }
     if (d.target_dose < 0)
       n += "correct selection: no dose (every true P(DLT) is above the overdose limit " + limit + ")";
     else
@@ -121,7 +137,12 @@ std::string design_json(const DesignOc& d, const std::string& label, const std::
     << ", \"target_dose_index\": " << (d.scored && d.target_dose >= 0 ? std::to_string(d.target_dose) : "null")
     << ", \"overdose_factor\": " << json_number(d.scoring.overdose_factor)
     << ", \"overdose_limit\": " << optional_json(d.scored, d.overdose_limit)
-    << ", \"acceptable_margin\": " << json_number(d.scoring.acceptable_margin) << ",\n     \"doses\": [";
+    << ", \"acceptable_margin\": " << json_number(d.scoring.acceptable_margin)
+    << ", \"objective\": \"" << to_string(d.objective) << "\""
+    << ", \"obd_dose_index\": " << (d.obd_dose && *d.obd_dose >= 0 ? std::to_string(*d.obd_dose) : "null")
+    << ", \"p_treated_at_obd\": " << optional_json(d.p_treated_at_obd.available(), d.p_treated_at_obd.value)
+    << ", \"expected_utility\": " << optional_json(d.expected_utility.available(), d.expected_utility.value)
+    << ",\n     \"doses\": [";
   for (std::size_t i = 0; i < d.doses.size(); ++i) {
     const DoseOc& x = d.doses[i];
     o << (i ? ",\n       " : "\n       ") << "{\"index\": " << i << ", \"dose\": " << json_number(x.dose)

@@ -128,6 +128,12 @@ Comparison compare_reports(const std::vector<OcReport>& reports) {
     for (const auto& m : oc_metrics()) {
       const Estimate &ea = d.*m.field, &eb = ref.*m.field;
       if (!ea.available() || !eb.available()) continue;
+      if (std::string(m.key) == "pcs" && d.objective != ref.objective) {
+        // Each design's PCS is against its own objective (OBD or MTD): not one yardstick.
+        diff.not_comparable = std::string("PCS scored against different objectives (") + to_string(d.objective) +
+                              " vs " + to_string(ref.objective) + ")";
+        continue;
+      }
       if (m.target_dependent && !yardstick.empty()) {
         diff.not_comparable = yardstick;
         continue;

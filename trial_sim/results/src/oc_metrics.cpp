@@ -24,6 +24,34 @@ TrueDecision true_decision(const std::vector<double>& truth, double target, cons
   return t;
 }
 
+const char* to_string(DesignObjective o) { return o == DesignObjective::obd ? "OBD" : "MTD"; }
+
+TrueObd true_obd(const std::vector<double>& p_t, const std::vector<double>& p_e, const std::vector<double>& p_both,
+                 const ObdRule& rule) {
+  TrueObd t;
+  const std::size_t D = p_t.size();
+  if (D == 0 || p_e.size() != D || p_both.size() != D) return t;
+  for (std::size_t d = 0; d < D; ++d)
+    if (!std::isfinite(p_t[d]) || !std::isfinite(p_e[d]) || !std::isfinite(p_both[d])) return t;
+  t.scored = true;
+  double best = 0.0;
+  for (std::size_t d = 0; d < D; ++d) {
+    const double both = p_both[d], eff_only = p_e[d] - both, tox_only = p_t[d] - both;
+    const double neither = 1.0 - p_t[d] - p_e[d] + both;
+    const double u = rule.u1 * eff_only + rule.u2 * neither + rule.u3 * both + rule.u4 * tox_only;
+    t.utility.push_back(u);
+    const bool ok = p_t[d] <= rule.phi_t + kScoringTolerance && p_e[d] >= rule.phi_e - kScoringTolerance;
+    t.admissible.push_back(ok);
+    if (!ok) continue;
+    // Utilities are on a 0-100 scale: the tolerance scales with it.
+    if (t.obd < 0 || u > best + 100.0 * kScoringTolerance) {  // strictly higher: ties keep the lower dose
+      t.obd = static_cast<int>(d);
+      best = u;
+    }
+  }
+  return t;
+}
+
 bool same_target(const std::optional<double>& a, const std::optional<double>& b) {
   if (!a || !b) return !a && !b;
   return std::fabs(*a - *b) <= kScoringTolerance;

@@ -59,6 +59,10 @@ long double weighted_comoment(std::int64_t trials, const std::vector<Int128>& X,
 }
 
 std::vector<std::size_t> correct_outcomes(const DesignOc& oc) {
+  if (oc.objective == DesignObjective::obd) {
+    if (!oc.obd_dose) return {};
+    return {static_cast<std::size_t>(*oc.obd_dose + 1)};
+  }
   if (!oc.scored) return {};
   return {static_cast<std::size_t>(oc.target_dose + 1)};
 }
@@ -83,6 +87,11 @@ DesignOc design_oc_frame(const std::string& name, const std::string& type, const
   oc.name = name;
   oc.type = type;
   oc.dose_finding = target.dose_finding;
+  oc.objective = target.objective;
+  if (oc.objective == DesignObjective::obd && target.true_utility.size() == D) {
+    oc.obd_dose = target.obd_dose;
+    oc.true_utility = target.true_utility;
+  }
   oc.scoring = ctx.scoring;
   oc.duration = ctx.duration;
   oc.doses.resize(D);
@@ -175,7 +184,43 @@ DesignOc design_oc_from_sums(const std::string& name, const std::string& type, c
   if (ctx.duration && sums.has_cohorts) oc.mean_duration_days = duration_estimate(sums, *ctx.duration);
   oc.sums = std::move(sums);
   if (target.target) score_against_target(oc, *target.target, target.assumed);
+  score_obd(oc);
   return oc;
+}
+
+void score_obd(DesignOc& oc) {
+  oc.p_treated_at_obd = oc.expected_utility = {};
+  if (oc.objective != DesignObjective::obd || !oc.obd_dose) return;
+  const TrialSums& s = oc.sums;
+  const std::int64_t R = s.trials;
+  // The PCS of an OBD design is P(select the true OBD), whatever the toxicity target.
+  oc.pcs = proportion_estimate(R, trials_with(s, correct_outcomes(oc)));
+  const std::size_t D = oc.true_utility.size();
+  if (R <= 0 || s.selected.size() != D + 1) return;
+  // Utility of trial r's selection: a multinomial over D + 1 outcomes (no
+  // selection = 0), so mean = sum_k n_k u_k / R and R Σ(x - x̄)² = R Σ n_k u_k² - (Σ n_k u_k)².
+  long double sum = 0.0L, sum_sq = 0.0L;
+  for (std::size_t d = 0; d < D; ++d) {
+    const long double n = static_cast<long double>(s.selected[d + 1]), u = oc.true_utility[d];
+    sum += n * u;
+    sum_sq += n * u * u;
+  }
+  oc.expected_utility = from_moments(R, static_cast<double>(sum), static_cast<long double>(R) * sum_sq - sum * sum);
+  if (!s.per_dose) return;
+  // Ratio of sums, with the delta-method SE of above_target_weights: w_d = ([d = OBD] - q) / n̄.
+  Int128 at = 0, treated = 0;
+  for (std::size_t d = 0; d < s.patients.size(); ++d) {
+    treated += s.patients[d];
+    if (static_cast<int>(d) == *oc.obd_dose) at += s.patients[d];
+  }
+  const double n_bar = static_cast<double>(treated) / static_cast<double>(R);
+  if (!(n_bar > 0)) return;
+  const double q = (static_cast<double>(at) / static_cast<double>(R)) / n_bar;
+  std::vector<long double> w;
+  for (std::size_t d = 0; d < s.patients.size(); ++d)
+    w.push_back(((static_cast<int>(d) == *oc.obd_dose ? 1.0L : 0.0L) - q) / n_bar);
+  const long double r_ss = weighted_comoment(R, s.patient_products, s.patients, s.patients, w, w);
+  oc.p_treated_at_obd = {q, from_moments(R, 0.0, r_ss).se};
 }
 
 void score_against_target(DesignOc& oc, double target, bool assumed) {
@@ -197,12 +242,13 @@ void score_against_target(DesignOc& oc, double target, bool assumed) {
   oc.target_dose = t.correct_dose;
   for (std::size_t d = 0; d < oc.doses.size(); ++d) oc.doses[d].acceptable = t.acceptable[d];
   const TrialSums& s = oc.sums;
-  oc.pcs = proportion_estimate(s.trials, trials_with(s, correct_outcomes(oc)));
+  if (oc.objective == DesignObjective::mtd) oc.pcs = proportion_estimate(s.trials, trials_with(s, correct_outcomes(oc)));
   oc.p_acceptable = proportion_estimate(s.trials, trials_with(s, acceptable_outcomes(oc)));
   if (const auto a = above_target_weights(oc)) {
     const long double r_ss = weighted_comoment(s.trials, s.patient_products, s.patients, s.patients, a->w, a->w);
     oc.above_target = {a->q, from_moments(s.trials, 0.0, r_ss).se};
   }
+  score_obd(oc);
 }
 
 void assume_targets(std::vector<OcReport>& reports, std::optional<double> target) {

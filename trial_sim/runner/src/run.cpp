@@ -11,6 +11,7 @@
 #include "twinsim/core/memory.hpp"
 #include "twinsim/core/serial_executor.hpp"
 #include "twinsim/trial/io/schema.hpp"
+#include "twinsim/trial/patient/patient_model.hpp"
 #include "twinsim/trial/results/oc_report.hpp"
 #include "twinsim/trial/results/oc_tables.hpp"
 #include "twinsim/trial/scenario/scenario_text.hpp"
@@ -145,7 +146,24 @@ RunSummary run(const Scenario& s, ResultSink& sink, const RunOptions& opt) {
   for (const auto& spec : s.designs)
     target_info.push_back({spec.design->is_dose_finding(), spec.design->target() >= 0 ? std::optional<double>(spec.design->target())
                                                                   : std::nullopt});
-  const std::vector<ScoringTarget> targets = scoring_targets(target_info);
+  std::vector<ScoringTarget> targets = scoring_targets(target_info);
+  // OBD designs (BOIN12) are scored against the true OBD: design-only mode
+  // has P(E) and the copula's joint; PK/PD mode does not yet (PCS n/a).
+  for (std::size_t i = 0; i < s.designs.size(); ++i) {
+    const auto obj = s.designs[i].design->obd_objective();
+    if (!obj) continue;
+    targets[i].objective = DesignObjective::obd;
+    if (!s.efficacy || !s.true_dlt_probabilities) continue;
+    const auto& pt = *s.true_dlt_probabilities;
+    const auto& pe = s.efficacy->true_response_probabilities;
+    std::vector<double> both;
+    for (std::size_t d = 0; d < pt.size() && d < pe.size(); ++d)
+      both.push_back(dlt_and_response_probability(pt[d], pe[d], s.efficacy->correlation));
+    const TrueObd t = true_obd(pt, pe, both, {obj->phi_t, obj->phi_e, obj->u1, obj->u2, obj->u3, obj->u4});
+    if (!t.scored) continue;
+    targets[i].obd_dose = t.obd;
+    targets[i].true_utility = t.utility;
+  }
   const std::int64_t total = s.replicates * static_cast<std::int64_t>(s.designs.size());
   const bool pairs = s.designs.size() > 1 && double(s.replicates) * double(4 + s.dose_levels.size()) * 8.0 <=
                                                  kMaxReferenceBytes;

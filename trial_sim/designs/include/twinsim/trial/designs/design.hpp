@@ -63,6 +63,13 @@ struct DesignContext {
   std::vector<double> dose_levels;  // mg (or dose labels in design-only mode)
 };
 
+// What a utility-based design selects as its optimal biological dose (OBD):
+// its toxicity limit, efficacy floor and 0-100 utilities of (E, no T),
+// (neither), (both), (T, no E). Scoring uses them for the true OBD.
+struct ObdObjective {
+  double phi_t = 0.0, phi_e = 0.0, u1 = 100.0, u2 = 40.0, u3 = 60.0, u4 = 0.0;
+};
+
 class Design {
  public:
   virtual ~Design() = default;
@@ -83,6 +90,8 @@ class Design {
   virtual int max_patients() const = 0;
   // Target DLT rate, or a negative number when the design has none (fixed arms).
   virtual double target() const { return -1.0; }
+  // nullopt: the design selects an MTD (the default); else it selects an OBD by these utilities.
+  virtual std::optional<ObdObjective> obd_objective() const { return std::nullopt; }
   // The planned maximum sample size (the max_patients key), or -1 when the
   // design has none: 3+3 ends by its own rule, a fixed arm treats its
   // patients. A trial with fewer patients stopped early.
@@ -108,6 +117,7 @@ struct DesignEntry {
   std::string description;  // one line for docs and --help
   DesignParser parse;
   bool dose_finding = true;  // what its designs' is_dose_finding() says (for files read back by type)
+  bool selects_obd = false;  // what its designs' obd_objective() says (for files read back by type)
 };
 
 // All design types, in registry order.
@@ -119,5 +129,7 @@ void register_design(const DesignEntry& entry);
 // The registry's word for a type read back from a result file; a type this
 // build does not know counts as dose-finding (scored if it has a target).
 bool design_type_is_dose_finding(const std::string& type);
+// Whether designs of this type select an OBD (DesignEntry::selects_obd); unknown types: false.
+bool design_type_selects_obd(const std::string& type);
 
 }  // namespace twinsim::trial

@@ -177,6 +177,9 @@ class Boin12 final : public Design {
   int planned_patients() const override { return o_.max_patients; }
   double target() const override { return o_.phi_t; }
   bool needs_efficacy() const override { return true; }
+  std::optional<ObdObjective> obd_objective() const override {
+    return ObdObjective{o_.phi_t, o_.phi_e, o_.u1, o_.u2, o_.u3, o_.u4};
+  }
   const Boin12Options& options() const { return o_; }
   double lambda_e() const { return lambda_e_; }
   double lambda_d() const { return lambda_d_; }

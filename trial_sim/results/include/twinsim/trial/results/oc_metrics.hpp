@@ -51,11 +51,43 @@ struct TrueDecision {
 // lowest one is), selecting no dose is correct.
 TrueDecision true_decision(const std::vector<double>& truth, double target, const ScoringOptions& scoring);
 
+// What a dose-finding design selects: the maximum tolerated dose (scored by
+// TrueDecision) or an optimal biological dose (BOIN12; scored by TrueObd).
+enum class DesignObjective { mtd, obd };
+const char* to_string(DesignObjective o);  // "MTD" / "OBD"
+
+// The true utility of a dose and the true OBD of a utility-based design, as
+// BOIN12's simulations define them (Lin, Zhou, Yan, Li & Yuan 2020, JCO
+// Precis Oncol 4:1393, "Simulation study"; escalation package get_boin12):
+// per dose, from P(T), P(E) and the joint P(T and E),
+//   u = u1 P(E, no T) + u2 P(neither) + u3 P(both) + u4 P(T, no E)  (0-100 scale);
+// the admissible doses have true P(T) <= phi_t and true P(E) >= phi_e, and
+// the true OBD is the admissible dose of highest utility (ties to the lower
+// dose); none admissible: selecting no dose is correct.
+struct ObdRule {
+  double phi_t = 0.35, phi_e = 0.25;                  // BOIN12's target and lower_efficacy
+  double u1 = 100.0, u2 = 40.0, u3 = 60.0, u4 = 0.0;  // its utility table (BOIN12 defaults)
+};
+struct TrueObd {
+  bool scored = false;       // false: a truth unknown (NaN) or missing
+  int obd = -1;              // when scored: the correct selection; -1 = no dose admissible
+  std::vector<double> utility;     // per dose, 0-100
+  std::vector<bool> admissible;    // per dose
+};
+// p_t, p_e, p_both: per dose, the same length.
+TrueObd true_obd(const std::vector<double>& p_t, const std::vector<double>& p_e, const std::vector<double>& p_both,
+                 const ObdRule& rule);
+
 // The target a design is scored against.
 struct ScoringTarget {
   std::optional<double> target;
   bool assumed = false;  // not the design's own target
   bool dose_finding = true;  // false: a fixed arm, never scored (DesignTargetInfo)
+  DesignObjective objective = DesignObjective::mtd;
+  // OBD designs: the true OBD (-1 = no dose) when the efficacy truth is known;
+  // absent: PCS is n/a. The toxicity OCs (acceptable, above target) stay MTD-based.
+  std::optional<int> obd_dose;
+  std::vector<double> true_utility;  // OBD designs: per dose (empty: unknown)
 };
 
 struct DesignTargetInfo {

@@ -140,6 +140,15 @@ struct DesignOc : OcEstimates {
   ScoringOptions scoring;
   bool scored = false;    // target and truth known: the target-dependent OCs are computed
   int target_dose = -1;   // when scored: the correct selection (TrueDecision), -1 = select no dose
+  // What the design selects. For an OBD design (BOIN12) PCS is P(select the
+  // true OBD) (TrueObd), n/a without the efficacy truth; target_dose, the
+  // acceptable doses and "treated above target" stay the toxicity (MTD) ones.
+  DesignObjective objective = DesignObjective::mtd;
+  std::optional<int> obd_dose;       // OBD designs: the true OBD (-1 = no dose), when known
+  std::vector<double> true_utility;  // OBD designs: per dose (0-100), when known
+  // OBD designs with a known true OBD (n/a otherwise):
+  Estimate p_treated_at_obd;   // patients treated at the true OBD / all treated (ratio of sums; 0 when no OBD)
+  Estimate expected_utility;   // mean true utility of the selected dose (no selection: 0)
   double overdose_limit = std::numeric_limits<double>::quiet_NaN();
   std::vector<DoseOc> doses;
   TrialSums sums;
@@ -164,6 +173,9 @@ DesignOc design_oc_from_sums(const std::string& name, const std::string& type, c
 // target) against a target DLT rate (TrueDecision). Without truth they stay
 // n/a. assumed: the target is not the design's own.
 void score_against_target(DesignOc& oc, double target, bool assumed);
+// The OBD OCs of an OBD design (PCS vs the true OBD, p_treated_at_obd,
+// expected_utility) from its sums, obd_dose and true_utility; no-op for MTD designs.
+void score_obd(DesignOc& oc);
 
 // A whole result file.
 struct OcReport : OcContext {
