@@ -5,6 +5,7 @@
 #include <string>
 
 #include "commands.hpp"
+#include "text_output.hpp"
 #include "twinsim/core/error.hpp"
 #include "twinsim/core/value_text.hpp"
 #include "twinsim/trial/fit/map_fit.hpp"
@@ -13,24 +14,10 @@ namespace twinsim::cli {
 
 namespace {
 
-std::string num(double v, bool json) {
-  if (!std::isfinite(v)) return json ? "null" : "NaN";
-  return core::format_number(v);
-}
-
-std::string quoted(const std::string& s) {
-  std::string o = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') o += '\\';
-    o += c;
-  }
-  return o + "\"";
-}
-
 std::string object(const std::vector<std::string>& names, const std::vector<double>& v) {
   std::string o = "{";
   for (std::size_t i = 0; i < names.size() && i < v.size(); ++i)
-    o += (i ? ", " : "") + quoted(names[i]) + ": " + num(v[i], true);
+    o += (i ? ", " : "") + json_string(names[i]) + ": " + output_number(v[i], true);
   return o + "}";
 }
 
@@ -48,8 +35,8 @@ int fit_command(const FitArgs& args) {
     for (std::size_t i = 0; i < r.individuals.size(); ++i) {
       const auto& f = r.individuals[i];
       std::printf("%s{\"id\": %s, \"parameters\": %s, \"eta\": %s, \"objective\": %s, \"se\": %s, \"converged\": %s}",
-                  i ? ",\n " : "", num(f.id, true).c_str(), object(r.parameter_names, f.parameters).c_str(),
-                  object(r.eta_names, f.eta).c_str(), num(f.objective, true).c_str(),
+                  i ? ",\n " : "", output_number(f.id, true).c_str(), object(r.parameter_names, f.parameters).c_str(),
+                  object(r.eta_names, f.eta).c_str(), output_number(f.objective, true).c_str(),
                   object(r.eta_names, f.se).c_str(), f.converged ? "true" : "false");
     }
     std::printf("]\n");
@@ -62,8 +49,8 @@ int fit_command(const FitArgs& args) {
   for (const auto& p : r.parameter_names) std::printf("%s%s", sep, p.c_str());
   std::printf("\n");
   for (const auto& f : r.individuals) {
-    auto v = [&](double x) { return csv ? num(x, false) : (std::isfinite(x) ? std::to_string(x) : "NaN"); };
-    std::printf("%s%s%s%s%d", num(f.id, false).c_str(), sep, v(f.objective).c_str(), sep, f.converged ? 1 : 0);
+    auto v = [&](double x) { return csv ? output_number(x, false) : (std::isfinite(x) ? std::to_string(x) : "NaN"); };
+    std::printf("%s%s%s%s%d", output_number(f.id, false).c_str(), sep, v(f.objective).c_str(), sep, f.converged ? 1 : 0);
     for (std::size_t k = 0; k < f.eta.size(); ++k) std::printf("%s%s%s%s", sep, v(f.eta[k]).c_str(), sep, v(f.se[k]).c_str());
     for (double p : f.parameters) std::printf("%s%s", sep, v(p).c_str());
     std::printf("\n");

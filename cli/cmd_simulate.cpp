@@ -5,31 +5,13 @@
 #include <string>
 
 #include "commands.hpp"
+#include "text_output.hpp"
 #include "twinsim/core/config.hpp"
 #include "twinsim/core/error.hpp"
 #include "twinsim/trial/patient/data_simulation.hpp"
 #include "twinsim/trial/scenario/data_compartments.hpp"
 
 namespace twinsim::cli {
-
-namespace {
-
-// Shortest text that reads back to the same double; "null"/"NaN" for a failed solve.
-std::string number(double v, bool json) {
-  if (!std::isfinite(v)) return json ? "null" : "NaN";
-  return core::format_number(v);
-}
-
-std::string json_string(const std::string& s) {
-  std::string o = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') o += '\\';
-    o += c;
-  }
-  return o + "\"";
-}
-
-}  // namespace
 
 int simulate_command(const SimulateArgs& args) {
   const trial::Scenario s = trial::load_scenario_file(args.scenario);
@@ -45,10 +27,10 @@ int simulate_command(const SimulateArgs& args) {
     std::printf("[");
     for (std::size_t i = 0; i < r.rows.size(); ++i) {
       const auto& row = r.rows[i];
-      std::printf("%s{\"ID\": %s, \"TIME\": %s", i ? ",\n " : "", number(row.id, true).c_str(),
-                  number(row.time, true).c_str());
+      std::printf("%s{\"ID\": %s, \"TIME\": %s", i ? ",\n " : "", output_number(row.id, true).c_str(),
+                  output_number(row.time, true).c_str());
       for (std::size_t k = 0; k < r.outputs.size(); ++k)
-        std::printf(", %s: %s", json_string(r.outputs[k]).c_str(), number(row.values[k], true).c_str());
+        std::printf(", %s: %s", json_string(r.outputs[k]).c_str(), output_number(row.values[k], true).c_str());
       std::printf("}");
     }
     std::printf("]\n");
@@ -60,8 +42,8 @@ int simulate_command(const SimulateArgs& args) {
   std::printf("\n");
   for (const auto& row : r.rows) {
     if (csv) {
-      std::printf("%s,%s", number(row.id, false).c_str(), number(row.time, false).c_str());
-      for (double v : row.values) std::printf(",%s", number(v, false).c_str());
+      std::printf("%s,%s", output_number(row.id, false).c_str(), output_number(row.time, false).c_str());
+      for (double v : row.values) std::printf(",%s", output_number(v, false).c_str());
     } else {
       std::printf("%g\t%g", row.id, row.time);
       for (double v : row.values) std::printf("\t%.6g", v);

@@ -7,23 +7,11 @@
 
 #include <cmath>
 
+#include "python_check.hpp"
 #include "test_support.hpp"
 #include "twinsim/core/h5.hpp"
 
 using namespace twinsim;
-
-namespace {
-
-int python_check(const test::TempDir& dir, const std::string& text, const std::string& code) {
-  const std::string f = dir.file("in.txt"), py = dir.file("check.py");
-  test::write_file(f, text);
-  test::write_file(py, "import json, sys, csv, io\n" + code + "\n");
-  const auto r = test::run_command("/usr/bin/python3 " + test::quote(py) + " < " + test::quote(f));
-  INFO(r.output);
-  return r.exit_code;
-}
-
-}  // namespace
 
 TEST_CASE("report and compare show exposure per arm; GMR of a doubled dose is 2 under linear PK", "[e2e][exposure]") {
   const test::TempDir dir("arm-exposure");
@@ -46,7 +34,7 @@ TEST_CASE("report and compare show exposure per arm; GMR of a doubled dose is 2 
 
   const auto rep = test::run_cli("report " + test::quote(out) + " --format json");
   REQUIRE(rep.exit_code == 0);
-  CHECK(python_check(dir, rep.output, expected + R"(r = json.load(sys.stdin)
+  CHECK(test::python_check(dir, rep.output, expected + R"(r = json.load(sys.stdin)
 for d in r["designs"]:
     e = {x["metric"]: x for x in d["exposure"]}
     assert set(e) == {"cmax", "auc_first", "ctrough", "auc_total", "anc_nadir"}, e.keys()
@@ -58,7 +46,7 @@ for d in r["designs"]:
 
   const auto cmp = test::run_cli("compare " + test::quote(out) + " --format json");
   REQUIRE(cmp.exit_code == 0);
-  CHECK(python_check(dir, cmp.output, R"(r = json.load(sys.stdin)
+  CHECK(test::python_check(dir, cmp.output, R"(r = json.load(sys.stdin)
 d = {x["design"]: {e["metric"]: e for e in x["exposure"]} for x in r["differences"]}
 g = d["qd-400"]["auc_first"]["geometric_mean_ratio"]
 assert abs(g["value"] - 2) < 1e-9 and g["se"] < 1e-9, g
@@ -72,7 +60,7 @@ assert b["cmax"]["mean_difference"]["se"] > 0)") == 0);
 
   const auto csv = test::run_cli("compare " + test::quote(out) + " --format csv");
   REQUIRE(csv.exit_code == 0);
-  CHECK(python_check(dir, csv.output, R"(rows = list(csv.DictReader(sys.stdin))
+  CHECK(test::python_check(dir, csv.output, R"(rows = list(csv.DictReader(sys.stdin))
 g = [x for x in rows if x["design"] == "qd-400" and x["metric"] == "cmax_gmr"]
 assert len(g) == 1 and abs(float(g[0]["value"]) - 2) < 1e-9 and g[0]["pairing"] == "paired", g
 m = [x for x in rows if x["design"] == "qd-200" and x["metric"] == "cmax_mean"]

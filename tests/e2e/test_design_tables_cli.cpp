@@ -3,6 +3,7 @@
 
 #include <filesystem>
 
+#include "python_check.hpp"
 #include "test_support.hpp"
 
 using namespace twinsim;
@@ -11,16 +12,6 @@ namespace {
 
 const std::string kConfig = test::source_dir() + "/configs/design_only_3p3_boin_crm.yaml";
 
-// Runs a python snippet on the text (as sys.stdin); its exit code.
-int python_check(const test::TempDir& dir, const std::string& text, const std::string& code) {
-  const std::string f = dir.file("in.txt"), py = dir.file("check.py");
-  test::write_file(f, text);
-  test::write_file(py, "import json, sys\n" + code + "\n");
-  const auto r = test::run_command("/usr/bin/python3 " + test::quote(py) + " < " + test::quote(f));
-  INFO(r.output);
-  return r.exit_code;
-}
-
 }  // namespace
 
 TEST_CASE("boundaries prints every design's table in the JSON contract", "[e2e][boundaries]") {
@@ -28,7 +19,7 @@ TEST_CASE("boundaries prints every design's table in the JSON contract", "[e2e][
   const auto r = test::run_cli("boundaries " + test::quote(kConfig) + " --format json");
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
-  CHECK(python_check(dir, r.output, R"(d = {x["name"]: x for x in json.load(sys.stdin)["designs"]}
+  CHECK(test::python_check(dir, r.output, R"(d = {x["name"]: x for x in json.load(sys.stdin)["designs"]}
 b = d["boin"]
 assert b["type"] == "boin" and b["n"] == list(range(1, 31)), b["n"]
 assert b["eliminate_if_dlt_at_least"][:3] == [None, None, 3]
@@ -55,7 +46,7 @@ TEST_CASE("pathways prints the tree of the next cohorts and refuses large trees"
   REQUIRE(r.exit_code == 0);
   // 3+3 from dose 1: 0/3 escalates and 1/3 stays (4 outcomes each follow);
   // 2/3 and 3/3 stop with no MTD: 1 + 4 + 2 x 4 = 13 nodes.
-  CHECK(python_check(dir, r.output, R"(n = json.load(sys.stdin)["designs"][0]["nodes"]
+  CHECK(test::python_check(dir, r.output, R"(n = json.load(sys.stdin)["designs"][0]["nodes"]
 assert len(n) == 13, len(n)
 assert n[0]["parent"] is None and n[0]["next_dose_index"] == 0
 assert [x["path"] for x in n if x["depth"] == 1] == ["1NNN", "1NNT", "1NTT", "1TTT"]
@@ -79,7 +70,7 @@ TEST_CASE("run --exact writes OCs with SE 0 that report reads back", "[e2e][exac
   INFO(rep.output);
   REQUIRE(rep.exit_code == 0);
   CHECK(rep.output.find("twinsim: warning") == std::string::npos);
-  CHECK(python_check(dir, rep.output, R"(r = json.load(sys.stdin)
+  CHECK(test::python_check(dir, rep.output, R"(r = json.load(sys.stdin)
 def walk(x):
     if isinstance(x, dict):
         if set(x) == {"value", "se"} and x["value"] is not None:
@@ -119,7 +110,7 @@ TEST_CASE("run --exact on a PK/PD scenario: report reads back the curve's SEs th
   CHECK(run.output.find("exposure per patient") == std::string::npos);
   const auto rep = test::run_cli("report " + test::quote(out) + " --format json");
   REQUIRE(rep.exit_code == 0);
-  CHECK(python_check(dir, rep.output, R"(import h5py
+  CHECK(test::python_check(dir, rep.output, R"(import h5py
 r = json.load(sys.stdin)
 d = r["designs"][0]
 f = h5py.File(")" + out + R"(", "r")
