@@ -183,8 +183,11 @@ DesignOc design_oc_from_sums(const std::string& name, const std::string& type, c
   oc.mean_total_dlts = mean_estimate(R, sums.n_dlts);
   if (ctx.duration && sums.has_cohorts) oc.mean_duration_days = duration_estimate(sums, *ctx.duration);
   oc.sums = std::move(sums);
-  if (target.target) score_against_target(oc, *target.target, target.assumed);
-  score_obd(oc);
+  // score_against_target scores the OBD too; without a target only the OBD is scored.
+  if (target.target)
+    score_against_target(oc, *target.target, target.assumed);
+  else
+    score_obd(oc);
   return oc;
 }
 
