@@ -147,13 +147,6 @@ void Hdf5Sink::end_design(const DesignOc& oc, const DesignFailures& f) {
   if (oc.objective == DesignObjective::obd && oc.obd_dose) {
     h5_.write_scalar(o + col::kTrueObdDose, static_cast<std::int64_t>(*oc.obd_dose));
     h5_.write(o + col::kTrueUtility, oc.true_utility);
-    auto put = [&](const std::string& name, const Estimate& e) {
-      if (!e.available()) return;
-      h5_.write_scalar(o + name, e.value);
-      h5_.write_scalar(o + name + se, e.se);
-    };
-    put(col::kPTreatedAtObd, oc.p_treated_at_obd);
-    put(col::kExpectedUtility, oc.expected_utility);
   }
   for (const auto& m : oc_metrics()) {
     const Estimate& e = oc.*m.field;

@@ -208,6 +208,20 @@ bool is_exact_file(const core::H5Reader& h5) {
 // A stored oc/ summary: one value per dose at most. The size is checked
 // before reading: only the per-trial tables may be long, and those are
 // streamed.
+void read_obd_scoring(const core::H5Reader& h5, const std::string& group, const std::string& type, std::size_t D,
+                      ScoringTarget& t) {
+  if (!design_type_selects_obd(type)) return;
+  // The run stored the true OBD and utilities it scored against.
+  t.objective = DesignObjective::obd;
+  const std::string o = schema::table(group, schema::kOc);
+  const auto obd = read_scalar(h5, o + col::kTrueObdDose);
+  const auto u = read_optional(h5, o + col::kTrueUtility);
+  if (obd && u.size() == D && *obd >= -1 && *obd < static_cast<double>(D)) {
+    t.obd_dose = static_cast<int>(*obd);
+    t.true_utility = u;
+  }
+}
+
 std::vector<double> read_optional(const core::H5Reader& h5, const std::string& path) {
   if (!h5.exists(path)) return {};
   double n = 1;  // no overflow on a corrupt shape
@@ -300,17 +314,7 @@ std::vector<OcReport> read_oc_reports(const std::vector<std::string>& paths) {
     const auto targets = scoring_targets(info);
     for (std::size_t k = first; k < sources.size(); ++k) {
       sources[k].scoring = targets[k - first];
-      if (!design_type_selects_obd(sources[k].type)) continue;
-      // The run stored the true OBD and utilities it scored against (oc/true_obd_dose, oc/true_utility).
-      ScoringTarget& t = sources[k].scoring;
-      t.objective = DesignObjective::obd;
-      const std::string o = schema::table(schema::design_group(sources[k].name), schema::kOc);
-      const auto obd = read_scalar(h5, o + col::kTrueObdDose);
-      const auto u = read_optional(h5, o + col::kTrueUtility);
-      if (obd && u.size() == D && *obd >= -1 && *obd < static_cast<double>(D)) {
-        t.obd_dose = static_cast<int>(*obd);
-        t.true_utility = u;
-      }
+      read_obd_scoring(h5, schema::design_group(sources[k].name), sources[k].type, D, sources[k].scoring);
     }
   }
   if (sources.empty()) return reports;

@@ -73,12 +73,6 @@ std::vector<std::string> design_notes(const DesignOc& d, bool has_truth) {
       else if (*d.obd_dose < 0) obd += "no dose (none has true P(DLT) <= target and P(E) >= lower_efficacy)";
       else obd += dose_label(d.doses[static_cast<std::size_t>(*d.obd_dose)].dose) + " (index " +
                   std::to_string(*d.obd_dose) + ", highest true utility among admissible doses)";
-      if (d.p_treated_at_obd.available())
-        obd += "; treated at the OBD " + number(100 * d.p_treated_at_obd.value) + " % ± " +
-               number(100 * d.p_treated_at_obd.se) + " %";
-      if (d.expected_utility.available())
-        obd += "; expected true utility of the selected dose " + number(d.expected_utility.value) + " ± " +
-               number(d.expected_utility.se);
       notes.push_back(obd);
       n += "MTD (toxicity yardstick for acceptable / above target): ";
     }
@@ -140,8 +134,6 @@ std::string design_json(const DesignOc& d, const std::string& label, const std::
     << ", \"acceptable_margin\": " << json_number(d.scoring.acceptable_margin)
     << ", \"objective\": \"" << to_string(d.objective) << "\""
     << ", \"obd_dose_index\": " << (d.obd_dose && *d.obd_dose >= 0 ? std::to_string(*d.obd_dose) : "null")
-    << ", \"p_treated_at_obd\": " << optional_json(d.p_treated_at_obd.available(), d.p_treated_at_obd.value)
-    << ", \"expected_utility\": " << optional_json(d.expected_utility.available(), d.expected_utility.value)
     << ",\n     \"doses\": [";
   for (std::size_t i = 0; i < d.doses.size(); ++i) {
     const DoseOc& x = d.doses[i];

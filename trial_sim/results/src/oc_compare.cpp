@@ -41,17 +41,41 @@ Estimate indicator_difference(std::int64_t R, const TrialSums& a, const std::vec
   return paired_difference(R, indicator(trials_with(a, sa)), indicator(trials_with(b, sb)), both);
 }
 
-// The paired difference of "treated above target": mean(za − zb) = qa − qb,
-// SE from R·Σ(za − zb − (qa − qb))² = Caa + Cbb − 2 Cab (weighted comoments).
-Estimate above_target_difference(const DesignOc& a, const DesignOc& b, const PairSums& pair) {
-  const auto wa = above_target_weights(a), wb = above_target_weights(b);
+// The paired difference of a share of patients treated (above target, at the
+// OBD): mean(za − zb) = qa − qb, SE from R·Σ(za − zb − (qa − qb))² = Caa + Cbb − 2 Cab
+// (weighted comoments of the linearised per-trial values, dose_share_weights).
+Estimate share_difference(const std::optional<DoseShare>& wa, const TrialSums& sa,
+                          const std::optional<DoseShare>& wb, const TrialSums& sb, const PairSums& pair) {
   if (!wa || !wb) return {};
-  const TrialSums &sa = a.sums, &sb = b.sums;
   const std::int64_t R = sa.trials;
   const long double r_ss = weighted_comoment(R, sa.patient_products, sa.patients, sa.patients, wa->w, wa->w) +
                            weighted_comoment(R, sb.patient_products, sb.patients, sb.patients, wb->w, wb->w) -
                            2 * weighted_comoment(R, pair.patient_products, sa.patients, sb.patients, wa->w, wb->w);
   return {wa->q - wb->q, from_moments(R, 0.0, r_ss).se};
+}
+
+// The paired difference of the true utility of the two selections: trial r
+// contributes ua(i) − ub(j) for its joint outcome (i, j).
+template <class Joint>
+Estimate utility_difference(std::int64_t R, const std::vector<long double>& ua, const std::vector<long double>& ub,
+                            Joint joint) {
+  if (ua.empty() || ub.empty()) return {};
+  long double sum = 0.0L, sum_sq = 0.0L;
+  for (std::size_t i = 0; i < ua.size(); ++i)
+    for (std::size_t j = 0; j < ub.size(); ++j) {
+      const long double n = static_cast<long double>(joint(i, j)), x = ua[i] - ub[j];
+      sum += n * x;
+      sum_sq += n * x * x;
+    }
+  return from_moments(R, static_cast<double>(sum), static_cast<long double>(R) * sum_sq - sum * sum);
+}
+
+// Why the OBD OCs of a and b measure different things (other true OBDs or
+// utilities: other utility tables or efficacy truths), or "".
+std::string obd_yardstick_difference(const DesignOc& a, const DesignOc& b) {
+  if (a.obd_dose != b.obd_dose || a.true_utility != b.true_utility)
+    return "OBD OCs scored against different true OBDs or utilities";
+  return {};
 }
 
 // Durations D = g N + h C of each design: Var(Da − Db) from the comoments of
@@ -120,7 +144,9 @@ Comparison compare_reports(const std::vector<OcReport>& reports) {
       if (key == "p_no_selection") return indicator_difference(R, a, {0}, b, {0}, joint);
       if (key == "p_stopped_early")
         return paired_difference(R, indicator(a.stopped_early), indicator(b.stopped_early), pair->stopped_early);
-      if (key == "above_target") return above_target_difference(d, ref, *pair);
+      if (key == "above_target") return share_difference(above_target_weights(d), a, above_target_weights(ref), b, *pair);
+      if (key == "p_treated_at_obd") return share_difference(obd_share_weights(d), a, obd_share_weights(ref), b, *pair);
+      if (key == "expected_utility") return utility_difference(R, selection_utilities(d), selection_utilities(ref), joint);
       if (key == "mean_total_patients") return paired_difference(R, a.n_patients, b.n_patients, pair->n_patients);
       if (key == "mean_total_dlts") return paired_difference(R, a.n_dlts, b.n_dlts, pair->n_dlts);
       return duration_difference(d, ref, *pair);  // mean_duration_days
@@ -136,6 +162,11 @@ Comparison compare_reports(const std::vector<OcReport>& reports) {
       }
       if (m.target_dependent && !yardstick.empty()) {
         diff.not_comparable = yardstick;
+        continue;
+      }
+      const bool obd_metric = std::string(m.key) == "p_treated_at_obd" || std::string(m.key) == "expected_utility";
+      if (obd_metric && !obd_yardstick_difference(d, ref).empty()) {
+        diff.not_comparable = obd_yardstick_difference(d, ref);
         continue;
       }
       diff.*m.field = diff.paired ? paired(m) : unpaired_difference(ea, eb);

@@ -107,6 +107,10 @@ const std::vector<OcMetric>& oc_metrics() {
        &OcEstimates::mean_total_dlts},
       {"mean_duration_days", "mean duration (days)", "mean_duration_days", 1.0, 1, "", false, false,
        &OcEstimates::mean_duration_days},
+      {"p_treated_at_obd", "treated at the true OBD", "p_treated_at_obd", 100.0, 1, " %", false, false,
+       &OcEstimates::p_treated_at_obd},
+      {"expected_utility", "expected true utility of the selection", "expected_utility", 1.0, 2, "", false, false,
+       &OcEstimates::expected_utility},
   };
   return metrics;
 }

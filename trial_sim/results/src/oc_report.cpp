@@ -30,22 +30,41 @@ Estimate from_moments(std::int64_t trials, double sum, long double r_ss) {
 // linearised value is z_r = q + (a_r − q t_r)/n̄ = q + Σ_d w_d n_rd, with
 // w_d = ([d > correct dose] − q)/n̄. Their mean is q; sd(z)/sqrt(R) is the
 // delta-method SE.
-std::optional<AboveTarget> above_target_weights(const DesignOc& oc) {
-  if (!oc.scored || !oc.sums.per_dose || oc.sums.trials <= 0) return std::nullopt;
-  const TrialSums& s = oc.sums;
-  const int D = static_cast<int>(s.patients.size());
-  Int128 above = 0, treated = 0;
-  for (int d = 0; d < D; ++d) {
-    treated += s.patients[static_cast<std::size_t>(d)];
-    if (d > oc.target_dose) above += s.patients[static_cast<std::size_t>(d)];
+std::optional<DoseShare> dose_share_weights(const TrialSums& s, const std::vector<bool>& in_set) {
+  if (!s.per_dose || s.trials <= 0 || in_set.size() != s.patients.size()) return std::nullopt;
+  Int128 in = 0, treated = 0;
+  for (std::size_t d = 0; d < s.patients.size(); ++d) {
+    treated += s.patients[d];
+    if (in_set[d]) in += s.patients[d];
   }
   const double R = static_cast<double>(s.trials);
   const double n_bar = static_cast<double>(treated) / R;
   if (!(n_bar > 0)) return std::nullopt;
-  AboveTarget a;
-  a.q = (static_cast<double>(above) / R) / n_bar;
-  for (int d = 0; d < D; ++d) a.w.push_back(((d > oc.target_dose ? 1.0L : 0.0L) - a.q) / n_bar);
+  DoseShare a;
+  a.q = (static_cast<double>(in) / R) / n_bar;
+  for (std::size_t d = 0; d < s.patients.size(); ++d) a.w.push_back(((in_set[d] ? 1.0L : 0.0L) - a.q) / n_bar);
   return a;
+}
+
+std::optional<DoseShare> above_target_weights(const DesignOc& oc) {
+  if (!oc.scored) return std::nullopt;
+  std::vector<bool> above(oc.sums.patients.size());
+  for (std::size_t d = 0; d < above.size(); ++d) above[d] = static_cast<int>(d) > oc.target_dose;
+  return dose_share_weights(oc.sums, above);
+}
+
+std::optional<DoseShare> obd_share_weights(const DesignOc& oc) {
+  if (oc.objective != DesignObjective::obd || !oc.obd_dose) return std::nullopt;
+  std::vector<bool> at(oc.sums.patients.size());
+  for (std::size_t d = 0; d < at.size(); ++d) at[d] = static_cast<int>(d) == *oc.obd_dose;
+  return dose_share_weights(oc.sums, at);
+}
+
+std::vector<long double> selection_utilities(const DesignOc& oc) {
+  if (oc.objective != DesignObjective::obd || !oc.obd_dose) return {};
+  std::vector<long double> u{0.0L};
+  for (double x : oc.true_utility) u.push_back(x);
+  return u;
 }
 
 long double weighted_comoment(std::int64_t trials, const std::vector<Int128>& X, const std::vector<Int128>& Sa,
@@ -209,21 +228,10 @@ void score_obd(DesignOc& oc) {
     sum_sq += n * u * u;
   }
   oc.expected_utility = from_moments(R, static_cast<double>(sum), static_cast<long double>(R) * sum_sq - sum * sum);
-  if (!s.per_dose) return;
-  // Ratio of sums, with the delta-method SE of above_target_weights: w_d = ([d = OBD] - q) / n̄.
-  Int128 at = 0, treated = 0;
-  for (std::size_t d = 0; d < s.patients.size(); ++d) {
-    treated += s.patients[d];
-    if (static_cast<int>(d) == *oc.obd_dose) at += s.patients[d];
+  if (const auto a = obd_share_weights(oc)) {
+    const long double r_ss = weighted_comoment(R, s.patient_products, s.patients, s.patients, a->w, a->w);
+    oc.p_treated_at_obd = {a->q, from_moments(R, 0.0, r_ss).se};
   }
-  const double n_bar = static_cast<double>(treated) / static_cast<double>(R);
-  if (!(n_bar > 0)) return;
-  const double q = (static_cast<double>(at) / static_cast<double>(R)) / n_bar;
-  std::vector<long double> w;
-  for (std::size_t d = 0; d < s.patients.size(); ++d)
-    w.push_back(((static_cast<int>(d) == *oc.obd_dose ? 1.0L : 0.0L) - q) / n_bar);
-  const long double r_ss = weighted_comoment(R, s.patient_products, s.patients, s.patients, w, w);
-  oc.p_treated_at_obd = {q, from_moments(R, 0.0, r_ss).se};
 }
 
 void score_against_target(DesignOc& oc, double target, bool assumed) {

@@ -22,13 +22,22 @@ Estimate from_moments(std::int64_t trials, double sum, long double r_ss);
 // Of 0/1 values: Σx² = Σx.
 inline Sums indicator(std::int64_t ones) { return {ones, ones}; }
 
-// "Treated above target" as a mean of linearised per-trial values z_r =
-// q + Σ_d w_d n_rd (oc_report.cpp); nullopt when not scored or no per-dose counts.
-struct AboveTarget {
+// A share of the patients treated (at doses in a set: above the target, at
+// the OBD) as a ratio of sums q = Σ_r a_r / Σ_r n_r, linearised per trial as
+// z_r = q + Σ_d w_d n_rd with w_d = ([d in set] − q) / n̄ (delta method);
+// nullopt without per-dose counts or patients.
+struct DoseShare {
   double q = 0.0;
   std::vector<long double> w;
 };
-std::optional<AboveTarget> above_target_weights(const DesignOc& oc);
+std::optional<DoseShare> dose_share_weights(const TrialSums& s, const std::vector<bool>& in_set);
+// "Treated above target" (doses above the correct one); nullopt when not scored.
+std::optional<DoseShare> above_target_weights(const DesignOc& oc);
+// "Treated at the true OBD"; nullopt unless an OBD design with a known OBD.
+std::optional<DoseShare> obd_share_weights(const DesignOc& oc);
+// Per selection outcome (0: none, d + 1: dose d) the true utility of an OBD
+// design with a known OBD (no selection: 0); empty otherwise.
+std::vector<long double> selection_utilities(const DesignOc& oc);
 
 // Σ_de wa_d wb_e (R·X_de − Sa_d Sb_e) = R·Σ_r (za_r − z̄a)(zb_r − z̄b) for
 // z = Σ_d w_d n_rd, where X_de = Σ_r na_rd nb_re and S = Σ_r n_rd.

@@ -45,6 +45,7 @@ struct DesignData {
   std::vector<double> p_select;
   std::optional<double> stored_target, stored_target_dose;
   Estimate stored_above;
+  ScoringTarget obd;  // OBD designs: objective and the stored true OBD and utilities
 };
 
 // One design's target-independent OCs; its target-dependent ones are scored
@@ -67,6 +68,7 @@ DesignData read_design(const core::H5Reader& h5, const std::string& g, const std
   out.stored_target = read_scalar(h5, o + col::kScoringTarget);
   out.stored_target_dose = read_scalar(h5, o + col::kTrueTargetDose);
   out.stored_above = stored(h5, o + oc_metric("above_target").stored);
+  read_obd_scoring(h5, g, d.type, out.p_select.size(), out.obd);
   return out;
 }
 
@@ -82,6 +84,10 @@ void score(DesignData& data, const std::vector<double>& truth, const ScoringOpti
   oc.sums = TrialSums(truth.size());
   oc.sums.trials = R;
   oc.sums.per_dose = false;  // no per-trial counts here: "treated above target" stays n/a
+  // An OBD design's PCS is against its true OBD (score_against_target scores it).
+  oc.objective = data.obd.objective;
+  oc.obd_dose = data.obd.obd_dose;
+  oc.true_utility = data.obd.true_utility;
   oc.sums.selected[0] = d.p_no_selection.available() ? count_of(d.p_no_selection.value, R) : 0;
   oc.doses.resize(truth.size());
   for (std::size_t k = 0; k < truth.size(); ++k) {

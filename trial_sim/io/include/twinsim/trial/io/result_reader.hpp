@@ -29,6 +29,11 @@ std::vector<DesignExposure> read_exposure(const std::string& path, const std::st
 // streamed). read_scalar: its one value, or nullopt.
 std::vector<double> read_optional(const core::H5Reader& h5, const std::string& path);
 std::optional<double> read_scalar(const core::H5Reader& h5, const std::string& path);
+// For a design of a type that selects an OBD: objective OBD and the true OBD
+// and utilities the run stored (oc/true_obd_dose, oc/true_utility under the
+// design group `group`) when they are there and fit D dose levels; else no-op.
+void read_obd_scoring(const core::H5Reader& h5, const std::string& group, const std::string& type, std::size_t D,
+                      ScoringTarget& t);
 
 // The design groups under `designs` in scenario order, from their
 // design_index attributes. A file written before those (a group without one)

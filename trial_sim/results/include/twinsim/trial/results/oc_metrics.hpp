@@ -128,6 +128,10 @@ struct OcEstimates {
   Estimate mean_total_patients;  // patients per trial
   Estimate mean_total_dlts;      // DLTs per trial
   Estimate mean_duration_days;   // trial duration (days), only with accrual
+  // OBD designs with a known true OBD (score_obd; n/a otherwise). They depend on
+  // the efficacy truth and the design's utilities, not on a DLT target.
+  Estimate p_treated_at_obd;     // patients treated at the true OBD / all treated (ratio of sums; 0 when no OBD)
+  Estimate expected_utility;     // mean true utility (0-100) of the selected dose (no selection: 0)
 };
 
 // One OC: how every output names and prints it, where the file stores it.

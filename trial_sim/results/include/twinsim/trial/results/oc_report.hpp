@@ -146,9 +146,6 @@ struct DesignOc : OcEstimates {
   DesignObjective objective = DesignObjective::mtd;
   std::optional<int> obd_dose;       // OBD designs: the true OBD (-1 = no dose), when known
   std::vector<double> true_utility;  // OBD designs: per dose (0-100), when known
-  // OBD designs with a known true OBD (n/a otherwise):
-  Estimate p_treated_at_obd;   // patients treated at the true OBD / all treated (ratio of sums; 0 when no OBD)
-  Estimate expected_utility;   // mean true utility of the selected dose (no selection: 0)
   double overdose_limit = std::numeric_limits<double>::quiet_NaN();
   std::vector<DoseOc> doses;
   TrialSums sums;

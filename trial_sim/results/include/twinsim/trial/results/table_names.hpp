@@ -47,8 +47,6 @@ inline constexpr char kMeanDlts[] = "mean_dlts";
 inline constexpr char kTrueTargetDose[] = "true_target_dose";
 inline constexpr char kTrueObdDose[] = "true_obd_dose";    // OBD designs: the true OBD (-1: none)
 inline constexpr char kTrueUtility[] = "true_utility";     // OBD designs: per dose, 0-100
-inline constexpr char kPTreatedAtObd[] = "p_treated_at_obd";
-inline constexpr char kExpectedUtility[] = "expected_utility";
 inline constexpr char kScoringTarget[] = "scoring_target";
 inline constexpr char kSeSuffix[] = "_se";  // the Monte-Carlo SE of the dataset it follows
 // variant_table/ (with one column per sweep axis)
