@@ -1,10 +1,10 @@
 // `type: tite_boin` (tite_boin.hpp): BOIN's boundaries and elimination with
-// pending patients' outcomes replaced by their follow-up (the effective
-// sample size n - m + STFT), decisions at each cohort's arrival and accrual
-// suspended while too many are pending.
+// pending patients' outcomes imputed from their follow-up, decisions at each
+// cohort's arrival and accrual suspended while too many are pending.
 #include "twinsim/trial/designs/tite_boin.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -51,14 +51,51 @@ class TiteBoinRun final : public DesignRun {
   bool unsafe_ = false;           // stopped because the lowest dose is too toxic
 };
 
+// The action at the current dose (before elimination and the dose range).
+enum class Action { escalate, stay, deescalate, suspend };
+
+}  // namespace
+
+int tite_boin_action(const TiteBoinOptions& o, const BoinBoundaries& b, const TiteDoseState& c) {
+  const auto n = static_cast<std::size_t>(c.n);
+  Action a = Action::stay;
+  if (c.pending == 0) {
+    // BOIN's integer boundaries (no pending patient: the BOIN decision).
+    a = c.y <= b.escalate[n] ? Action::escalate : c.y >= b.deescalate[n] ? Action::deescalate : Action::stay;
+  } else if (o.ess) {
+    if (c.pending > o.max_pending * c.n) return static_cast<int>(Action::suspend);
+    const double p_hat = c.y / (c.n - c.pending + c.stft);
+    a = p_hat <= b.lambda_e ? Action::escalate : p_hat >= b.lambda_d ? Action::deescalate : Action::stay;
+  } else {
+    // Yuan et al. (2018), Supplementary Appendix A, eqs (4)-(5): each pending
+    // patient's DLT is imputed from the posterior mean p~ = (y + target / 2) /
+    // (n - m + 1) (prior Beta(target / 2, 1 - target / 2)) and its follow-up,
+    // giving p_hat = (y + (m - STFT) p~ / (1 - p~)) / n. Written as bounds on
+    // STFT, as the paper tabulates them. Coherence: no escalation once y / n
+    // reaches the target, no de-escalation below it.
+    const double p_post = (c.y + 0.5 * o.target) / (c.n - c.pending + 1.0);
+    const double odds = (1.0 - p_post) / p_post;
+    const bool at_or_above = static_cast<double>(c.y) / c.n >= o.target - 1e-12;
+    const double m = c.pending;
+    const double esc = at_or_above ? std::numeric_limits<double>::infinity() : m - odds * (c.n * b.lambda_e - c.y);
+    const double deesc = at_or_above ? m - odds * (c.n * b.lambda_d - c.y) : -std::numeric_limits<double>::infinity();
+    if (deesc >= m) return static_cast<int>(Action::deescalate);  // whatever the pending patients show
+    if (c.pending > o.max_pending * c.n) return static_cast<int>(Action::suspend);
+    a = c.stft >= esc ? Action::escalate : c.stft <= deesc ? Action::deescalate : Action::stay;
+  }
+  return static_cast<int>(a);
+}
+
+namespace {
+
 Decision TiteBoinRun::next(const TrialHistory& history, double now_day) {
   const auto& o = design_.options();
   const auto& b = design_.boundaries();
   const DoseCounts& data = history.counts();
   const auto D = design_.n_doses();
   const std::vector<TiteDoseState> s = tite_dose_states(history.patients(), now_day, o.window_days, D);
-  // Elimination: y DLTs seen among all n treated (TITEgBOIN: n, not the
-  // effective sample size, so pending patients do not eliminate a dose early).
+  // Elimination: y DLTs seen among all n treated, the pending counted as
+  // without DLT (Yuan et al. 2018; TITEgBOIN), sticky for the trial as in BOIN.
   for (std::size_t k = 0; k < D; ++k) {
     if (s[k].n >= 3 && s[k].y >= b.eliminate[static_cast<std::size_t>(s[k].n)]) {
       std::fill(eliminated_.begin() + static_cast<std::ptrdiff_t>(k), eliminated_.end(), true);
@@ -75,22 +112,24 @@ Decision TiteBoinRun::next(const TrialHistory& history, double now_day) {
   if (eliminated_[static_cast<std::size_t>(d)]) {
     while (d > 0 && eliminated_[static_cast<std::size_t>(d)]) --d;
   } else {
-    if (c.pending > o.max_pending * c.n) return {false, -1, 0, true};
-    const double p_hat = c.pending == 0 ? static_cast<double>(c.y) / c.n : c.y / (c.n - c.pending + c.stft);
-    if (p_hat <= b.lambda_e) {
-      if (static_cast<std::size_t>(d) + 1 < D && !eliminated_[static_cast<std::size_t>(d) + 1])
-        ++d;
-      else
+    switch (static_cast<Action>(tite_boin_action(o, b, c))) {
+      case Action::suspend:
+        return {false, -1, 0, true};
+      case Action::escalate:
+        if (static_cast<std::size_t>(d) + 1 < D && !eliminated_[static_cast<std::size_t>(d) + 1])
+          ++d;
+        else
+          stay = true;
+        break;
+      case Action::deescalate:
+        if (d > 0)
+          --d;
+        else
+          stay = true;
+        break;
+      case Action::stay:
         stay = true;
-    } else if (p_hat >= b.lambda_d) {
-      if (d == 0) {
-        if (c.pending > 0) return {false, -1, 0, true};  // wait for the lowest dose's pending outcomes
-        stay = true;
-      } else {
-        --d;
-      }
-    } else {
-      stay = true;
+        break;
     }
   }
   if (stay && c.n >= o.n_earlystop) return {true, -1, 0};
@@ -167,6 +206,7 @@ std::unique_ptr<Design> parse_tite_boin(core::MapReader& r, const DesignContext&
     }
   }
   o.max_pending = r.optional_double("max_pending", o.max_pending, Range::open_unit());
+  o.ess = r.optional_choice("estimate", {"imputation", "ess"}, o.ess ? "ess" : "imputation") == "ess";
   o.window_days = ctx.accrual_window_days;
   if (!(o.window_days > 0.0))
     diag.error(r.node().mark(), r.node().path(),

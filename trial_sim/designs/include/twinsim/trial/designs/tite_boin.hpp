@@ -1,15 +1,20 @@
 // `type: tite_boin`: the time-to-event BOIN of Yuan, Lin, Li, Nie & Warren
-// (2018, Clin Cancer Res 24:4921) with the effective-sample-size estimate of
-// Lin & Yuan (2020, Biostatistics 21:807) as TITEgBOIN's next_TITE_QuasiBOIN
-// computes it. With n patients at the current dose, y DLTs seen, m of them
-// pending and STFT = sum over the pending of follow-up / window (the
-// standardised total follow-up time), the DLT rate is estimated by
-//   p_hat = y / n                   if m = 0
-//   p_hat = y / (n - m + STFT)      otherwise (uniform time to DLT in the window)
-// and compared with BOIN's lambda_e, lambda_d (boin_boundaries). Accrual is
-// suspended while m > max_pending * n (the paper's default 50 %), and at the
-// lowest dose when p_hat >= lambda_d with patients pending. Elimination and
-// the extrasafe rule use y DLTs among all n patients, as in that code.
+// (2018, Clin Cancer Res 24:4921). At the current dose, n patients treated,
+// y DLTs seen, m pending (tite_pending), STFT = sum over the pending of
+// follow-up / window (standardised total follow-up time):
+//   m = 0: BOIN's decision (boin_boundaries).
+//   m > 0, estimate: imputation (the paper, Supplementary Appendix A):
+//     p~ = (y + target / 2) / (n - m + 1), p_hat = (y + (m - STFT) p~ / (1 - p~)) / n;
+//     escalate if p_hat <= lambda_e and y / n < target, de-escalate if
+//     p_hat >= lambda_d and y / n >= target, else stay. A de-escalation that
+//     no pending outcome can change comes first; then accrual is suspended
+//     while m > max_pending * n (the paper's 50 %).
+//   m > 0, estimate: ess (Lin & Yuan 2020, Biostatistics 21:807, as
+//     TITEgBOIN's next_TITE_QuasiBOIN): suspend while m > max_pending * n,
+//     else p_hat = y / (n - m + STFT) against lambda_e, lambda_d.
+// Elimination (y >= BOIN's elimination boundary of n, sticky), extrasafe,
+// n_earlystop and the MTD selection (boin_select_mtd, after every patient
+// completed the window) are BOIN's.
 #pragma once
 
 #include <memory>
@@ -45,10 +50,15 @@ struct TiteBoinOptions {
   double offset = 0.05;
   double max_pending = 0.5;  // suspend accrual while pending > max_pending * n at the current dose
   double window_days = 0.0;  // DLT window, days (the scenario's accrual window)
+  bool ess = false;          // false: the paper's imputation; true: Lin & Yuan's effective sample size
   double saf() const { return p_saf.value_or(BoinOptions::kSafFactor * target); }
   double tox() const { return p_tox.value_or(BoinOptions::kToxFactor * target); }
   void validate(std::size_t n_doses) const;  // throws std::invalid_argument
 };
+
+// The rule at the current dose given its state: 0 escalate, 1 stay,
+// 2 de-escalate, 3 suspend accrual (before elimination and the dose range).
+int tite_boin_action(const TiteBoinOptions& o, const BoinBoundaries& b, const TiteDoseState& c);
 
 class TiteBoin final : public Design {
  public:
