@@ -95,7 +95,7 @@ TEST_CASE("TITE pending, DLT seen and resolution day of hand-made patients", "[u
 
 TEST_CASE("TITE dose states count n, DLTs seen, pending and STFT", "[unit][tite]") {
   const double W = 20;
-  std::vector<EnrolledPatient> ps = {patient(0, 0), patient(0, 0, true, 3), patient(1, 10), patient(1, 15, true, 10),
+  std::vector<EnrolledPatient> ps = {patient(0, 0), patient(0, 0, true, 3), patient(1, 10), patient(1, 15, true, 12),
                                      patient(1, 18), patient(1, 40)};
   ps[0].evaluable = true;
   auto replaced = patient(1, 12);
