@@ -54,6 +54,11 @@ int pathways_command(const TableArgs& a) {
   std::vector<trial::DesignPathways> out;
   for (const trial::DesignSpec* d : chosen(s, a.design)) {
     trial::DesignPathways p{d->name, d->type, a.cohorts, {}};
+    // Pathways replay cohorts of DLT counts on one day: a time-driven design
+    // decides from follow-up times and arrivals, which a path does not have.
+    if (d->design->time_driven())
+      throw core::UsageError("design '" + d->name + "': type " + d->type +
+                             " decides from follow-up times and arrivals; it has no pathway tree");
     try {
       p.nodes = trial::dose_pathways(*d->design, s.dose_levels.size(), a.cohorts);
     } catch (const std::length_error& e) {

@@ -86,7 +86,7 @@ def main():
         if not disk.oc.equals(pd.read_csv(io.StringIO(csv.stdout), keep_default_na=False, na_values=[""])):
             failures.append("oc is not report --format csv")
         n = len(mem.trials["boin"])
-        if n != 6 or list(mem.trials["boin"].columns) != ["trial", "n_cohorts", "n_dlts", "n_patients", "selected_dose"]:
+        if n != 6 or list(mem.trials["boin"].columns) != ["trial", "duration_days", "n_cohorts", "n_dlts", "n_patients", "selected_dose"]:
             failures.append("trials table: %d rows, columns %s" % (n, list(mem.trials["boin"].columns)))
 
         # validate(): [] for a valid scenario, file:line:col diagnostics for a bad one.

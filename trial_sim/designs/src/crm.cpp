@@ -273,14 +273,9 @@ CrmFit crm_fit(const CrmModel& model, double target, int max_patients, const std
   return fit;
 }
 
-std::unique_ptr<Design> parse_crm(core::MapReader& r, const DesignContext& ctx) {
+void read_crm_model(core::MapReader& r, const DesignContext& ctx, CrmModel& m) {
   using core::Range;
   auto& diag = r.diagnostics();
-  const std::size_t errors_before = diag.size();
-  CrmOptions o;
-  const auto target = r.required_double("target", DesignRules::target());
-  o.target = target.value_or(o.target);
-
   const core::ConfigNode sk = r.require("skeleton");
   if (!sk.is_missing()) {
     if (auto v = core::read_double_list(sk, diag, Range::open_unit(), 1000)) {
@@ -298,32 +293,43 @@ std::unique_ptr<Design> parse_crm(core::MapReader& r, const DesignContext& ctx) 
           }
         }
       }
-      o.model.skeleton = *v;
+      m.skeleton = *v;
     }
   }
 
-  o.model.logistic =
-      r.optional_choice("model", {"empiric", "logistic"}, o.model.logistic ? "logistic" : "empiric") == "logistic";
+  m.logistic =
+      r.optional_choice("model", {"empiric", "logistic"}, m.logistic ? "logistic" : "empiric") == "logistic";
   const core::ConfigNode icpt = r.get("intercept");
   if (!icpt.is_missing()) {
     if (auto v = core::read_double(icpt, diag)) {
-      o.model.intercept = *v;
-      if (!o.model.logistic) diag.error(icpt.mark(), icpt.path(), "only used with model: logistic");
+      m.intercept = *v;
+      if (!m.logistic) diag.error(icpt.mark(), icpt.path(), "only used with model: logistic");
     }
   }
-  if (o.model.logistic && o.model.skeleton.size() == ctx.n_doses && !o.model.skeleton.empty()) {
+  if (m.logistic && m.skeleton.size() == ctx.n_doses && !m.skeleton.empty()) {
     // dfcrm: the scaled doses logit(s) - intercept must all be < 0.
-    const double s_max = *std::max_element(o.model.skeleton.begin(), o.model.skeleton.end());
+    const double s_max = *std::max_element(m.skeleton.begin(), m.skeleton.end());
     const double need = std::log(s_max / (1 - s_max));
-    if (!(need < o.model.intercept)) {
+    if (!(need < m.intercept)) {
       const core::ConfigNode& at = icpt.is_missing() ? sk : icpt;
       diag.error(at.mark(), at.path(),
                  "the logistic model needs intercept > logit(" + core::format_number(s_max) + ") = " +
                      core::format_number(std::round(need * 1e4) / 1e4) + " (intercept is " +
-                     core::format_number(o.model.intercept) + ")");
+                     core::format_number(m.intercept) + ")");
     }
   }
-  o.model.prior_var = r.optional_double("prior_var", o.model.prior_var, Range::positive());
+  m.prior_var = r.optional_double("prior_var", m.prior_var, Range::positive());
+}
+
+std::unique_ptr<Design> parse_crm(core::MapReader& r, const DesignContext& ctx) {
+  using core::Range;
+  auto& diag = r.diagnostics();
+  const std::size_t errors_before = diag.size();
+  CrmOptions o;
+  const auto target = r.required_double("target", DesignRules::target());
+  o.target = target.value_or(o.target);
+
+  read_crm_model(r, ctx, o.model);
   read_cohort_keys(r, kMaxPatientsPerTrial, o.cohort_size, o.max_patients);
   o.start_dose = read_start_dose(r, ctx, o.start_dose);
   o.restrict = r.optional_bool("restrict", o.restrict);

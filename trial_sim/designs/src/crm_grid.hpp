@@ -123,6 +123,12 @@ class CrmGrid {
     for (std::size_t i = 0; i < k; ++i) out[i] += a * lp[i] + b * lq[i];
   }
 
+  // ll += log(1 - w p_d) at every node: a pending patient without a DLT seen
+  // yet, weight w in [0, 1) (TITE-CRM, tite_crm.hpp).
+  void add_pending(std::vector<double>& ll, std::size_t d, double w) const {
+    const double* lp = &logp_[d * nodes_];
+    for (std::size_t i = 0; i < nodes_; ++i) ll[i] += std::log1p(-w * std::exp(lp[i]));
+  }
   // The log posterior at every node from the counts.
   void reset(std::vector<double>& ll, const std::vector<int>& n, const std::vector<int>& y) const {
     ll = log_prior_;

@@ -2,6 +2,7 @@
 
 #include "twinsim/trial/designs/designs.hpp"
 #include "twinsim/trial/designs/phase2.hpp"
+#include "twinsim/trial/designs/tite_crm.hpp"
 
 namespace twinsim::trial {
 
@@ -20,6 +21,8 @@ std::vector<DesignEntry>& entries() {
       {"simon_two_stage", "Simon's optimal or minimax two-stage phase II design at one dose (Simon 1989)", &parse_simon_two_stage},
       {"bop2", "Bayesian optimal phase II design, futility monitoring of a binary response (Zhou, Lee & Yuan 2017)", &parse_bop2},
       {"boin12", "BOIN12 utility-based optimal biological dose finding (Lin, Zhou, Yan, Li & Yuan 2020)", &parse_boin12, true, true},
+      {"tite_crm", "time-to-event CRM, decisions at each arrival with pending patients weighted (Cheung & Chappell 2000; dfcrm titesim)", &parse_tite_crm, true, false, true},
+      {"tite_boin", "time-to-event BOIN with accrual suspension (Yuan et al. 2018; effective sample size of Lin & Yuan 2020)", &parse_tite_boin, true, false, true},
   };
   return list;
 }
@@ -42,6 +45,11 @@ bool design_type_is_dose_finding(const std::string& type) {
 bool design_type_selects_obd(const std::string& type) {
   const DesignEntry* e = find_design(type);
   return e != nullptr && e->selects_obd;
+}
+
+bool design_type_is_time_driven(const std::string& type) {
+  const DesignEntry* e = find_design(type);
+  return e != nullptr && e->time_driven;
 }
 
 const DesignEntry* find_design(const std::string& type) {

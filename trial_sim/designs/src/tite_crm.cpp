@@ -10,6 +10,8 @@
 // checks it against Boost's adaptive Gauss-Kronrod rule.
 #include "twinsim/trial/designs/tite_crm.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <stdexcept>
 
@@ -30,6 +32,21 @@ double tite_weight(const EnrolledPatient& p, double now_day, double window_days)
   // (NaN dlt_day) reports the DLT at enrolment.
   if (p.dlt && !(p.dlt_day > u)) return 1.0;
   return u <= 0.0 ? 0.0 : u / window_days;
+}
+
+bool tite_dlt_seen(const EnrolledPatient& p, double now_day, double window_days) {
+  const double u = p.followup_days(now_day);
+  return p.dlt && (u >= window_days || !(p.dlt_day > u));
+}
+
+bool tite_pending(const EnrolledPatient& p, double now_day, double window_days) {
+  if (!p.evaluable || p.enrolled_day > now_day) return false;
+  return p.followup_days(now_day) < window_days && !tite_dlt_seen(p, now_day, window_days);
+}
+
+double tite_resolution_day(const EnrolledPatient& p, double window_days) {
+  const double t = p.dlt && p.dlt_day < window_days ? p.dlt_day : window_days;
+  return p.enrolled_day + t;
 }
 
 std::vector<TiteObservation> tite_observations(const std::vector<EnrolledPatient>& patients, double now_day,
@@ -90,6 +107,117 @@ CrmFit tite_crm_fit(const CrmModel& model, double target, const std::vector<Tite
   // P(p_lowest > target) is not computed here (no overdose rule in titecrm).
   fit.p_overdose = 0.0;
   return fit;
+}
+
+}  // namespace twinsim::trial
+
+// --- type: tite_crm --------------------------------------------------------
+
+namespace twinsim::trial {
+
+// The design's quadrature grid: crm's (spacing from max_patients, the
+// adaptive trapezoidal rule of crm.cpp), plus a factor per pending patient.
+class TiteCrmGrid : public detail::CrmGrid {
+ public:
+  using detail::CrmGrid::CrmGrid;
+};
+
+namespace {
+
+class TiteCrmRun final : public DesignRun {
+ public:
+  explicit TiteCrmRun(const TiteCrm& d) : design_(d) {}
+  Decision first() override {
+    const auto& o = design_.options();
+    return {false, o.start_dose, std::min(o.cohort_size, o.max_patients)};
+  }
+  Decision next(const TrialHistory& history, double now_day) override {
+    const auto& o = design_.options();
+    const DoseCounts& data = history.counts();
+    const int remaining = o.max_patients - data.total_patients;
+    if (remaining <= 0) return {true, -1, 0};
+    int rec = design_.recommend(history.patients(), now_day, ll_);
+    // titesim: cur <- min(mtd, cur + 1), cur the dose of the last patient.
+    if (o.restrict) rec = std::min(rec, data.current + 1);
+    return {false, rec, std::min(o.cohort_size, remaining)};
+  }
+  // The runner calls this once every patient has completed the window, so
+  // every weight is 1: titesim's final titecrm(weights = 1).
+  int select(const TrialHistory& history, double now_day) override {
+    if (history.counts().total_patients == 0) return -1;
+    return design_.recommend(history.patients(), now_day, ll_);
+  }
+
+ private:
+  const TiteCrm& design_;
+  std::vector<double> ll_;
+};
+
+}  // namespace
+
+void TiteCrmOptions::validate(std::size_t n_doses) const {
+  CrmOptions c;
+  c.model = model;
+  c.target = target;
+  c.cohort_size = cohort_size;
+  c.max_patients = max_patients;
+  c.start_dose = start_dose;
+  c.validate(n_doses);  // the same model and cohort rules as crm
+  if (!(window_days > 0.0)) throw std::invalid_argument("tite_crm: the DLT window must be > 0 days");
+}
+
+TiteCrm::TiteCrm(const TiteCrmOptions& o, std::size_t n_doses) : o_(o) {
+  o_.validate(n_doses);
+  grid_ = std::make_unique<const TiteCrmGrid>(o_.model, o_.max_patients);
+}
+
+TiteCrm::~TiteCrm() = default;
+
+std::unique_ptr<DesignRun> TiteCrm::start(DesignWorkspace*) const { return std::make_unique<TiteCrmRun>(*this); }
+
+int TiteCrm::recommend(const std::vector<EnrolledPatient>& patients, double now_day,
+                       std::vector<double>& ll) const {
+  const std::size_t D = o_.model.skeleton.size();
+  std::array<int, kMaxDesignDoses> nc{}, yc{};
+  for (const auto& p : patients) {
+    if (!p.evaluable || p.enrolled_day > now_day) continue;
+    const double u = p.followup_days(now_day);
+    const auto d = static_cast<std::size_t>(p.dose);
+    const bool seen = p.dlt && (u >= o_.window_days || !(p.dlt_day > u));
+    if (seen || u >= o_.window_days) {
+      ++nc[d];
+      if (seen) ++yc[d];
+    }
+  }
+  grid_->reset(ll, std::vector<int>(nc.begin(), nc.begin() + static_cast<std::ptrdiff_t>(D)),
+               std::vector<int>(yc.begin(), yc.begin() + static_cast<std::ptrdiff_t>(D)));
+  for (const auto& p : patients) {
+    if (!p.evaluable || p.enrolled_day > now_day) continue;
+    const double u = p.followup_days(now_day);
+    const bool seen = p.dlt && (u >= o_.window_days || !(p.dlt_day > u));
+    if (seen || u >= o_.window_days || u <= 0.0) continue;
+    grid_->add_pending(ll, static_cast<std::size_t>(p.dose), u / o_.window_days);  // dfcrm's linear weight
+  }
+  double mx = 0.0, z = 0.0;
+  const double beta = grid_->mean(ll, mx, z, false);
+  return grid_->recommend(beta, o_.target);
+}
+
+std::unique_ptr<Design> parse_tite_crm(core::MapReader& r, const DesignContext& ctx) {
+  auto& diag = r.diagnostics();
+  const std::size_t errors_before = diag.size();
+  TiteCrmOptions o;
+  o.target = r.required_double("target", DesignRules::target()).value_or(o.target);
+  read_crm_model(r, ctx, o.model);
+  read_cohort_keys(r, kMaxPatientsPerTrial, o.cohort_size, o.max_patients);
+  o.start_dose = read_start_dose(r, ctx, o.start_dose);
+  o.restrict = r.optional_bool("restrict", o.restrict);
+  o.window_days = ctx.accrual_window_days;
+  if (!(o.window_days > 0.0))
+    diag.error(r.node().mark(), r.node().path(),
+               "type tite_crm needs 'accrual' with a DLT window > 0 days (patients_per_month, dlt_window_days)");
+  if (diag.size() != errors_before || ctx.n_doses == 0) return nullptr;
+  return std::make_unique<TiteCrm>(o, ctx.n_doses);
 }
 
 }  // namespace twinsim::trial

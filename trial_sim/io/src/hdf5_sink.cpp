@@ -49,6 +49,7 @@ void Hdf5Sink::begin_run(const RunInfo& s) {
   if (s.accrual) {
     h5_.attribute(schema::kRoot, attr::kAccrualPatientsPerMonth, s.accrual->patients_per_month);
     h5_.attribute(schema::kRoot, attr::kAccrualDltWindowDays, s.accrual->dlt_window_days);
+    if (s.accrual->poisson) h5_.attribute(schema::kRoot, attr::kAccrualArrivals, std::string("poisson"));
   }
   h5_.write(schema::kDoseLevels, s.dose_levels);
   if (s.true_dlt_probabilities) h5_.write(schema::kTruthDltProbability, *s.true_dlt_probabilities);

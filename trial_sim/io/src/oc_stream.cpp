@@ -16,7 +16,9 @@ DesignStream::DesignStream(const core::H5Reader& h5, const std::string& group, s
       trial_(h5, schema::table(group, schema::kTrials) + schema::col::kTrial),
       selected_(h5, schema::table(group, schema::kTrials) + schema::col::kSelectedDose),
       n_patients_(h5, schema::table(group, schema::kTrials) + schema::col::kNPatients),
-      n_dlts_(h5, schema::table(group, schema::kTrials) + schema::col::kNDlts) {
+      n_dlts_(h5, schema::table(group, schema::kTrials) + schema::col::kNDlts),
+      h5_(h5),
+      group_(group) {
   namespace col = schema::col;
   const std::string t = schema::table(group, schema::kTrials), p = schema::table(group, schema::kPatients);
   // No patients/ group at all: written with output.patients: false. A group
@@ -40,6 +42,14 @@ DesignStream::DesignStream(const core::H5Reader& h5, const std::string& group, s
   current_.dlts.assign(doses, 0);
 }
 
+bool DesignStream::use_durations() {
+  const std::string path = schema::table(group_, schema::kTrials) + schema::col::kDurationDays;
+  if (!h5_.exists(path)) return false;
+  duration_.emplace(h5_, path);
+  if (duration_->rows() != static_cast<std::uint64_t>(trials_)) fail("trials/duration_days has a different length");
+  return true;
+}
+
 void DesignStream::fail(const std::string& what) const { throw core::RuntimeError(where_ + what); }
 
 void DesignStream::load(std::int64_t first, std::int64_t n) {
@@ -49,6 +59,7 @@ void DesignStream::load(std::int64_t first, std::int64_t n) {
   n_patients_.read(f, k, t_n_);
   n_dlts_.read(f, k, t_y_);
   if (cohorts_) cohorts_->read(f, k, t_c_);
+  if (duration_) duration_->read(f, k, t_duration_);
   first_ = first;
   next_ = 0;
 }
@@ -93,6 +104,10 @@ const TrialValues& DesignStream::next() {
   if (max_patients_ > 0 && v.n_patients > max_patients_)
     fail("trial " + rs + ": trials/n_patients " + std::to_string(v.n_patients) + " is more than the design's max_patients " +
          std::to_string(max_patients_));
+  if (duration_) {
+    v.duration_days = t_duration_[i];
+    if (!(v.duration_days >= 0.0)) fail("trial " + rs + ": trials/duration_days is not a number of days");
+  }
   if (cohorts_) {
     v.n_cohorts = t_c_[i];
     if (v.n_cohorts < 0 || v.n_cohorts > v.n_patients)

@@ -35,6 +35,10 @@ class DesignStream final : public TrialStream {
   bool has_patients() const { return p_trial_.has_value(); }
   // False for files without trials/n_cohorts (TrialValues::n_cohorts stays 0).
   bool has_cohorts() const { return cohorts_.has_value(); }
+  // Reads trials/duration_days into TrialValues::duration_days from the next
+  // load() on (a time-driven design's measured durations); false when the
+  // file has no such column (written before it existed).
+  bool use_durations();
   // Reads trials/ rows [first, first + n); they must hold trials first.. in order.
   void load(std::int64_t first, std::int64_t n) override;
   // The next trial of the loaded block with its patients (patients/ rows
@@ -58,6 +62,10 @@ class DesignStream final : public TrialStream {
   std::int64_t max_patients_;
   core::H5IntColumn trial_, selected_, n_patients_, n_dlts_;
   std::optional<core::H5IntColumn> cohorts_, p_trial_, p_dose_, p_dlt_;
+  std::optional<core::H5Column> duration_;
+  const core::H5Reader& h5_;
+  std::string group_;
+  std::vector<double> t_duration_;
   std::vector<std::int64_t> t_trial_, t_selected_, t_n_, t_y_, t_c_;  // the loaded block of trials/
   std::int64_t first_ = 0;
   std::size_t next_ = 0;  // index of the next trial in the block

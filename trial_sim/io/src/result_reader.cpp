@@ -303,6 +303,10 @@ std::vector<OcReport> read_oc_reports(const std::vector<std::string>& paths) {
                                                    s.sums.planned_patients, is_exact_file(h5));
       s.sums.per_dose = stream->has_patients();
       s.sums.has_cohorts = stream->has_cohorts();
+      // Measured durations: time-driven designs, and every design under Poisson arrivals.
+      const bool poisson = h5.has_attribute("/", attr::kAccrualArrivals) &&
+                           h5.attribute_string("/", attr::kAccrualArrivals) == "poisson";
+      if (design_type_is_time_driven(s.type) || poisson) stream->use_durations();
       streams.push_back(stream.get());
       s.stream = std::move(stream);
       sources.push_back(std::move(s));

@@ -82,6 +82,8 @@ std::string obd_yardstick_difference(const DesignOc& a, const DesignOc& b) {
 // (Na, Ca) with themselves and with (Nb, Cb).
 Estimate duration_difference(const DesignOc& a, const DesignOc& b, const PairSums& p) {
   if (!a.duration || !b.duration || !a.sums.has_cohorts || !b.sums.has_cohorts) return {};
+  // Measured durations (time-driven designs) have no pair sums yet: n/a.
+  if (a.sums.duration_trials > 0 || b.sums.duration_trials > 0) return {};
   const DurationWeights wa = duration_weights(*a.duration), wb = duration_weights(*b.duration);
   const TrialSums &sa = a.sums, &sb = b.sums;
   const std::int64_t R = sa.trials;

@@ -200,7 +200,12 @@ DesignOc design_oc_from_sums(const std::string& name, const std::string& type, c
   if (sums.planned_patients > 0) oc.p_stopped_early = proportion_estimate(R, sums.stopped_early);
   oc.mean_total_patients = mean_estimate(R, sums.n_patients);
   oc.mean_total_dlts = mean_estimate(R, sums.n_dlts);
-  if (ctx.duration && sums.has_cohorts) oc.mean_duration_days = duration_estimate(sums, *ctx.duration);
+  if (sums.duration_trials > 0 && sums.duration_trials == R) {
+    oc.mean_duration_days = from_moments(R, static_cast<double>(sums.duration_sum),
+                                         R * sums.duration_sum_sq - sums.duration_sum * sums.duration_sum);
+  } else if (ctx.duration && sums.has_cohorts) {
+    oc.mean_duration_days = duration_estimate(sums, *ctx.duration);
+  }
   oc.sums = std::move(sums);
   // score_against_target scores the OBD too; without a target only the OBD is scored.
   if (target.target)

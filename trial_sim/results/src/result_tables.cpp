@@ -113,6 +113,7 @@ std::vector<ResultTable> design_tables(const RunInfo& run) {
   ResultTable trials{schema::kTrials, {}};
   for (const char* c : {col::kTrial, col::kSelectedDose, col::kNPatients, col::kNDlts, col::kNCohorts})
     trials.columns.push_back(int_column(c));
+  trials.columns.push_back(double_column(col::kDurationDays));
   tables.push_back(std::move(trials));
   if (l.patients) {
     ResultTable p{schema::kPatients, {}};
@@ -150,6 +151,7 @@ void append_block(const RunInfo& run, const ResultBlock& b, std::vector<ResultTa
     fill(*c++, b.trials, [](const TrialRow& r) { return r.n_patients; });
     fill(*c++, b.trials, [](const TrialRow& r) { return r.n_dlts; });
     fill(*c++, b.trials, [](const TrialRow& r) { return r.n_cohorts; });
+    fill(*c++, b.trials, [](const TrialRow& r) { return r.duration_days; });
   }
   if (ResultTable* t = table(tables, schema::kPatients)) append_patients(run, b, *t);
   if (ResultTable* t = table(tables, schema::kCycles)) append_cycles(run, b, *t);

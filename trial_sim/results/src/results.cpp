@@ -16,6 +16,7 @@ void OcAccumulator::add(const TrialRow& t) {
   v.n_patients = t.n_patients;
   v.n_dlts = t.n_dlts;
   v.n_cohorts = t.n_cohorts;
+  v.duration_days = t.duration_measured ? t.duration_days : std::numeric_limits<double>::quiet_NaN();
   for (std::size_t d = 0; d < v.patients.size() && d < t.n_per_dose.size(); ++d) {
     if (t.n_per_dose[d] == 0) continue;
     v.doses_used.push_back(d);

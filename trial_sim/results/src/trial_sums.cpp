@@ -3,6 +3,8 @@
 // compare the ones they read back (io/).
 #include "twinsim/trial/results/oc_report.hpp"
 
+#include <cmath>
+
 namespace twinsim::trial {
 
 namespace {
@@ -26,6 +28,11 @@ void add_trial(TrialSums& s, const TrialValues& t) {
   s.n_cohorts.add(t.n_cohorts);
   s.patients_cohorts += Int128{t.n_patients} * t.n_cohorts;
   if (stopped_early(s.planned_patients, t)) ++s.stopped_early;
+  if (!std::isnan(t.duration_days)) {
+    ++s.duration_trials;
+    s.duration_sum += t.duration_days;
+    s.duration_sum_sq += static_cast<long double>(t.duration_days) * t.duration_days;
+  }
 }
 
 void add_pair(PairSums& p, const TrialValues& a, const TrialValues& b, std::int64_t planned_a,

@@ -84,7 +84,7 @@ RunInfo run_info(const Scenario& s, const PatientModel& m, const RunOptions& opt
     r.true_dlt_and_response_probabilities = joint;
   }
   r.scoring = s.scoring;
-  if (s.accrual) r.accrual = AccrualInfo{s.accrual->patients_per_month, s.accrual->dlt_window_days};
+  if (s.accrual) r.accrual = AccrualInfo{s.accrual->patients_per_month, s.accrual->dlt_window_days, s.accrual->poisson};
   r.compression = s.output.compression;
   r.records_replaced = s.endpoints.failure_policy() == SolveFailurePolicy::kReplace;
   if (s.endpoints.dlt) r.on_solve_failure = to_string(s.endpoints.on_solve_failure);
@@ -184,6 +184,7 @@ RunSummary run(const Scenario& s, ResultSink& sink, const RunOptions& opt) {
                         s.endpoints.failure_policy(), spec.name);
     runner.set_stop(opt.stop);
     runner.set_trial_clock(trial_clock(s));
+    runner.set_accrual_process({s.seed, s.accrual && s.accrual->poisson});
     // A sink that stores compressed chunks: the simulation threads compress
     // them, which would otherwise make the writer thread the bottleneck.
     std::optional<TimecoursePacker> packer;

@@ -1,6 +1,9 @@
 #include "twinsim/trial/runner/runner.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -10,7 +13,9 @@
 #endif
 
 #include "parallel_for.hpp"
+#include "twinsim/core/rng.hpp"
 #include "twinsim/trial/designs/designs.hpp"
+#include "twinsim/trial/designs/tite_crm.hpp"
 
 namespace twinsim::trial {
 
@@ -50,10 +55,72 @@ DesignRunner::DesignRunner(const Design& design, const PatientModel& model, std:
 
 DesignRunner::~DesignRunner() = default;
 
+bool DesignRunner::enrol_one(std::int64_t trial, std::int64_t index, int dose, int cohort, double day,
+                             bool may_replace, PatientWorkspace& ws, TrialRow& row, PatientRow& p,
+                             std::vector<PatientRow>& patients, std::vector<double>& timecourses,
+                             TrialHistory& history) const {
+  const std::size_t tc_values = keep_timecourses_ ? model_.n_timecourse_values() : 0;
+  p.trial = trial;
+  p.patient = index;
+  p.cohort = cohort;
+  p.dose_index = dose;
+  double* tc = nullptr;
+  if (tc_values) {
+    timecourses.resize(timecourses.size() + tc_values);
+    tc = timecourses.data() + timecourses.size() - tc_values;
+  }
+  model_.simulate(ws, static_cast<std::uint64_t>(trial), static_cast<std::uint64_t>(p.patient), dose, p.outcome, tc);
+  EnrolledPatient e;
+  e.dose = dose;
+  e.cohort = cohort;
+  e.enrolled_day = day;
+  if (p.outcome.status != core::SolveStatus::kOk) {
+    // No DLT assessment exists for this patient: the scenario decides what
+    // the design counts, and the row records what the design counted.
+    if (on_failure_ == SolveFailurePolicy::kError)
+      throw PatientSolveError(name_, trial, p.patient, dose, p.outcome.status);
+    ++row.n_failed;
+    const auto k = static_cast<std::size_t>(p.outcome.status);
+    if (k < row.failed_by_status.size()) ++row.failed_by_status[k];
+    if (on_failure_ == SolveFailurePolicy::kReplace && may_replace) {
+      ++row.n_replaced;
+      if (tc) timecourses.resize(timecourses.size() - tc_values);
+      e.evaluable = false;
+      history.enrol(e);
+      return false;  // the next patient takes this place
+    }
+    p.outcome.dlt = on_failure_ != SolveFailurePolicy::kNoDlt;
+  } else {
+    row.sum_cmax += p.outcome.exposure.cmax;
+    row.sum_auc_first += p.outcome.exposure.auc_first;
+    row.sum_ctrough += p.outcome.exposure.ctrough;
+  }
+  e.dlt = p.outcome.dlt;
+  if (p.outcome.response >= 0) e.response = p.outcome.response == 1;
+  if (e.dlt) e.dlt_day = p.outcome.dlt_time_h / 24.0;
+  if (e.dlt && std::isnan(e.dlt_day) && design_.time_driven()) {
+    // Design-only mode draws no onset: uniform in the window, as dfcrm
+    // titesim(surv = "uniform"), from a stream of its own (no other draw moves).
+    core::RngStream rng(process_.seed, 0, core::StreamKind::kDltOnset, static_cast<std::uint64_t>(trial),
+                        static_cast<std::uint64_t>(index));
+    e.dlt_day = rng.uniform() * times_.window_days;
+    p.outcome.dlt_time_h = e.dlt_day * 24.0;
+  }
+  history.enrol(e);
+  if (keep_patients_) patients.push_back(p);
+  return true;
+}
+
+double DesignRunner::arrival_gap(std::int64_t trial, std::int64_t index) const {
+  if (!process_.poisson) return times_.gap_days;
+  core::RngStream rng(process_.seed, 0, core::StreamKind::kAccrual, static_cast<std::uint64_t>(trial),
+                      static_cast<std::uint64_t>(index));
+  return -times_.gap_days * std::log(rng.uniform());
+}
+
 void DesignRunner::run_trial(std::int64_t trial, PatientWorkspace& ws, TrialRow& row,
                              std::vector<PatientRow>& patients, std::vector<double>& timecourses,
                              DesignWorkspace* dws, TrialHistory* scratch) const {
-  const std::size_t tc_values = keep_timecourses_ ? model_.n_timecourse_values() : 0;
   patients.clear();
   timecourses.clear();
   TrialHistory local;
@@ -66,70 +133,96 @@ void DesignRunner::run_trial(std::int64_t trial, PatientWorkspace& ws, TrialRow&
   // push_back copies (the slot vectors keep their capacity between blocks).
   PatientRow p;
   std::int64_t enrolled = 0;  // patient index: enrolment order, replaced patients included
-  // The trial's clock: a cohort's patients arrive gap_days apart, and the
-  // next decision waits until its last one has completed the DLT window (the
-  // duration model of the accrual spec, oc_metrics.hpp).
-  double cohort_day = 0.0;
+  double end_day = 0.0;
   int cohort = 0;
-  while (!dec.stop) {
-    if (dec.dose < 0 || static_cast<std::size_t>(dec.dose) >= n_doses_ || dec.cohort_size <= 0)
-      throw std::logic_error("design returned an invalid decision (dose " + std::to_string(dec.dose) + ")");
-    if (history.counts().total_patients + dec.cohort_size > kMaxPatientsPerTrial)
+  auto check = [&](const Decision& d) {
+    if (d.dose < 0 || static_cast<std::size_t>(d.dose) >= n_doses_ || d.cohort_size <= 0)
+      throw std::logic_error("design returned an invalid decision (dose " + std::to_string(d.dose) + ")");
+    if (history.counts().total_patients + d.cohort_size > kMaxPatientsPerTrial)
       throw std::logic_error("design exceeded the patient limit of one trial");
-    int replaced = 0;
-    for (int j = 0; j < dec.cohort_size;) {
-      p.trial = trial;
-      p.patient = enrolled++;
-      p.cohort = cohort;
-      p.dose_index = dec.dose;
-      double* tc = nullptr;
-      if (tc_values) {
-        timecourses.resize(timecourses.size() + tc_values);
-        tc = timecourses.data() + timecourses.size() - tc_values;
-      }
-      model_.simulate(ws, static_cast<std::uint64_t>(trial), static_cast<std::uint64_t>(p.patient), dec.dose,
-                      p.outcome, tc);
-      EnrolledPatient e;
-      e.dose = dec.dose;
-      e.cohort = cohort;
-      e.enrolled_day = cohort_day + j * times_.gap_days;
-      if (p.outcome.status != core::SolveStatus::kOk) {
-        // No DLT assessment exists for this patient: the scenario decides what
-        // the design counts, and the row records what the design counted.
-        if (on_failure_ == SolveFailurePolicy::kError)
-          throw PatientSolveError(name_, trial, p.patient, dec.dose, p.outcome.status);
-        ++row.n_failed;
-        const auto k = static_cast<std::size_t>(p.outcome.status);
-        if (k < row.failed_by_status.size()) ++row.failed_by_status[k];
-        if (on_failure_ == SolveFailurePolicy::kReplace && replaced < dec.cohort_size) {
+  };
+  if (!design_.time_driven()) {
+    // The cohort loop: a cohort's patients arrive a gap apart, and the next
+    // decision waits until its last one has completed the DLT window (the
+    // duration model of the accrual spec, oc_metrics.hpp).
+    double cohort_day = 0.0;
+    while (!dec.stop) {
+      check(dec);
+      int replaced = 0;
+      double day = cohort_day;
+      for (int j = 0; j < dec.cohort_size;) {
+        if (!process_.poisson) day = cohort_day + j * times_.gap_days;
+        const std::int64_t index = enrolled++;
+        if (!enrol_one(trial, index, dec.dose, cohort, day, replaced < dec.cohort_size, ws, row, p, patients,
+                       timecourses, history)) {
           ++replaced;
-          ++row.n_replaced;
-          if (tc) timecourses.resize(timecourses.size() - tc_values);
-          e.evaluable = false;
-          history.enrol(e);
-          continue;  // the next patient takes this place
+          continue;
         }
-        p.outcome.dlt = on_failure_ != SolveFailurePolicy::kNoDlt;
-      } else {
-        row.sum_cmax += p.outcome.exposure.cmax;
-        row.sum_auc_first += p.outcome.exposure.auc_first;
-        row.sum_ctrough += p.outcome.exposure.ctrough;
+        if (process_.poisson && j + 1 < dec.cohort_size) day += arrival_gap(trial, index);
+        ++j;
       }
-      e.dlt = p.outcome.dlt;
-      if (p.outcome.response >= 0) e.response = p.outcome.response == 1;
-      if (e.dlt) e.dlt_day = p.outcome.dlt_time_h / 24.0;
-      history.enrol(e);
-      if (keep_patients_) patients.push_back(p);
-      ++j;
+      history.end_cohort();
+      ++cohort;
+      cohort_day = process_.poisson ? day + times_.window_days
+                                    : cohort_day + ((dec.cohort_size - 1) * times_.gap_days + times_.window_days);
+      dec = run->next(history, cohort_day);
     }
-    history.end_cohort();
-    ++cohort;
-    cohort_day += (dec.cohort_size - 1) * times_.gap_days + times_.window_days;
-    dec = run->next(history, cohort_day);
+    end_day = cohort_day;
+  } else {
+    // The accrual process: patients arrive whatever the others' follow-up; the
+    // design decides at each cohort's first arrival from the outcomes seen by
+    // then, or suspends accrual until the next pending outcome resolves.
+    const double W = times_.window_days;
+    double t = 0.0;  // the next arrival
+    auto pending = [&](double day) {
+      int k = 0;
+      for (const auto& e : history.patients()) k += tite_pending(e, day, W) ? 1 : 0;
+      return k;
+    };
+    while (!dec.stop) {
+      if (dec.suspend) {
+        double next_event = std::numeric_limits<double>::infinity();
+        for (const auto& e : history.patients())
+          if (tite_pending(e, t, W)) next_event = std::min(next_event, tite_resolution_day(e, W));
+        if (!std::isfinite(next_event)) throw std::logic_error("design suspended accrual with no outcome pending");
+        const int before = pending(t);
+        double u = std::max(t, next_event);
+        // enrolled + onset can round below the day the design's own test
+        // (follow-up >= onset) sees it: step on until an outcome resolves.
+        for (int k = 0; pending(u) >= before; ++k) {
+          if (k > 64) throw std::logic_error("accrual suspension does not resolve");
+          u = std::nextafter(u, std::numeric_limits<double>::infinity());
+        }
+        t = u;
+        dec = run->next(history, t);
+        continue;
+      }
+      check(dec);
+      int replaced = 0;
+      for (int j = 0; j < dec.cohort_size;) {
+        const std::int64_t index = enrolled++;
+        const bool ok = enrol_one(trial, index, dec.dose, cohort, t, replaced < dec.cohort_size, ws, row, p,
+                                  patients, timecourses, history);
+        t += arrival_gap(trial, index);
+        if (!ok) {
+          ++replaced;
+          continue;
+        }
+        ++j;
+      }
+      history.end_cohort();
+      ++cohort;
+      dec = run->next(history, t);
+    }
+    // Every treated patient completes the window before the final selection.
+    for (const auto& e : history.patients()) end_day = std::max(end_day, e.enrolled_day + W);
+    row.duration_measured = true;
   }
+  if (process_.poisson) row.duration_measured = true;
   const DoseCounts& data = history.counts();
   row.trial = trial;
-  row.selected_dose = run->select(history, cohort_day);
+  row.selected_dose = run->select(history, end_day);
+  row.duration_days = end_day;
   row.n_patients = data.total_patients;
   row.n_cohorts = data.cohorts;
   row.n_dlts = 0;

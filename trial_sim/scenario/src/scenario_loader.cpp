@@ -286,6 +286,7 @@ Scenario parse(const ConfigNode& root, Diagnostics& diag, const std::string& bas
         diag.error(accrual.mark(), w.path(), "required key is missing (no endpoints.dlt window to default to)");
       }
       spec.dlt_window_days = a.optional_double("dlt_window_days", default_window, Range::non_negative());
+      spec.poisson = a.optional_choice("arrivals", {"fixed", "poisson"}, "fixed") == "poisson";
       a.finish();
       s.accrual = spec;
     }
@@ -301,6 +302,7 @@ Scenario parse(const ConfigNode& root, Diagnostics& diag, const std::string& bas
     }
   }
   DesignContext ctx{s.dose_levels.size(), s.dose_levels};
+  if (s.accrual) ctx.accrual_window_days = s.accrual->dlt_window_days;
   const ConfigNode designs = r.require("designs");
   s.designs = read_designs(designs, diag, ctx);
   read_arm_regimens(designs, diag, s, base_dir);

@@ -98,7 +98,7 @@ void copy_variant(const std::string& file, const SweepManifest::Row& v, const st
   const std::string g = std::string(schema::kVariants) + "/" + id;
   w.create_group(g);
   for (const char* a : {attr::kScenarioName, attr::kScenarioYaml, attr::kMode, attr::kTwinsimVersion, attr::kCreatedUtc,
-                        attr::kPopulationKey})
+                        attr::kPopulationKey, attr::kAccrualArrivals})
     if (r.has_attribute(kRoot, a)) w.attribute(g, a, r.attribute_string(kRoot, a));
   for (const char* a : {attr::kSeed, attr::kReplicates, attr::kSchemaVersion})
     if (r.has_attribute(kRoot, a)) w.attribute(g, a, r.attribute_int(kRoot, a));

@@ -33,6 +33,10 @@ struct Decision {
   bool stop = false;    // true: the trial ends now
   int dose = -1;        // dose index for the next cohort (when !stop)
   int cohort_size = 0;  // patients in the next cohort (when !stop)
+  // A time-driven design (Design::time_driven) suspends accrual: no patient
+  // is enrolled now; the runner advances the clock to the next outcome (a
+  // pending patient's DLT onset or window end) and asks again.
+  bool suspend = false;
 };
 
 // Scratch a design may keep across the trials one thread runs (e.g. CRM's
@@ -61,6 +65,9 @@ class DesignRun {
 struct DesignContext {
   std::size_t n_doses = 0;
   std::vector<double> dose_levels;  // mg (or dose labels in design-only mode)
+  // The DLT window (days) of `accrual` (dlt_window_days, else the endpoints.dlt
+  // window), or -1 when the scenario has no accrual: time-driven designs need it.
+  double accrual_window_days = -1.0;
 };
 
 // What a utility-based design selects as its optimal biological dose (OBD):
@@ -86,6 +93,11 @@ class Design {
   // Decides from each patient's response (the scenario needs `efficacy`, or
   // a RECIST endpoint in PK/PD mode).
   virtual bool needs_efficacy() const { return false; }
+  // true: decides at each patient's arrival from follow-up times (TITE-CRM,
+  // TITE-BOIN); the runner then runs the accrual process (arrivals while
+  // others are pending, suspensions, DLT onsets) instead of the cohort loop
+  // in which every cohort completes its DLT window before the next decision.
+  virtual bool time_driven() const { return false; }
   // Largest number of patients one trial can enrol (for output sizing and limits).
   virtual int max_patients() const = 0;
   // Target DLT rate, or a negative number when the design has none (fixed arms).
@@ -118,6 +130,7 @@ struct DesignEntry {
   DesignParser parse;
   bool dose_finding = true;  // what its designs' is_dose_finding() says (for files read back by type)
   bool selects_obd = false;  // what its designs' obd_objective() says (for files read back by type)
+  bool time_driven = false;  // what its designs' time_driven() says (report reads trials/duration_days)
 };
 
 // All design types, in registry order.
@@ -131,5 +144,7 @@ void register_design(const DesignEntry& entry);
 bool design_type_is_dose_finding(const std::string& type);
 // Whether designs of this type select an OBD (DesignEntry::selects_obd); unknown types: false.
 bool design_type_selects_obd(const std::string& type);
+// Whether designs of this type are time-driven (DesignEntry::time_driven); unknown types: false.
+bool design_type_is_time_driven(const std::string& type);
 
 }  // namespace twinsim::trial

@@ -171,6 +171,10 @@ struct CrmModel {
   double ptox(std::size_t dose, double beta) const;
 };
 
+// Reads the model keys of `crm` (skeleton, model, intercept, prior_var) into m,
+// adding diagnostics; shared by crm and tite_crm.
+void read_crm_model(core::MapReader& r, const DesignContext& ctx, CrmModel& m);
+
 // The options of `type: crm`, with dfcrm's defaults (crmsim, 0.2-2.1).
 struct CrmOptions {
   // escalation's CRM vignette: stop_when_too_toxic(dose = 1, tox_threshold = target, confidence = 0.8).

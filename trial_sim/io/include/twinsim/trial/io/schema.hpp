@@ -56,6 +56,8 @@ inline constexpr char kScoringOverdoseFactor[] = "scoring_overdose_factor";
 inline constexpr char kScoringAcceptableMargin[] = "scoring_acceptable_margin";
 inline constexpr char kAccrualPatientsPerMonth[] = "accrual_patients_per_month";
 inline constexpr char kAccrualDltWindowDays[] = "accrual_dlt_window_days";
+// "poisson" when arrivals are Poisson (absent: fixed gaps); trials/duration_days then times every design.
+inline constexpr char kAccrualArrivals[] = "accrual_arrivals";
 inline constexpr char kComplete[] = "complete";  // 1, written last
 inline constexpr char kSweepVariantId[] = "sweep_variant_id";
 inline constexpr char kSweepVariantHash[] = "sweep_variant_hash";

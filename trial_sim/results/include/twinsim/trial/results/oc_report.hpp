@@ -78,6 +78,11 @@ struct TrialSums {
   // the per-dose sums above are then zero, not data.
   bool per_dose = true;
   bool has_cohorts = true;  // false: the file has no trials/n_cohorts (n_cohorts sums are zero)
+  // Measured durations (trials/duration_days of a time-driven design, days):
+  // when every trial has one, mean_duration_days comes from them instead of
+  // the accrual formula. Added in trial order, so the sums do not depend on threads.
+  std::int64_t duration_trials = 0;
+  long double duration_sum = 0, duration_sum_sq = 0;
   explicit TrialSums(std::size_t doses = 0);
 };
 
@@ -95,6 +100,7 @@ struct PairSums {
 // One trial of one design: its trials/ row and the per-dose counts of its patients/ rows.
 struct TrialValues {
   std::int64_t selected = -1, n_patients = 0, n_dlts = 0, n_cohorts = 0;
+  double duration_days = std::numeric_limits<double>::quiet_NaN();  // measured (time-driven designs), else NaN
   std::vector<std::int64_t> patients, dlts;  // [D] per dose, from patients/
   std::vector<std::size_t> doses_used;       // doses with patients: the others are 0
 };

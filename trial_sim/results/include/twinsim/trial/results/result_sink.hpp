@@ -44,6 +44,7 @@ struct PatientLayout {
 struct AccrualInfo {
   double patients_per_month = 0.0;
   double dlt_window_days = 0.0;
+  bool poisson = false;
 };
 
 // What a run is: scenario and provenance metadata, given before any result.

@@ -43,6 +43,11 @@ struct TrialRow {
   std::int64_t n_patients = 0;
   std::int64_t n_dlts = 0;
   std::int64_t n_cohorts = 0;
+  // Trial day the last patient completed follow-up (the runner's clock; 0
+  // without accrual). Time-driven designs also score their mean duration
+  // from it (duration_measured); the others keep the accrual formula.
+  double duration_days = 0.0;
+  bool duration_measured = false;
   std::vector<int> n_per_dose;
   std::vector<int> dlt_per_dose;
   // Over the trial's patients, so a run can summarise without keeping them:

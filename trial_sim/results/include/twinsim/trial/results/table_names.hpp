@@ -21,6 +21,7 @@ inline constexpr char kSelectedDose[] = "selected_dose";
 inline constexpr char kNPatients[] = "n_patients";
 inline constexpr char kNDlts[] = "n_dlts";
 inline constexpr char kNCohorts[] = "n_cohorts";
+inline constexpr char kDurationDays[] = "duration_days";
 // patients/ (with trial), besides the model's parameters and extra columns
 inline constexpr char kPatient[] = "patient";
 inline constexpr char kCohort[] = "cohort";

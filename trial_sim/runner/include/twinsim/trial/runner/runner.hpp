@@ -62,6 +62,14 @@ class DesignRunner {
   // cohort completes before the next decision. Both 0 by default (every
   // decision on day 0); run_scenario sets it with trial_clock().
   void set_trial_clock(const DurationModel& t) { times_ = t; }
+  // The arrival process: poisson draws each gap from the stream keyed by
+  // (seed, trial, patient) (kAccrual), else fixed gaps; the seed also keys
+  // design-only DLT onsets of time-driven designs (kDltOnset).
+  struct AccrualProcess {
+    std::uint64_t seed = 0;
+    bool poisson = false;
+  };
+  void set_accrual_process(const AccrualProcess& a) { process_ = a; }
 
   // Simulates one trial; exposed for tests. ws must come from model.workspace(),
   // dws from the design's workspace() (nullptr: the run keeps its own);
@@ -82,6 +90,11 @@ class DesignRunner {
   std::string name_;
   std::function<bool()> stop_;
   DurationModel times_;
+  AccrualProcess process_;
+  bool enrol_one(std::int64_t trial, std::int64_t index, int dose, int cohort, double day, bool may_replace,
+                 PatientWorkspace& ws, TrialRow& row, PatientRow& p, std::vector<PatientRow>& patients,
+                 std::vector<double>& timecourses, TrialHistory& history) const;
+  double arrival_gap(std::int64_t trial, std::int64_t index) const;
   std::vector<std::unique_ptr<PatientWorkspace>> workspaces_;  // one per thread
   std::vector<std::unique_ptr<DesignWorkspace>> design_workspaces_;  // one per thread (nullptr: none needed)
   std::vector<TrialHistory> histories_;  // one per thread, reused by its trials (design-only trials take microseconds)

@@ -124,6 +124,9 @@ struct DesignSpec {
 struct AccrualSpec {
   double patients_per_month = 0.0;  // a month is 30.4375 days
   double dlt_window_days = 0.0;
+  // fixed: one arrival every 30.4375 / patients_per_month days (the default);
+  // poisson: exponential gaps of that mean, from the patient's stream.
+  bool poisson = false;
 };
 
 // Design-only efficacy (`efficacy`): a binary response per patient with a true
