@@ -30,6 +30,7 @@ enum class StreamKind : std::uint64_t {
   kAdherence = 7,
   kTruthCohort = 8,
   kEfficacy = 9,  // design-only response: the normal paired with the DLT's (trial_sim patient model)
+  kForecast = 10,  // twinsim forecast: posterior draws of a fitted patient (trial = draw)
   kTest = 1000,
 };
 
