@@ -36,10 +36,7 @@ ForecastSpec load_forecast_spec(const std::string& path, const Scenario& s) {
   const core::ConfigNode root = core::ConfigNode::load_file(path);
   core::Diagnostics diag;
   core::MapReader r(root, diag);
-  if (!r.valid()) {
-    diag.error(root.mark(), "", "a forecast file is a map with the key candidates, got " + root.describe());
-    diag.throw_if_any();
-  }
+  if (!r.valid()) diag.throw_if_any();  // MapReader has said "expected a map"
   ForecastSpec f;
   f.source_path = path;
   const RegimenSpec& reg = s.regimen;
@@ -69,17 +66,15 @@ ForecastSpec load_forecast_spec(const std::string& path, const Scenario& s) {
   const core::ConfigNode list = r.require("candidates");
   if (!list.is_missing() && (!list.is_sequence() || list.size() == 0 || list.size() > kMaxCandidates))
     diag.error(list.mark(), "candidates",
-               "expected a list of 1 to " + std::to_string(kMaxCandidates) + " candidates, got " + list.describe());
+               "expected a list of 1 to " + std::to_string(kMaxCandidates) + " candidates, got " +
+                   (list.is_sequence() ? std::to_string(list.size()) : list.describe()));
   else if (list.is_sequence()) {
     std::set<std::string> names;
     for (std::size_t i = 0; i < list.size(); ++i) {
       const core::ConfigNode item = list.at(i);
       const std::string key = "candidates[" + std::to_string(i) + "]";
       core::MapReader c(item, diag);
-      if (!c.valid()) {
-        diag.error(item.mark(), key, "a candidate is a map with the key dose, got " + item.describe());
-        continue;
-      }
+      if (!c.valid()) continue;  // reported by the reader
       ForecastCandidate k;
       k.dose_mg = c.required_double("dose", core::Range{0, 1e6, true, false}).value_or(0.0);
       const core::ConfigNode name = c.get("name");
