@@ -11,6 +11,7 @@
 #include "python_check.hpp"
 #include "test_support.hpp"
 #include "twinsim/core/h5.hpp"
+#include "twinsim/core/value_text.hpp"
 
 using namespace twinsim;
 
