@@ -1,12 +1,12 @@
 // Cost of one MAP fit (issue 20's budget: under 50 ms on one core for a
 // patient with 10 observations of a 2-cmt + Friberg model). The scenario is
-// configs/digital_twin_fit.yaml (2-cmt oral PK, Friberg ANC, Claret tumour;
-// five etas: CL, V1, KA, ANC.CIRC0, ANC.SLOPE); each of PATIENTS patients has
+// bench/fit_2cmt_friberg.yaml (2-cmt oral PK, Friberg ANC; five etas: CL, V1,
+// KA, ANC.CIRC0, ANC.SLOPE), or the one given; each of PATIENTS patients has
 // the cycle-1 regimen (100 mg daily, 21 days) and 10 observations, Cc at 2,
 // 23.5, 170, 335.5, 480 h and ANC at 168, 240, 336, 480, 503 h, simulated at
 // etas drawn from the population with 10 % multiplicative noise (splitmix64,
 // fixed seed), then fitted one after the other on one thread.
-// Usage: fit_patient SOURCE_DIR [PATIENTS]  (default 20)
+// Usage: fit_patient SCENARIO [PATIENTS]  (default 20)
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -42,11 +42,11 @@ const Obs kObs[] = {{2, "Cc"},     {23.5, "Cc"},  {168, "ANC"}, {170, "Cc"},  {2
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: fit_patient SOURCE_DIR [PATIENTS]\n");
+    std::fprintf(stderr, "usage: fit_patient SCENARIO [PATIENTS]\n");
     return 2;
   }
   const int n = argc > 2 ? std::atoi(argv[2]) : 20;
-  const trial::Scenario s = trial::load_scenario_file(std::string(argv[1]) + "/configs/digital_twin_fit.yaml");
+  const trial::Scenario s = trial::load_scenario_file(argv[1]);
   // The true records: patients of the population (simulate --iiv), no noise yet.
   std::string skeleton = "ID,TIME,AMT,II,ADDL,EVID,CMT\n";
   for (int i = 1; i <= n; ++i) {

@@ -87,9 +87,9 @@ for p in out:
         assert b["nadir"]["median"] < a["nadir"]["median"], (a, b)
         assert b["cmax"] > a["cmax"] and b["auc"] > a["auc"] and b["ctrough"] > a["ctrough"], (a, b)
         assert b["tumour"] < a["tumour"], (a, b)
-# the example spans the decision: some patient is safe at 100 mg, every one is grade 4 likely at 300 mg
-assert any(p["candidates"][0]["p_grade4"] < 0.05 for p in out)
-assert all(p["candidates"][2]["p_grade4"] > 0.5 for p in out)
+# the example spans the decision: most are safe at 100 mg and most grade 4 likely at 300 mg
+assert sum(p["candidates"][0]["p_grade4"] < 0.05 for p in out) >= 4
+assert sum(p["candidates"][2]["p_grade4"] > 0.5 for p in out) >= 4
 )") == 0);
   // Reproducible: the same draws again; another seed other draws.
   CHECK(test::run_cli(forecast + " --format json").output == f.output);
