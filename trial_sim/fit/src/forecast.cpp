@@ -48,7 +48,7 @@ ForecastQuantiles summarise(std::vector<double> v) {
 class Forecaster {
  public:
   Forecaster(const Scenario& s, const IndividualObjective& history, const ForecastSpec& spec, double start)
-      : s_(s), history_(history), spec_(spec), model_(s), start_(start), anc_(pd_block(s, kAncOutput)),
+      : history_(history), spec_(spec), model_(s), start_(start), anc_(pd_block(s, kAncOutput)),
         tumour_(pd_block(s, kTumourOutput)) {
     for (const auto& p : s.pk->model->parameters()) ranges_.push_back(p.range);
     for (const auto& d : s.pd)
@@ -88,7 +88,6 @@ class Forecaster {
   bool has_anc() const { return anc_ >= 0; }
 
  private:
-  const Scenario& s_;
   const IndividualObjective& history_;
   const ForecastSpec& spec_;
   PkPatientModel model_;
