@@ -37,6 +37,11 @@ int forecast_command(const ForecastArgs& args) {
   if (!s.pk) throw core::UsageError(args.fit + ": the stored scenario has no model.pk");
   trial::ForecastSpec spec = trial::load_forecast_spec(args.regimen, s);
   if (args.draws) spec.draws = *args.draws;
+  if (static_cast<double>(spec.draws) * static_cast<double>(spec.candidates.size()) >
+      trial::kMaxForecastDrawsTimesCandidates)
+    throw core::UsageError("--draws " + std::to_string(spec.draws) + " for " + std::to_string(spec.candidates.size()) +
+                           " candidates: at most " + core::format_number(trial::kMaxForecastDrawsTimesCandidates) +
+                           " draws x candidates");
   if (args.seed) spec.seed = *args.seed;
   const core::DataSet data = core::read_data_set_text(file.data_csv, file.data_file, trial::fit_data_set_options(s));
   const auto& fits = file.result.individuals;

@@ -1,8 +1,8 @@
 // [config] `twinsim forecast` on bad input (docs/fit.md, "Forecast"): every
-// file in tests/config/forecast_cases/ (cases 240-251) is a malformed forecast
+// file in tests/config/forecast_cases/ (cases 240-251, 258) is a malformed forecast
 // file whose first line names its diagnostic ("# expect: LINE:COL: TEXT");
-// the CLI must print it and exit 2. Cases 252-257 are bad fit files and
-// output names, with their exact messages.
+// the CLI must print it and exit 2. Cases 252-257 and 259 are bad fit files,
+// output names and --draws, with their exact messages.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -29,12 +29,12 @@ std::string write_fit(const test::TempDir& dir) {
 
 }  // namespace
 
-TEST_CASE("every malformed forecast file gives its exact diagnostic and exit code 2 (cases 240-251)", "[config]") {
+TEST_CASE("every malformed forecast file gives its exact diagnostic and exit code 2 (cases 240-251, 258)", "[config]") {
   test::TempDir dir("forecast-cases");
   const std::string fit = write_fit(dir);
   const trial::Scenario s = trial::load_scenario_file(kConfig);
   const auto cases = test::files_in(test::source_dir() + "/tests/config/forecast_cases", ".yaml");
-  REQUIRE(cases.size() >= 12);
+  REQUIRE(cases.size() >= 13);
   for (const auto& path : cases) {
     INFO(path);
     const auto r = test::run_cli("forecast " + test::quote(fit) + " --regimen " + test::quote(path) + " --draws 2");
@@ -47,7 +47,8 @@ TEST_CASE("every malformed forecast file gives its exact diagnostic and exit cod
   }
 }
 
-TEST_CASE("forecast refuses a missing, a non-HDF5 and a non-fit file, and a missing forecast file (cases 252-255)",
+TEST_CASE("forecast refuses a missing, a non-HDF5 and a non-fit file, a missing forecast file, too many draws "
+          "(cases 252-255, 259)",
           "[config]") {
   test::TempDir dir("forecast-files");
   const std::string fit = write_fit(dir);
@@ -70,6 +71,12 @@ TEST_CASE("forecast refuses a missing, a non-HDF5 and a non-fit file, and a miss
                         " --replicates 5 --quiet -o " + test::quote(run)).exit_code == 0);
   refused("forecast " + test::quote(run) + " --regimen " + test::quote(kCycle2),
           run + ": is not a fit file (no /fit group; write one with twinsim fit -o)");
+  // 259: --draws past the cap of draws x candidates (kMaxForecastDrawsTimesCandidates)
+  std::string eleven = "start_h: 504\ndraws: 10\ncandidates:\n";
+  for (int d = 1; d <= 11; ++d) eleven += "  - {dose: " + std::to_string(10 * d) + "}\n";
+  test::write_file(dir.file("eleven.yaml"), eleven);
+  refused("forecast " + test::quote(fit) + " --regimen " + test::quote(dir.file("eleven.yaml")) + " --draws 1000000",
+          "--draws 1000000 for 11 candidates: at most 10000000 draws x candidates");
   // 255: no forecast file
   const auto missing = test::run_cli("forecast " + test::quote(fit) + " --regimen /nonexistent/cycle2.yaml");
   INFO(missing.output);

@@ -60,6 +60,7 @@ ForecastSpec load_forecast_spec(const std::string& path, const Scenario& s) {
   else if (f.cycle_length_h / f.grid_h > static_cast<double>(ScenarioLimits::kMaxGridPoints))
     diag.error(grid.mark(), "grid_h", "more than " + std::to_string(ScenarioLimits::kMaxGridPoints) +
                                           " grid points in the forecast cycle");
+  const core::ConfigNode draws_node = r.get("draws");
   f.draws = r.optional_int("draws", f.draws, core::Range::closed(1, kMaxDraws));
   if (r.has("seed")) f.seed = static_cast<std::uint64_t>(r.optional_int("seed", 0, ValueRules::seed()));
 
@@ -93,6 +94,11 @@ ForecastSpec load_forecast_spec(const std::string& path, const Scenario& s) {
       f.candidates.push_back(std::move(k));
     }
   }
+  if (static_cast<double>(f.draws) * static_cast<double>(f.candidates.size()) > kMaxForecastDrawsTimesCandidates)
+    diag.error(draws_node.mark(), "draws",
+               std::to_string(f.draws) + " draws for " + std::to_string(f.candidates.size()) +
+                   " candidates: at most " + core::format_number(kMaxForecastDrawsTimesCandidates) +
+                   " draws x candidates");
   r.finish();
   diag.throw_if_any();
   return f;

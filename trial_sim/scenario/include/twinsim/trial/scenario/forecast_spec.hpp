@@ -22,6 +22,10 @@ struct ForecastCandidate {
   int doses = 0;  // administrations in the forecast cycle
 };
 
+// A forecast keeps every draw's outcome per candidate (for the quantiles):
+// draws x candidates is capped so that it stays within about 0.5 GB.
+constexpr double kMaxForecastDrawsTimesCandidates = 1e7;
+
 struct ForecastSpec {
   // Start of the forecast cycle; unset: the first multiple of cycle_length_h
   // after the patient's last dose record (the next cycle of a q-cycle regimen).
