@@ -7,7 +7,10 @@
 #include "commands.hpp"
 #include "text_output.hpp"
 #include "twinsim/core/error.hpp"
+#include "twinsim/core/file_safety.hpp"
+#include "twinsim/core/input_file.hpp"
 #include "twinsim/core/value_text.hpp"
+#include "twinsim/trial/fit/fit_file.hpp"
 #include "twinsim/trial/fit/map_fit.hpp"
 
 namespace twinsim::cli {
@@ -24,12 +27,33 @@ std::string object(const std::vector<std::string>& names, const std::vector<doub
 }  // namespace
 
 int fit_command(const FitArgs& args) {
+  const std::vector<core::InputFile> inputs{{"scenario file", args.scenario}, {"data set", args.data}};
+  // Refuse to clobber before fitting; the writer checks again.
+  if (!args.output.empty()) (void)core::checked_output_path(args.output, args.force, inputs);
   const trial::Scenario s = trial::load_scenario_file(args.scenario);
   if (!s.pk) throw core::UsageError("fit needs a PK/PD scenario with model.pk; " + args.scenario + " has none");
-  if (!args.output.empty())
-    throw core::UsageError("fit -o (an HDF5 file of the fits) is not implemented yet; use --format");
   const core::DataSet data = core::read_data_set_file(args.data, trial::fit_data_set_options(s));
   const trial::FitResult r = trial::fit_data_set(s, data);
+  if (!args.output.empty()) {
+    trial::FitFile file;
+    file.scenario_name = s.name;
+    file.scenario_file = args.scenario;
+    file.scenario_yaml = s.source_text;
+    file.data_file = args.data;
+    constexpr std::size_t kMaxDataBytes = std::size_t{1} << 30;
+    const std::string why = core::read_input_file(args.data, kMaxDataBytes, file.data_csv);
+    if (!why.empty()) throw core::UsageError(args.data + ": " + why);
+    for (std::size_t k = 0; k < r.individuals.size(); ++k) {
+      trial::IndividualObjective f(s, data, k);
+      file.observations.push_back(static_cast<std::int64_t>(f.n_observations()));
+    }
+    file.result = r;
+    trial::write_fit_file(args.output, args.force, file, inputs);
+    if (args.format.empty()) {
+      std::printf("fitted %zu individuals; wrote %s\n", r.individuals.size(), args.output.c_str());
+      return 0;
+    }
+  }
   if (args.format == "json") {
     std::printf("[");
     for (std::size_t i = 0; i < r.individuals.size(); ++i) {

@@ -77,10 +77,21 @@ int simulate_command(const SimulateArgs& args);
 struct FitArgs {
   std::string scenario;
   std::string data;
-  std::string output;  // -o: not implemented yet (refused)
-  std::string format = "table";
+  std::string output;  // -o FIT.h5 (trial/fit/fit_file.hpp)
+  std::string format;  // table, csv, json; empty: table without -o, a summary line with it
+  bool force = false;
 };
 int fit_command(const FitArgs& args);
+
+// twinsim forecast FIT.h5 --regimen FILE.yaml (trial/fit/forecast.hpp).
+struct ForecastArgs {
+  std::string fit;
+  std::string regimen;
+  std::optional<std::int64_t> draws;
+  std::optional<std::uint64_t> seed;
+  std::string format = "table";
+};
+int forecast_command(const ForecastArgs& args);
 
 int report_command(const ReportArgs& args);
 int compare_command(const CompareArgs& args);

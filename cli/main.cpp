@@ -118,8 +118,22 @@ int main(int argc, char** argv) {
   auto* fit_cmd = app.add_subcommand("fit", "MAP estimates of each individual of a data set (docs/fit.md)");
   fit_cmd->add_option("scenario", fit.scenario, "scenario YAML file (PK/PD mode)")->required();
   fit_cmd->add_option("--data", fit.data, "NONMEM-format CSV with observations (docs/data-sets.md)")->required();
-  fit_cmd->add_option("-o,--output", fit.output, "HDF5 output (not implemented yet)");
-  fit_cmd->add_option("--format", fit.format, "table, csv or json")
+  fit_cmd->add_option("-o,--output", fit.output, "write the fits to this HDF5 file (the input of twinsim forecast)");
+  fit_cmd->add_flag("--force", fit.force, "overwrite an existing output file");
+  fit_cmd->add_option("--format", fit.format, "table, csv or json (default: table; with -o: one summary line)")
+      ->check(CLI::IsMember(std::vector<std::string>{"table", "csv", "json"}));
+
+  ForecastArgs forecast;
+  auto* forecast_cmd = app.add_subcommand(
+      "forecast", "each fitted patient's next cycle at candidate doses, from the posterior (docs/fit.md)");
+  forecast_cmd->add_option("fit", forecast.fit, "HDF5 fit file written by twinsim fit -o")->required();
+  forecast_cmd->add_option("--regimen", forecast.regimen, "YAML file of the candidate doses/regimens (docs/fit.md)")
+      ->required();
+  forecast_cmd->add_option("--draws", forecast.draws, "posterior draws per patient (default: the file's draws, 1000)")
+      ->transform(integer_rule(twinsim::core::Range::closed(1, 1e6)));
+  forecast_cmd->add_option("--seed", forecast.seed, "seed of the draws (default: the file's, else the scenario's)")
+      ->transform(integer_rule(ValueRules::seed()));
+  forecast_cmd->add_option("--format", forecast.format, "table, csv or json")
       ->check(CLI::IsMember(std::vector<std::string>{"table", "csv", "json"}));
 
   if (const std::string unknown = unknown_command(app, argc, argv); !unknown.empty()) {
@@ -144,6 +158,7 @@ int main(int argc, char** argv) {
     if (*pathways_cmd) return pathways_command(pathways);
     if (*simulate_cmd) return simulate_command(simulate);
     if (*fit_cmd) return fit_command(fit);
+    if (*forecast_cmd) return forecast_command(forecast);
   } catch (const twinsim::core::ScenarioError& e) {
     print_scenario_error(e);
     return 2;

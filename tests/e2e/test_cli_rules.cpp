@@ -144,7 +144,7 @@ TEST_CASE("an unknown command is named, with the nearest command or the list", "
   CHECK(other.exit_code == 2);
   CHECK(first_line(other.output) ==
         "twinsim: error: unknown command 'frobnicate'; expected one of: run, validate, models, report, compare, "
-        "sweep, merge, boundaries, pathways, simulate, fit");
+        "sweep, merge, boundaries, pathways, simulate, fit, forecast");
   // Flags before the command are still the top level's.
   CHECK(test::run_cli("--version").exit_code == 0);
   CHECK(test::run_cli("--help").exit_code == 0);

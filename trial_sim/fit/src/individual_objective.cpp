@@ -38,11 +38,7 @@ struct IndividualObjective::Impl {
   std::vector<core::Range> ranges;
   vp::VirtualPatient patient;
   Eigen::MatrixXd omega, omega_inv;
-  struct Dose {
-    DoseRecordSpec spec;
-    double time, amt;
-  };
-  std::vector<Dose> doses;
+  std::vector<HistoryDose> doses;
   struct Obs {
     std::size_t sample;
     int output;  // -1 Cc, else PD block
@@ -135,6 +131,8 @@ IndividualObjective::~IndividualObjective() { delete impl_; }
 
 std::size_t IndividualObjective::n_eta() const { return impl_->patient.etas.size(); }
 const Eigen::MatrixXd& IndividualObjective::omega() const { return impl_->omega; }
+const std::vector<IndividualObjective::HistoryDose>& IndividualObjective::history_doses() const { return impl_->doses; }
+std::size_t IndividualObjective::n_observations() const { return impl_->obs.size(); }
 
 void IndividualObjective::parameters(const double* eta, std::vector<double>& out) {
   Impl& m = *impl_;
@@ -152,7 +150,7 @@ double IndividualObjective::operator()(const double* eta) {
     if (!std::isfinite(m.params[k]) || !m.ranges[k].contains(m.params[k])) return kPenalty;
   const pkpd::ModelSystem system = m.model.compile(m.params);
   m.events.clear();
-  for (const auto& d : m.doses) m.events.push_back(make_record_dose(system.pk, d.spec, d.time, d.amt));
+  for (const auto& d : m.doses) m.events.push_back(make_record_dose(system.pk, d.spec, d.time_h, d.amount_mg));
   m.sim.simulate(system, core::expand_doses(m.events), m.samples, pkpd::Engine::kAuto, m.traj);
   if (m.traj.status != core::SolveStatus::kOk) return kPenalty;
   for (const auto& o : m.obs) {

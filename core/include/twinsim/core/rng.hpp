@@ -32,6 +32,7 @@ enum class StreamKind : std::uint64_t {
   kEfficacy = 9,  // design-only response: the normal paired with the DLT's (trial_sim patient model)
   kAccrual = 10,  // Poisson accrual: the gap after patient k's arrival (trial_sim runner)
   kDltOnset = 11, // design-only DLT onset within the window, for time-to-event designs (trial_sim runner)
+  kForecast = 12,  // twinsim forecast: posterior draws of a fitted patient (trial = draw)
   kTest = 1000,
 };
 

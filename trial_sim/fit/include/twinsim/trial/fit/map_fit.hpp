@@ -61,6 +61,14 @@ class IndividualObjective {
   double operator()(const double* eta);
   // Individual parameter values at eta.
   void parameters(const double* eta, std::vector<double>& out);
+  // The individual's dosing records (ADDL expanded), as the objective
+  // simulates them: the history a forecast continues from.
+  struct HistoryDose {
+    DoseRecordSpec spec;
+    double time_h, amount_mg;
+  };
+  const std::vector<HistoryDose>& history_doses() const;
+  std::size_t n_observations() const;
 
  private:
   struct Impl;

@@ -36,6 +36,22 @@ inline std::string table(const std::string& group, const char* name) { return gr
 inline constexpr char kVariantTable[] = "/variant_table";
 inline constexpr char kVariants[] = "/variants";
 
+// A fit file (`twinsim fit -o`, docs/hdf5-schema.md "Fit file"): one row per
+// fitted individual, in data-set order.
+inline constexpr char kFit[] = "/fit";
+inline constexpr char kFitId[] = "/fit/id";                    // [N]
+inline constexpr char kFitEtaNames[] = "/fit/eta_names";       // [K]
+inline constexpr char kFitParameterNames[] = "/fit/parameter_names";  // [P]
+inline constexpr char kFitEta[] = "/fit/eta";                  // [N, K] MAP
+inline constexpr char kFitSe[] = "/fit/se";                    // [N, K] NaN: not positive definite
+inline constexpr char kFitCovariance[] = "/fit/covariance";    // [N, K, K] Laplace (or Omega)
+inline constexpr char kFitParameters[] = "/fit/parameters";    // [N, P] at the MAP
+inline constexpr char kFitObjective[] = "/fit/objective";      // [N]
+inline constexpr char kFitConverged[] = "/fit/converged";      // [N] 0/1
+inline constexpr char kFitEvaluations[] = "/fit/evaluations";  // [N]
+inline constexpr char kFitObservations[] = "/fit/observations";  // [N] observation records used
+inline constexpr char kFitDataCsv[] = "/fit/data_csv";         // [1] the data set's full text
+inline constexpr char kModeFit[] = "fit";  // attr::kMode of a fit file
 
 // The value of attr::kOcMethod in a file of exact OCs.
 inline constexpr char kOcMethodExact[] = "exact";
@@ -59,6 +75,8 @@ inline constexpr char kAccrualDltWindowDays[] = "accrual_dlt_window_days";
 // "poisson" when arrivals are Poisson (absent: fixed gaps); trials/duration_days then times every design.
 inline constexpr char kAccrualArrivals[] = "accrual_arrivals";
 inline constexpr char kComplete[] = "complete";  // 1, written last
+// Root of a fit file: the data set it was fitted to (path as given; its text is kFitDataCsv).
+inline constexpr char kDataFile[] = "data_file";
 inline constexpr char kSweepVariantId[] = "sweep_variant_id";
 inline constexpr char kSweepVariantHash[] = "sweep_variant_hash";
 // "exact" (kOcMethodExact): oc/ holds exact OCs (run --exact), trials/ is empty.
