@@ -75,9 +75,10 @@ run_target scenario & pid_s=$!
 run_target result_file & pid_r=$!
 run_target user_model & pid_u=$!
 status=0
-wait "$pid_s" || status=1
-wait "$pid_r" || status=1
-wait "$pid_u" || status=1
+failed=""
+wait "$pid_s" || { status=1; failed="$failed scenario"; }
+wait "$pid_r" || { status=1; failed="$failed result_file"; }
+wait "$pid_u" || { status=1; failed="$failed user_model"; }
 
 for t in scenario result_file user_model; do
   runs=$(grep -m1 '^stat::number_of_executed_units' "$work/logs/$t.log" | awk '{print $2}')
@@ -85,11 +86,21 @@ for t in scenario result_file user_model; do
   echo "fuzz: $t: ${runs:-?} inputs in ${seconds} s, ${cov:-cov: ?}, corpus $(ls "$work/corpus/$t" | wc -l) files"
 done
 if [ "$status" -ne 0 ] || [ -n "$(ls -A "$work/artifacts")" ]; then
-  echo "fuzz: FAILED; inputs kept in $work/artifacts/:" >&2
-  ls -l "$work/artifacts" >&2
   for t in scenario result_file user_model; do
-    echo "---- $t log (tail) ----" >&2
-    tail -n 60 "$work/logs/$t.log" >&2
+    echo "---- $t log (tail, without the dictionary) ----" >&2
+    grep -v '# Uses:' "$work/logs/$t.log" | tail -n 60 >&2
+  done
+  # Last, so that a CI log cut to its tail still says what failed and why.
+  echo "fuzz: FAILED:${failed:- (no target exited non-zero)}; inputs kept in $work/artifacts/:" >&2
+  ls -l "$work/artifacts" >&2
+  for t in $failed; do
+    echo "fuzz: $t: $(grep -m1 -E '^==[0-9]+==ERROR|^SUMMARY|ERROR: libFuzzer|runtime error|Timeout|out-of-memory' "$work/logs/$t.log")" >&2
+  done
+  for f in "$work"/artifacts/*; do
+    [ -f "$f" ] || continue
+    echo "fuzz: $(basename "$f") ($(stat -c %s "$f") bytes), base64 (paste into tests/reliability/fuzz_regressions/<target>/):" >&2
+    head -c 4096 "$f" | base64 -w 0 >&2
+    echo >&2
   done
   exit 1
 fi
