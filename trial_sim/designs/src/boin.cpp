@@ -32,6 +32,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "boin_keys.hpp"
 #include "table_flow.hpp"
 #include "twinsim/trial/designs/designs.hpp"
 
@@ -215,43 +216,10 @@ std::unique_ptr<Design> parse_boin(core::MapReader& r, const DesignContext& ctx)
   using core::Range;
   const std::size_t errors_before = r.diagnostics().size();
   BoinOptions o;
-  const auto target = r.required_double("target", DesignRules::target());
-  o.target = target.value_or(o.target);
-  // p_saf in (0, target), p_tox in (target, 1): the package's defaults 0.6 t and 1.4 t.
-  const core::ConfigNode saf_node = r.get("p_saf");
-  const core::ConfigNode tox_node = r.get("p_tox");
-  if (target) {
-    if (!saf_node.is_missing()) o.p_saf = core::read_double(saf_node, r.diagnostics(), {0.0, o.target, true, true});
-    if (!tox_node.is_missing()) {
-      o.p_tox = core::read_double(tox_node, r.diagnostics(), {o.target, 1.0, true, true});
-    } else if (!(o.tox() < 1.0)) {
-      // The default 1.4 * target leaves (0, 1) above target 1/1.4: no
-      // de-escalation boundary exists (it came out NaN, cast to int).
-      r.diagnostics().error(r.get("target").mark(), r.get("target").path(),
-                            "target " + core::format_number(o.target) +
-                                " makes the default p_tox = 1.4 * target >= 1; give p_tox in (target, 1)");
-    }
-  }
-  read_cohort_keys(r, kMaxPatientsPerTrial, o.cohort_size, o.max_patients);
-  o.n_earlystop = static_cast<int>(r.optional_int("n_earlystop", o.n_earlystop, Range::closed(1, kMaxPatientsPerTrial)));
-  o.earlystop_simple = r.optional_choice("n_earlystop_rule", {"with_stay", "simple"},
-                                         o.earlystop_simple ? "simple" : "with_stay") == "simple";
-  o.start_dose = read_start_dose(r, ctx, o.start_dose);
-  o.cutoff_eli = r.optional_double("cutoff_eli", o.cutoff_eli, Range::open_unit());
-  o.extrasafe = r.optional_bool("extrasafe", o.extrasafe);
-  const core::ConfigNode offset_node = r.get("offset");
-  if (!offset_node.is_missing()) {
-    if (auto v = core::read_double(offset_node, r.diagnostics(), {0.0, 0.5, false, true})) {
-      o.offset = *v;
-      if (!o.extrasafe) {
-        r.diagnostics().error(offset_node.mark(), offset_node.path(), "only used with extrasafe: true");
-      } else if (!(o.cutoff_eli - o.offset > 0.0)) {
-        r.diagnostics().error(offset_node.mark(), offset_node.path(),
-                              "cutoff_eli - offset must be > 0 (got " + core::format_number(o.cutoff_eli) +
-                                  " - " + offset_node.scalar() + ")");
-      }
-    }
-  }
+  detail::read_boin_keys(r, ctx, o, [&] {
+    o.earlystop_simple = r.optional_choice("n_earlystop_rule", {"with_stay", "simple"},
+                                           o.earlystop_simple ? "simple" : "with_stay") == "simple";
+  });
   o.bound_mtd = r.optional_bool("bound_mtd", o.bound_mtd);
   if (r.diagnostics().size() != errors_before || ctx.n_doses == 0) return nullptr;
   return std::make_unique<Boin>(o, ctx.n_doses);

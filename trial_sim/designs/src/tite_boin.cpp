@@ -10,6 +10,8 @@
 
 #include "twinsim/trial/designs/tite_crm.hpp"
 
+#include "boin_keys.hpp"
+
 namespace twinsim::trial {
 
 std::vector<TiteDoseState> tite_dose_states(const std::vector<EnrolledPatient>& patients, double now_day,
@@ -179,32 +181,7 @@ std::unique_ptr<Design> parse_tite_boin(core::MapReader& r, const DesignContext&
   auto& diag = r.diagnostics();
   const std::size_t errors_before = diag.size();
   TiteBoinOptions o;
-  const auto target = r.required_double("target", DesignRules::target());
-  o.target = target.value_or(o.target);
-  const core::ConfigNode saf_node = r.get("p_saf");
-  const core::ConfigNode tox_node = r.get("p_tox");
-  if (target) {
-    if (!saf_node.is_missing()) o.p_saf = core::read_double(saf_node, diag, {0.0, o.target, true, true});
-    if (!tox_node.is_missing()) {
-      o.p_tox = core::read_double(tox_node, diag, {o.target, 1.0, true, true});
-    } else if (!(o.tox() < 1.0)) {
-      diag.error(r.get("target").mark(), r.get("target").path(),
-                 "target " + core::format_number(o.target) +
-                     " makes the default p_tox = 1.4 * target >= 1; give p_tox in (target, 1)");
-    }
-  }
-  read_cohort_keys(r, kMaxPatientsPerTrial, o.cohort_size, o.max_patients);
-  o.n_earlystop = static_cast<int>(r.optional_int("n_earlystop", o.n_earlystop, Range::closed(1, kMaxPatientsPerTrial)));
-  o.start_dose = read_start_dose(r, ctx, o.start_dose);
-  o.cutoff_eli = r.optional_double("cutoff_eli", o.cutoff_eli, Range::open_unit());
-  o.extrasafe = r.optional_bool("extrasafe", o.extrasafe);
-  const core::ConfigNode offset_node = r.get("offset");
-  if (!offset_node.is_missing()) {
-    if (auto v = core::read_double(offset_node, diag, {0.0, 0.5, false, true})) {
-      o.offset = *v;
-      if (!o.extrasafe) diag.error(offset_node.mark(), offset_node.path(), "only used with extrasafe: true");
-    }
-  }
+  detail::read_boin_keys(r, ctx, o, [] {});
   o.max_pending = r.optional_double("max_pending", o.max_pending, Range::open_unit());
   o.ess = r.optional_choice("estimate", {"imputation", "ess"}, o.ess ? "ess" : "imputation") == "ess";
   o.window_days = ctx.accrual_window_days;
