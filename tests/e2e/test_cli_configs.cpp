@@ -6,6 +6,8 @@
 
 #include "test_support.hpp"
 #include "twinsim/core/h5.hpp"
+#include "twinsim/trial/designs/design.hpp"
+#include "twinsim/trial/results/oc_metrics.hpp"
 #include "twinsim/trial/scenario/scenario.hpp"
 
 using namespace twinsim;
@@ -64,6 +66,20 @@ TEST_CASE("every config validates and runs, writing the DESIGN.md layout", "[e2e
       double psum = h5.read_doubles(g + "/oc/p_no_selection")[0];
       for (double p : p_select) psum += p;
       CHECK(psum == Approx(1.0));
+      if (const auto obj = d.design->obd_objective(); obj && s.pkpd_mode()) {
+        // An OBD design in PK/PD mode is scored against the reference
+        // cohort's estimated efficacy truth, which the file holds.
+        REQUIRE(h5.exists("/truth/response_probability"));
+        const auto pt = h5.read_doubles("/truth/dlt_probability");
+        const auto pe = h5.read_doubles("/truth/response_probability");
+        const auto both = h5.read_doubles("/truth/dlt_and_response_probability");
+        const auto t = trial::true_obd(pt, pe, both, {obj->phi_t, obj->phi_e, obj->u1, obj->u2, obj->u3, obj->u4});
+        REQUIRE(t.scored);
+        CHECK(h5.read_ints(g + "/oc/true_obd_dose")[0] == t.obd);
+        CHECK(h5.read_doubles(g + "/oc/true_utility") == t.utility);
+        for (double se : h5.read_doubles(g + "/oc/true_utility_se")) CHECK((se > 0 && se < 5));
+        for (std::size_t k = 0; k < pe.size(); ++k) CHECK((both[k] <= std::min(pt[k], pe[k]) && pe[k] >= 0));
+      }
       if (s.pkpd_mode()) {
         const auto status = h5.read_ints(g + "/patients/solve_status");
         const auto cmax = h5.read_doubles(g + "/patients/cmax");

@@ -65,7 +65,12 @@ void Friberg::rhs(const double* p, double, double c, const double* y, double* dy
   double e = 0, de = 0;
   drug(p, c, e, de);
   const double fb = std::pow(p[0] / std::max(y[4], kMinCirc), p[2]);
-  dy[0] = ktr * y[0] * (1.0 - e) * fb - ktr * y[0];
+  // PROL > 0 in exact arithmetic (its equation is linear in PROL). Under the
+  // absolute tolerance a step can overshoot below 0 while the drug effect
+  // exceeds 1; the feedback term then drove that negative pool to -1e48 once
+  // the effect fell below 1 again. Below 0 only the loss term acts, returning
+  // it to 0; PROL > 0 is computed as before, bit for bit.
+  dy[0] = y[0] > 0.0 ? ktr * y[0] * (1.0 - e) * fb - ktr * y[0] : -ktr * y[0];
   dy[1] = ktr * (y[0] - y[1]);
   dy[2] = ktr * (y[1] - y[2]);
   dy[3] = ktr * (y[2] - y[3]);
@@ -80,13 +85,14 @@ void Friberg::jacobian(const double* p, double, double c, const double* y, doubl
   const double circ = std::max(y[4], kMinCirc);
   const double fb = std::pow(p[0] / circ, p[2]);
   auto at = [&](int i, int j) -> double& { return J[i + j * ld]; };
-  at(0, 0) = ktr * (1.0 - e) * fb - ktr;
-  at(0, 4) = -ktr * y[0] * (1.0 - e) * p[2] * fb / circ;
+  const bool grows = y[0] > 0.0;  // the branch of rhs()
+  at(0, 0) = grows ? ktr * (1.0 - e) * fb - ktr : -ktr;
+  at(0, 4) = grows ? -ktr * y[0] * (1.0 - e) * p[2] * fb / circ : 0.0;
   for (int i = 1; i < 5; ++i) {
     at(i, i - 1) = ktr;
     at(i, i) = -ktr;
   }
-  dfdc[0] = -ktr * y[0] * fb * de;
+  dfdc[0] = grows ? -ktr * y[0] * fb * de : 0.0;
   for (int i = 1; i < 5; ++i) dfdc[i] = 0.0;
 }
 

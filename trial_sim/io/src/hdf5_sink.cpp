@@ -64,6 +64,12 @@ void Hdf5Sink::truth(const TruthCurve& t) {
   h5_.write(schema::kTruthDltProbabilitySe, t.se);
   h5_.attribute(schema::kTruthDltProbability, attr::kCohortSize, t.cohort_size);
   h5_.attribute(schema::kTruthDltProbability, attr::kFailedPatients, t.failed);
+  if (t.response.empty()) return;
+  h5_.write(schema::kTruthResponseProbability, t.response);
+  h5_.write(schema::kTruthResponseProbabilitySe, t.response_se);
+  h5_.write(schema::kTruthDltAndResponseProbability, t.both);
+  h5_.write(schema::kTruthDltAndResponseProbabilitySe, t.both_se);
+  h5_.write(schema::kTruthResponseEvaluable, t.n_evaluable);
 }
 
 void Hdf5Sink::begin_design(const DesignInfo& d) {
@@ -148,6 +154,7 @@ void Hdf5Sink::end_design(const DesignOc& oc, const DesignFailures& f) {
   if (oc.objective == DesignObjective::obd && oc.obd_dose) {
     h5_.write_scalar(o + col::kTrueObdDose, static_cast<std::int64_t>(*oc.obd_dose));
     h5_.write(o + col::kTrueUtility, oc.true_utility);
+    if (!oc.true_utility_se.empty()) h5_.write(o + col::kTrueUtility + se, oc.true_utility_se);
   }
   for (const auto& m : oc_metrics()) {
     const Estimate& e = oc.*m.field;

@@ -219,6 +219,8 @@ void read_obd_scoring(const core::H5Reader& h5, const std::string& group, const 
   if (obd && u.size() == D && *obd >= -1 && *obd < static_cast<double>(D)) {
     t.obd_dose = static_cast<int>(*obd);
     t.true_utility = u;
+    const auto u_se = read_optional(h5, o + col::kTrueUtility + col::kSeSuffix);
+    if (u_se.size() == D) t.true_utility_se = u_se;
   }
 }
 

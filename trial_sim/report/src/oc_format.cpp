@@ -74,6 +74,14 @@ std::vector<std::string> design_notes(const DesignOc& d, bool has_truth) {
       else obd += dose_label(d.doses[static_cast<std::size_t>(*d.obd_dose)].dose) + " (index " +
                   std::to_string(*d.obd_dose) + ", highest true utility among admissible doses)";
       notes.push_back(obd);
+      if (d.obd_dose && d.true_utility.size() == d.doses.size()) {
+        // PK/PD mode: the utilities are the reference cohort's estimates.
+        const bool est = d.true_utility_se.size() == d.doses.size();
+        std::string u = est ? "true utility per dose (reference cohort, ± SE): " : "true utility per dose: ";
+        for (std::size_t k = 0; k < d.doses.size(); ++k)
+          u += (k ? ", " : "") + number(d.true_utility[k]) + (est ? " ± " + number(d.true_utility_se[k]) : "");
+        notes.push_back(u);
+      }
       n += "MTD (toxicity yardstick for acceptable / above target): ";
     }
     if (d.target_dose < 0)

@@ -1,6 +1,9 @@
 #include "twinsim/trial/results/oc_metrics.hpp"
 
+#include <algorithm>
+
 #include "twinsim/core/error.hpp"
+#include "twinsim/trial/results/results.hpp"
 
 namespace twinsim::trial {
 
@@ -50,6 +53,22 @@ TrueObd true_obd(const std::vector<double>& p_t, const std::vector<double>& p_e,
     }
   }
   return t;
+}
+
+std::vector<double> utility_se(const TruthCurve& truth, const ObdRule& rule) {
+  std::vector<double> se;
+  const std::size_t D = truth.response.size();
+  if (truth.p.size() != D || truth.both.size() != D || truth.n_evaluable.size() != D) return se;
+  for (std::size_t d = 0; d < D; ++d) {
+    const double both = truth.both[d], eff_only = truth.response[d] - both, tox_only = truth.p[d] - both;
+    const double neither = 1.0 - truth.p[d] - truth.response[d] + both;
+    const double u = rule.u1 * eff_only + rule.u2 * neither + rule.u3 * both + rule.u4 * tox_only;
+    const double u_sq = rule.u1 * rule.u1 * eff_only + rule.u2 * rule.u2 * neither + rule.u3 * rule.u3 * both +
+                        rule.u4 * rule.u4 * tox_only;
+    const auto n = static_cast<double>(truth.n_evaluable[d]);
+    se.push_back(n > 0 ? std::sqrt(std::max(0.0, u_sq - u * u) / n) : std::numeric_limits<double>::quiet_NaN());
+  }
+  return se;
 }
 
 bool same_target(const std::optional<double>& a, const std::optional<double>& b) {

@@ -110,6 +110,7 @@ DesignOc design_oc_frame(const std::string& name, const std::string& type, const
   if (oc.objective == DesignObjective::obd && target.true_utility.size() == D) {
     oc.obd_dose = target.obd_dose;
     oc.true_utility = target.true_utility;
+    if (target.true_utility_se.size() == D) oc.true_utility_se = target.true_utility_se;
   }
   oc.scoring = ctx.scoring;
   oc.duration = ctx.duration;

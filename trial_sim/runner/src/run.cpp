@@ -125,13 +125,20 @@ RunSummary run(const Scenario& s, ResultSink& sink, const RunOptions& opt) {
   RunSummary summary;
   // The true dose-toxicity curve: given (design-only) or estimated (PK/PD).
   OcContext context;
+  std::optional<TruthCurve> truth;  // PK/PD mode: the reference cohort's estimates
   if (s.true_dlt_probabilities) {
     context.truth = *s.true_dlt_probabilities;
   } else if (s.endpoints.dlt && s.endpoints.truth_cohort_size > 0 &&
              std::any_of(s.designs.begin(), s.designs.end(), [](const DesignSpec& d) { return d.design->target() >= 0; })) {
     // Only dose-finding designs are scored against the truth; fixed arms need none.
-    const TruthCurve t = estimate_truth(*model, s.dose_levels.size(), s.endpoints.truth_cohort_size, opt.threads,
-                                        s.endpoints.failure_policy(), opt.stop);
+    // An OBD design in PK/PD mode is scored against the twin's own joint of
+    // DLT and response: the reference patients are then simulated whole.
+    const bool efficacy = s.has_efficacy() && std::any_of(s.designs.begin(), s.designs.end(), [](const DesignSpec& d) {
+                            return d.design->obd_objective().has_value();
+                          });
+    truth = estimate_truth(*model, s.dose_levels.size(), s.endpoints.truth_cohort_size, opt.threads,
+                           s.endpoints.failure_policy(), opt.stop, false, efficacy);
+    const TruthCurve& t = *truth;
     sink.truth(t);
     context.truth = t.p;
     context.truth_se = t.se;
@@ -148,21 +155,30 @@ RunSummary run(const Scenario& s, ResultSink& sink, const RunOptions& opt) {
                                                                   : std::nullopt});
   std::vector<ScoringTarget> targets = scoring_targets(target_info);
   // OBD designs (BOIN12) are scored against the true OBD: design-only mode
-  // has P(E) and the copula's joint; PK/PD mode does not yet (PCS n/a).
+  // has P(E) and the copula's joint (exact); PK/PD mode the reference
+  // cohort's estimates (the OBD of the estimated curves, utilities with SEs).
   for (std::size_t i = 0; i < s.designs.size(); ++i) {
     const auto obj = s.designs[i].design->obd_objective();
     if (!obj) continue;
     targets[i].objective = DesignObjective::obd;
-    if (!s.efficacy || !s.true_dlt_probabilities) continue;
-    const auto& pt = *s.true_dlt_probabilities;
-    const auto& pe = s.efficacy->true_response_probabilities;
-    std::vector<double> both;
-    for (std::size_t d = 0; d < pt.size() && d < pe.size(); ++d)
-      both.push_back(dlt_and_response_probability(pt[d], pe[d], s.efficacy->correlation));
-    const TrueObd t = true_obd(pt, pe, both, {obj->phi_t, obj->phi_e, obj->u1, obj->u2, obj->u3, obj->u4});
-    if (!t.scored) continue;
-    targets[i].obd_dose = t.obd;
-    targets[i].true_utility = t.utility;
+    const ObdRule rule{obj->phi_t, obj->phi_e, obj->u1, obj->u2, obj->u3, obj->u4};
+    if (s.efficacy && s.true_dlt_probabilities) {
+      const auto& pt = *s.true_dlt_probabilities;
+      const auto& pe = s.efficacy->true_response_probabilities;
+      std::vector<double> both;
+      for (std::size_t d = 0; d < pt.size() && d < pe.size(); ++d)
+        both.push_back(dlt_and_response_probability(pt[d], pe[d], s.efficacy->correlation));
+      const TrueObd t = true_obd(pt, pe, both, rule);
+      if (!t.scored) continue;
+      targets[i].obd_dose = t.obd;
+      targets[i].true_utility = t.utility;
+    } else if (truth && !truth->response.empty()) {
+      const TrueObd t = true_obd(truth->p, truth->response, truth->both, rule);
+      if (!t.scored) continue;
+      targets[i].obd_dose = t.obd;
+      targets[i].true_utility = t.utility;
+      targets[i].true_utility_se = utility_se(*truth, rule);
+    }
   }
   const std::int64_t total = s.replicates * static_cast<std::int64_t>(s.designs.size());
   const bool pairs = s.designs.size() > 1 && double(s.replicates) * double(4 + s.dose_levels.size()) * 8.0 <=

@@ -24,6 +24,11 @@ inline constexpr char kTruthDltProbabilitySe[] = "/truth/dlt_probability_se";
 // Design-only mode with `efficacy`: the given response curve and P(DLT and response).
 inline constexpr char kTruthResponseProbability[] = "/truth/response_probability";
 inline constexpr char kTruthDltAndResponseProbability[] = "/truth/dlt_and_response_probability";
+// PK/PD mode with an OBD design: the same two, estimated from the reference
+// cohort, with binomial SEs and the number of patients evaluable for response.
+inline constexpr char kTruthResponseProbabilitySe[] = "/truth/response_probability_se";
+inline constexpr char kTruthDltAndResponseProbabilitySe[] = "/truth/dlt_and_response_probability_se";
+inline constexpr char kTruthResponseEvaluable[] = "/truth/response_evaluable";
 inline constexpr char kDesigns[] = "/designs";  // one group per design, named as the design
 
 // "/designs/NAME"

@@ -77,6 +77,13 @@ struct TrueObd {
 // p_t, p_e, p_both: per dose, the same length.
 TrueObd true_obd(const std::vector<double>& p_t, const std::vector<double>& p_e, const std::vector<double>& p_both,
                  const ObdRule& rule);
+// The SE of true_obd's utility per dose when P(T), P(E) and the joint are
+// estimates from a reference cohort (TruthCurve with efficacy): the utility
+// of one patient is one of u1..u4 by its outcome, so its estimate is a mean
+// of n_evaluable draws, SE = sqrt((sum_k u_k^2 P_k - u^2) / n). NaN where
+// nothing was evaluable; empty without efficacy estimates.
+struct TruthCurve;  // results.hpp
+std::vector<double> utility_se(const TruthCurve& truth, const ObdRule& rule);
 
 // The target a design is scored against.
 struct ScoringTarget {
@@ -88,6 +95,7 @@ struct ScoringTarget {
   // absent: PCS is n/a. The toxicity OCs (acceptable, above target) stay MTD-based.
   std::optional<int> obd_dose;
   std::vector<double> true_utility;  // OBD designs: per dose (empty: unknown)
+  std::vector<double> true_utility_se;  // PK/PD mode: its sampling SE per dose (empty: exact or unknown)
 };
 
 struct DesignTargetInfo {

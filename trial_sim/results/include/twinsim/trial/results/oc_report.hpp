@@ -152,6 +152,7 @@ struct DesignOc : OcEstimates {
   DesignObjective objective = DesignObjective::mtd;
   std::optional<int> obd_dose;       // OBD designs: the true OBD (-1 = no dose), when known
   std::vector<double> true_utility;  // OBD designs: per dose (0-100), when known
+  std::vector<double> true_utility_se;  // PK/PD mode: its SE from the reference cohort (empty: exact)
   double overdose_limit = std::numeric_limits<double>::quiet_NaN();
   std::vector<DoseOc> doses;
   TrialSums sums;

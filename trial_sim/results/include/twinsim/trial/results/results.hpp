@@ -123,6 +123,14 @@ struct TruthCurve {
   // (estimate_truth's `covariance`): reference patient j is the same patient at
   // every dose, so the estimates at two doses are positively correlated.
   std::vector<double> covariance;
+  // Efficacy (PK/PD mode with an OBD design and a response endpoint; empty
+  // otherwise): per dose, P(response) and P(DLT and response) over the
+  // reference patients solved and evaluable for response (n_evaluable), with
+  // binomial SEs. The same reference patients as p, so the joint is the
+  // twin's own correlation of toxicity and efficacy through exposure.
+  std::vector<double> response, response_se;
+  std::vector<double> both, both_se;
+  std::vector<std::int64_t> n_evaluable;
 };
 
 }  // namespace twinsim::trial

@@ -30,8 +30,12 @@ constexpr std::uint64_t kTruthTrial = std::numeric_limits<std::uint64_t>::max();
 // covariance: also fill TruthCurve::covariance (cov(p_d, p_e) over the
 // patients solved at both doses, sum (I_jd - p_d)(I_je - p_e) / (n_d n_e);
 // its diagonal is se^2), at the cost of one byte per reference patient and dose.
+// efficacy: simulate each reference patient whole (not only its DLT window)
+// and fill TruthCurve::response/both: the per-patient response outcome
+// (PatientOutcome::response; -1, not evaluable, is left out of those two).
+// p stays the DLT rate of all solved reference patients.
 TruthCurve estimate_truth(const PatientModel& model, std::size_t n_doses, std::int64_t cohort_size, int threads,
                           SolveFailurePolicy on_failure = SolveFailurePolicy::kNoDlt,
-                          const std::function<bool()>& stop = {}, bool covariance = false);
+                          const std::function<bool()>& stop = {}, bool covariance = false, bool efficacy = false);
 
 }  // namespace twinsim::trial
