@@ -34,8 +34,8 @@ int boundaries_command(const TableArgs& a) {
   const trial::Scenario s = trial::load_scenario_file(a.scenario);
   std::vector<trial::DesignTable> tables;
   for (const trial::DesignSpec* d : chosen(s, a.design)) {
-    trial::DesignTable t{d->name, d->type, d->design->decision_table(s.dose_levels.size()), {}};
-    if (!t.table)
+    trial::DesignTable t{d->name, d->type, d->design->decision_table(s.dose_levels.size()), d->design->rule_table(), {}};
+    if (!t.table && !t.rules)
       t.why_none = !d->design->is_dose_finding()
                        ? "a fixed arm makes no decisions"
                        : d->design->decision_basis() == trial::DecisionBasis::counts

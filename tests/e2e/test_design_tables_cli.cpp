@@ -39,6 +39,68 @@ assert d["crm"]["table"] is None and d["crm"]["reason"])") == 0);
   CHECK(bad.output.find("no design 'nope'") != std::string::npos);
 }
 
+// Simon (1989), Table 1 (p0 0.1, p1 0.3, alpha 0.05, beta 0.2): optimal 1/10,
+// 5/29 with EN 15.0 and PET 0.74; minimax 1/15, 5/25 with EN 19.5, PET 0.55.
+// EN and PET are recomputed here from the binomial (math.comb), BOP2's
+// boundaries from its posterior rule and BOIN12's admissibility boundaries
+// from the beta posteriors (integer parameters: binomial sums).
+TEST_CASE("boundaries prints Simon's r1/n1/r/n with EN and PET, BOP2's and BOIN12's rules", "[e2e][boundaries]") {
+  const test::TempDir dir("boundaries-phase2");
+  const auto r = test::run_cli("boundaries " + test::quote(test::source_dir() + "/configs/design_only_phase2_expansion.yaml") +
+                               " --format json");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(test::python_check(dir, r.output, R"(from math import comb
+d = {x["name"]: x for x in json.load(sys.stdin)["designs"]}
+def cdf(k, n, p): return sum(comb(n, i) * p**i * (1 - p)**(n - i) for i in range(k + 1))
+for name, want, en, pet in [("simon-optimal", (1, 10, 5, 29), 15.0, 0.74), ("simon-minimax", (1, 15, 5, 25), 19.5, 0.55)]:
+    s = d[name]
+    assert (s["r1"], s["n1"], s["r"], s["n"]) == want, s
+    p = cdf(s["r1"], s["n1"], 0.1)
+    assert abs(s["pet_p0"] - p) < 1e-10 and abs(s["en_p0"] - (s["n1"] + (1 - p) * (s["n"] - s["n1"]))) < 1e-10, s
+    assert round(s["en_p0"], 1) == en and round(s["pet_p0"], 2) == pet, s
+    assert s["stage_n"] == [s["n1"], s["n"]] and s["stop_if_responses_at_most"] == [s["r1"], s["r"]]
+b = d["bop2"]
+assert b["analysis_n"] == [10, 20, 29], b
+# Pr(p <= 0.1 | x of n) under beta(0.1, 0.9) > lambda (n / N)^gamma: the largest such x.
+from math import lgamma, exp, log
+# I_x(a, b) = x^a / B(a, b) sum_k (1 - b)_k / k! x^k / (a + k) (converges fast at x = 0.1).
+def beta_cdf(x, a, b):
+    s, term = 0.0, 1.0
+    for k in range(400):
+        s += term * x**k / (a + k)
+        term *= (k + 1 - b) / (k + 1)
+    return exp(a * log(x) - (lgamma(a) + lgamma(b) - lgamma(a + b))) * s
+for n, stop in zip(b["analysis_n"], b["stop_if_responses_at_most"]):
+    c = b["lambda"] * (n / 29) ** b["gamma"]
+    stops = [x for x in range(n + 1) if beta_cdf(0.1, 0.1 + x, 0.9 + n - x) > c]
+    assert stop == (max(stops) if stops else None), (n, stop, stops))") == 0);
+  const auto t = test::run_cli("boundaries " + test::quote(test::source_dir() + "/configs/design_only_boin12_obd.yaml") +
+                               " --design boin12 --format json");
+  INFO(t.output);
+  REQUIRE(t.exit_code == 0);
+  CHECK(test::python_check(dir, t.output, R"(from math import comb
+b = json.load(sys.stdin)["designs"][0]
+assert b["type"] == "boin12" and b["n"] == [3, 6, 9, 12], b
+# I_x(a, b) for integer a, b: P(Binomial(a + b - 1, x) >= a).
+def ibeta(x, a, b): m = a + b - 1; return sum(comb(m, j) * x**j * (1 - x)**(m - j) for j in range(a, m + 1))
+for i, n in enumerate(b["n"]):
+    de = min(y for y in range(n + 1) if y / n >= b["lambda_d"])
+    assert b["deescalate_if_dlt_at_least"][i] == de
+    stay = [y for y in range(n + 1) if b["lambda_e"] < y / n < b["lambda_d"]]
+    assert b["stay_or_deescalate_if_dlt_at_least"][i] == (min(stay) if n >= 6 and stay else None)
+    tox = [y for y in range(n + 1) if 1 - ibeta(0.35, 1 + y, 1 + n - y) >= 0.95]
+    assert b["inadmissible_if_dlt_at_least"][i] == (min(tox) if tox else None), (n, tox)
+    eff = [x for x in range(n + 1) if ibeta(0.25, 1 + x, 1 + n - x) >= 0.90]
+    assert b["inadmissible_if_responses_at_most"][i] == (max(eff) if eff else None), (n, eff))") == 0);
+  for (const char* format : {"table", "markdown"}) {
+    const auto f = test::run_cli("boundaries " + test::quote(test::source_dir() + "/configs/design_only_phase2_expansion.yaml") +
+                                 " --format " + format);
+    CHECK(f.exit_code == 0);
+    CHECK(f.output.find("r1 = 1, n1 = 10, r = 5, n = 29") != std::string::npos);
+  }
+}
+
 TEST_CASE("pathways prints the tree of the next cohorts and refuses large trees", "[e2e][pathways]") {
   const test::TempDir dir("pathways");
   const auto r = test::run_cli("pathways " + test::quote(kConfig) + " --cohorts 2 --design 3+3 --format json");

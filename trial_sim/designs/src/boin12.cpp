@@ -165,6 +165,38 @@ Boin12::Boin12(const Boin12Options& o, std::size_t n_doses) : o_(o) {
 
 std::unique_ptr<DesignRun> Boin12::start(DesignWorkspace*) const { return std::make_unique<Boin12Run>(*this); }
 
+std::optional<RuleTable> Boin12::rule_table() const {
+  const Boin12Options& o = o_;
+  RuleTable t;
+  t.values = {{"lambda_e", lambda_e_},   {"lambda_d", lambda_d_},  {"benchmark_utility", o.benchmark()},
+              {"n_star", o.n_star},      {"n_cap", o.n_cap},       {"cutoff_tox", o.c_t},
+              {"cutoff_eff", o.c_e}};
+  t.columns = {{"n", "n"},
+               {"deescalate_if_dlt_at_least", "de-escalate if DLTs >="},
+               {"stay_or_deescalate_if_dlt_at_least", "stay or de-escalate if DLTs >="},
+               {"inadmissible_if_dlt_at_least", "inadmissible if DLTs >="},
+               {"inadmissible_if_responses_at_most", "inadmissible if responses <="}};
+  constexpr int none = RuleTable::kNoCount;
+  // The same comparisons as boin12_next_dose and boin12_admissible, asked at every count.
+  for (int n = o.cohort_size; n <= std::min(o.n_cap, o.max_patients); n += o.cohort_size) {
+    int de = none, stay = none, tox = none, eff = none;
+    for (int y = n; y >= 0; --y) {
+      const double p = static_cast<double>(y) / n;
+      if (p >= lambda_d_) de = y;
+      if (n >= o.n_star && p > lambda_e_ && p < lambda_d_) stay = y;
+      if (!boin12_admissible(o, n, y, n)) tox = y;  // all responding: only toxicity can exclude
+    }
+    for (int x = 0; x <= n; ++x)
+      if (!boin12_admissible(o, n, 0, x)) eff = x;  // no DLT: only inactivity can exclude
+    t.rows.push_back({n, de, stay, tox, eff});
+  }
+  t.legend = "after a cohort at dose d with n patients: DLTs >= the de-escalation boundary go to d - 1; between the "
+             "boundaries with n >= n_star, stay or de-escalate, whichever is more desirable; otherwise the most "
+             "desirable admissible dose of d - 1, d, d + 1 (desirability: 100 Pr(utility > benchmark_utility | "
+             "data)); a dose with more than 8 patients and DLT rate below lambda_d opens the next untried dose";
+  return t;
+}
+
 std::unique_ptr<Design> parse_boin12(core::MapReader& r, const DesignContext& ctx) {
   using core::Range;
   Boin12Options o;

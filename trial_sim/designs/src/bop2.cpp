@@ -151,6 +151,18 @@ Bop2::Bop2(const Bop2Options& o, std::size_t n_doses) : o_(o) {
   b_ = *b;
 }
 
+std::optional<RuleTable> Bop2::rule_table() const {
+  RuleTable t;
+  t.values = {{"lambda", b_.lambda}, {"gamma", b_.gamma}, {"type1_error", b_.type1},
+              {"power", b_.power},   {"en_p0", b_.en_p0}, {"pet_p0", b_.pet_p0}};
+  t.columns = {{"analysis_n", "patients"}, {"stop_if_responses_at_most", "stop if responses <="}};
+  for (std::size_t k = 0; k < b_.n.size(); ++k)
+    t.rows.push_back({b_.n[k], b_.stop_at_most[k] < 0 ? RuleTable::kNoCount : b_.stop_at_most[k]});
+  t.legend = "at each analysis, stop (no go) if responses <= the boundary: Pr(p <= p0 | data) > lambda (n / N)^gamma; "
+             "at the last (N) the drug goes on if responses exceed it";
+  return t;
+}
+
 std::unique_ptr<DesignRun> Bop2::start(DesignWorkspace*) const { return std::make_unique<Bop2Run>(b_, o_.dose_index); }
 
 std::unique_ptr<Design> parse_bop2(core::MapReader& r, const DesignContext& ctx) {

@@ -129,6 +129,18 @@ SimonTwoStage::SimonTwoStage(const SimonOptions& o, std::size_t n_doses) : o_(o)
   b_ = *b;
 }
 
+std::optional<RuleTable> SimonTwoStage::rule_table() const {
+  RuleTable t;
+  t.values = {{"r1", b_.r1},         {"n1", b_.n1},          {"r", b_.r},
+              {"n", b_.n},           {"en_p0", b_.en_p0},    {"pet_p0", b_.pet_p0},
+              {"type1_error", b_.type1}, {"power", b_.power}};
+  t.columns = {{"stage_n", "patients"}, {"stop_if_responses_at_most", "not promising if responses <="}};
+  t.rows = {{b_.n1, b_.r1}, {b_.n, b_.r}};
+  t.legend = "stage 1 treats n1 and stops if responses <= r1; otherwise n patients in all, and the drug is "
+             "promising if responses > r";
+  return t;
+}
+
 std::unique_ptr<DesignRun> SimonTwoStage::start(DesignWorkspace*) const {
   return std::make_unique<SimonRun>(b_, o_.dose_index);
 }

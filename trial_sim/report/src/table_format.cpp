@@ -37,6 +37,36 @@ std::string parameters_line(const DecisionTable& t) {
   return o;
 }
 
+std::string rule_cell(int v, bool json) {
+  if (v == RuleTable::kNoCount) return json ? "null" : "";
+  return std::to_string(v);
+}
+
+std::string rules_json(const RuleTable& t) {
+  std::string o;
+  for (const auto& [key, value] : t.values) o += ", " + json_escape(key) + ": " + json_number(value);
+  for (std::size_t c = 0; c < t.columns.size(); ++c) {
+    std::vector<std::string> v;
+    for (const auto& row : t.rows) v.push_back(rule_cell(row[c], true));
+    o += ", " + json_escape(t.columns[c].key) + ": " + json_array(v);
+  }
+  return o + ", \"legend\": " + json_escape(t.legend);
+}
+
+std::string rules_text(const RuleTable& t, bool md) {
+  std::string values;
+  for (const auto& [key, value] : t.values) values += (values.empty() ? "" : ", ") + key + " = " + core::format_number(value);
+  std::vector<std::vector<std::string>> rows(1);
+  for (const auto& c : t.columns) rows[0].push_back(c.heading);
+  for (const auto& r : t.rows) {
+    rows.emplace_back();
+    for (int v : r) rows.back().push_back(rule_cell(v, false));
+  }
+  const std::string lead = md ? "\n" : "  ";
+  return lead + values + "\n" + (md ? "\n" + render_markdown_table(rows) : render_text_table(rows, "  ")) + lead +
+         t.legend + "\n";
+}
+
 }  // namespace
 
 std::string format_boundaries(const std::vector<DesignTable>& designs, OcFormat format) {
@@ -47,7 +77,7 @@ std::string format_boundaries(const std::vector<DesignTable>& designs, OcFormat 
       const DesignTable& d = designs[k];
       out += std::string(k ? ",\n  " : "\n  ") + "{\"name\": " + json_escape(d.name) + ", \"type\": " + json_escape(d.type);
       if (!d.table) {
-        out += ", \"table\": null, \"reason\": " + json_escape(d.why_none) + "}";
+        out += d.rules ? rules_json(*d.rules) + "}" : ", \"table\": null, \"reason\": " + json_escape(d.why_none) + "}";
         continue;
       }
       const DecisionTable& t = *d.table;
@@ -65,7 +95,7 @@ std::string format_boundaries(const std::vector<DesignTable>& designs, OcFormat 
       out += ", \"n\": " + json_array(n) + ", \"escalate_if_dlt_at_most\": " + json_array(e) +
              ", \"deescalate_if_dlt_at_least\": " + json_array(de) + ", \"eliminate_if_dlt_at_least\": " + json_array(el);
       for (const auto& [key, value] : t.parameters) out += ", " + json_escape(key) + ": " + json_number(value);
-      out += ", \"decisions\": " + json_array(dec) + "}";
+      out += ", \"decisions\": " + json_array(dec) + (d.rules ? rules_json(*d.rules) : "") + "}";
     }
     return out + "\n]}\n";
   }
@@ -86,12 +116,14 @@ std::string format_boundaries(const std::vector<DesignTable>& designs, OcFormat 
   for (const DesignTable& d : designs) {
     out += (md ? "### " : "") + d.name + " (" + d.type + ")\n";
     if (!d.table) {
-      out += (md ? "\n" : "  ") + std::string("no decision table: ") + d.why_none + "\n\n";
+      out += d.rules ? rules_text(*d.rules, md) + "\n"
+                     : (md ? "\n" : "  ") + std::string("no decision table: ") + d.why_none + "\n\n";
       continue;
     }
     const std::string params = parameters_line(*d.table);
     if (!params.empty()) out += (md ? "\n" : "  ") + params + "\n";
     out += md ? "\n" + render_markdown_table(boundary_rows(*d.table)) : render_text_table(boundary_rows(*d.table), "  ");
+    if (d.rules) out += rules_text(*d.rules, md);
     out += "\n";
   }
   if (!md) out += "E escalate, S stay, D de-escalate, DE de-escalate and eliminate the dose and all above\n";

@@ -43,6 +43,23 @@ struct DecisionTable {
   TableDecision decision(int n, int y) const;
 };
 
+// The rules of a design that are not a table of (n, DLTs) escalation
+// decisions (docs/boundaries.md): Simon's r1, n1, r, n with EN and PET under
+// p0; BOIN12's toxicity, stay and admissibility boundaries per n; BOP2's
+// stopping boundary per interim. `values`: named constants (printed and in
+// json as keys); `columns`: json key and text heading of each per-row count;
+// rows: one count per column, kNoCount where none applies (json null).
+struct RuleTable {
+  static constexpr int kNoCount = INT_MIN;
+  struct Column {
+    std::string key, heading;
+  };
+  std::vector<std::pair<std::string, double>> values;
+  std::vector<Column> columns;
+  std::vector<std::vector<int>> rows;
+  std::string legend;  // how to read it, one sentence (text formats)
+};
+
 // What a design's decisions after a cohort depend on (Design::decision_basis).
 enum class DecisionBasis : unsigned char {
   other,          // anything else (e.g. follow-up times): no table, no exact enumeration

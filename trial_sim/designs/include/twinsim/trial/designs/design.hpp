@@ -117,6 +117,8 @@ class Design {
   // (probe_decision_table, up to planned_patients() or max_patients()) for
   // DecisionBasis::dose_counts; a design whose rule is a table returns it.
   virtual std::optional<DecisionTable> decision_table(std::size_t n_doses) const;
+  // Its other printed rules (RuleTable), or nullopt when it has none.
+  virtual std::optional<RuleTable> rule_table() const { return std::nullopt; }
 };
 
 // Parses one design's keys (besides `name` and `type`, which the scenario

@@ -67,6 +67,7 @@ class SimonTwoStage final : public Design {
   bool needs_efficacy() const override { return true; }
   const SimonOptions& options() const { return o_; }
   const SimonBoundaries& boundaries() const { return b_; }
+  std::optional<RuleTable> rule_table() const override;
 
  private:
   SimonOptions o_;
@@ -128,6 +129,7 @@ class Bop2 final : public Design {
   bool needs_efficacy() const override { return true; }
   const Bop2Options& options() const { return o_; }
   const Bop2Boundaries& boundaries() const { return b_; }
+  std::optional<RuleTable> rule_table() const override;
 
  private:
   Bop2Options o_;
@@ -183,6 +185,10 @@ class Boin12 final : public Design {
   const Boin12Options& options() const { return o_; }
   double lambda_e() const { return lambda_e_; }
   double lambda_d() const { return lambda_d_; }
+  // Per n = 1..n_cap: de-escalate / no escalation (n >= n_star) DLT
+  // boundaries from lambda_d, lambda_e, and the admissibility boundaries of
+  // c_t and c_e; the desirability between them is a posterior, not a count.
+  std::optional<RuleTable> rule_table() const override;
 
  private:
   Boin12Options o_;

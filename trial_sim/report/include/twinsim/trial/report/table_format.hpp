@@ -19,14 +19,18 @@ namespace twinsim::trial {
 struct DesignTable {
   std::string name, type;
   std::optional<DecisionTable> table;  // nullopt: the design has none
-  std::string why_none;                // then: why
+  std::optional<RuleTable> rules;      // Design::rule_table() (Simon, BOP2, BOIN12)
+  std::string why_none;                // neither: why
 };
 
 // json: {"designs": [{"name", "type", "n", "escalate_if_dlt_at_most",
 // "deescalate_if_dlt_at_least", "eliminate_if_dlt_at_least" (null where none
 // applies), the table's parameters (BOIN: "lambda_e", "lambda_d"), "decisions"
 // (per n, the letters for y = 0..n)}]}; a design without a table has
-// "table": null and "reason".
+// "table": null and "reason". A design with a RuleTable adds its values as
+// keys (Simon: "r1", "n1", "r", "n", "en_p0", "pet_p0", ...), one array per
+// column (null where none applies) and "legend". csv holds the escalation
+// tables only.
 std::string format_boundaries(const std::vector<DesignTable>& designs, OcFormat format);
 
 struct DesignPathways {
