@@ -26,6 +26,7 @@ DataSimulation simulate_data_set(const Scenario& s, const core::DataSet& data, c
   const std::vector<double> typical = s.typical_values();
   const core::ParameterBinding binding(data, names);
   DataSimulation out;
+  out.parameter_names = names;
   out.outputs.push_back(kConcentrationOutput);
   for (const auto& pd : s.pd) out.outputs.push_back(pd.name);
 
@@ -35,6 +36,7 @@ DataSimulation simulate_data_set(const Scenario& s, const core::DataSet& data, c
   std::vector<double> params;
   std::vector<core::DoseEvent> doses;
   std::vector<pkpd::Sample> samples;
+  std::vector<int> lines;  // of the samples' records
   for (std::size_t k = 0; k < data.individuals().size(); ++k) {
     const auto& ind = data.individuals()[k];
     params = typical;
@@ -46,6 +48,7 @@ DataSimulation simulate_data_set(const Scenario& s, const core::DataSet& data, c
     const pkpd::ModelSystem system = model.compile(params);
     doses.clear();
     samples.clear();
+    lines.clear();
     double dosed_at = -std::numeric_limits<double>::infinity();  // time of the latest dose so far
     for (const auto& e : core::expand_events(data, k)) {
       if (e.evid == core::Evid::reset || e.evid == core::Evid::reset_dose)
@@ -55,9 +58,11 @@ DataSimulation simulate_data_set(const Scenario& s, const core::DataSet& data, c
           unsupported(data, e.record, "SS", "steady-state doses (SS 1, 2) are not supported by twinsim simulate");
         const DoseRecordSpec d = data_dose_record(*s.pk, typical_pk, e.time, e.amt, e.rate, e.cmt);
         doses.push_back(make_record_dose(system.pk, d, e.time, e.amt));
+        out.doses.push_back({ind.id, e.time, e.amt, e.rate, e.cmt, data.records()[e.record].line, e.additional});
         dosed_at = e.time;
       } else if (e.evid == core::Evid::observation && !e.additional) {
         samples.push_back({e.time, dosed_at == e.time});
+        lines.push_back(data.records()[e.record].line);
       }
     }
     sim.simulate(system, core::expand_doses(doses), samples, pkpd::Engine::kAuto, traj);
@@ -65,6 +70,7 @@ DataSimulation simulate_data_set(const Scenario& s, const core::DataSet& data, c
       DataSimulation::Row row;
       row.id = ind.id;
       row.time = samples[j].time;
+      row.line = lines[j];
       row.status = traj.status;
       const double* y = traj.states.col(static_cast<Eigen::Index>(j)).data();
       const bool ok = traj.status == core::SolveStatus::kOk;
@@ -73,6 +79,7 @@ DataSimulation simulate_data_set(const Scenario& s, const core::DataSet& data, c
         row.values.push_back(ok ? system.output(static_cast<int>(b), y) : std::numeric_limits<double>::quiet_NaN());
       out.rows.push_back(std::move(row));
     }
+    out.individuals.push_back({ind.id, params, traj.status});
   }
   return out;
 }

@@ -25,11 +25,31 @@ struct DataSimulationOptions {
 struct DataSimulation {
   std::vector<std::string> outputs;  // Cc, then each PD block's output
   struct Row {
-    double id = 0, time = 0;
+    double id = 0, time = 0;  // time h
+    int line = 0;             // CSV line of the observation record (1-based), for traceability
     std::vector<double> values;  // one per output; NaN if the individual's solve failed
     core::SolveStatus status = core::SolveStatus::kOk;
   };
   std::vector<Row> rows;
+  // Scenario::parameter_names(): the order of Individual::parameters.
+  std::vector<std::string> parameter_names;
+  struct Individual {
+    double id = 0;
+    std::vector<double> parameters;  // the values simulated (typical, random effects, data columns)
+    core::SolveStatus status = core::SolveStatus::kOk;  // the first failure of its records
+  };
+  std::vector<Individual> individuals;  // data-set order
+  // Every dose given, additional doses included, in processing order per
+  // individual; a dose a reset cancelled is not here.
+  struct Dose {
+    double id = 0, time = 0;  // time h
+    double amt = 0;           // mg, AMT before bioavailability
+    double rate = 0;          // mg/h; 0 a bolus
+    int cmt = 0;              // NONMEM compartment number
+    int line = 0;             // CSV line of its dose record (of the initiating record for an additional dose)
+    bool additional = false;  // made from ADDL
+  };
+  std::vector<Dose> doses;
 };
 
 // Throws core::DataSetError (at the CSV field) for what the simulation does
