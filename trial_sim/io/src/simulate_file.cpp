@@ -85,7 +85,7 @@ void write_simulate_file(const std::string& path, bool overwrite, const Simulate
 
   const std::string dos = schema::kSimulateDoses;
   std::vector<double> dtime, amt, rate;
-  std::vector<std::int64_t> cmt, additional;
+  std::vector<std::int64_t> cmt, additional, ss;
   id.clear();
   line.clear();
   for (const auto& d : r.doses) {
@@ -96,6 +96,7 @@ void write_simulate_file(const std::string& path, bool overwrite, const Simulate
     cmt.push_back(d.cmt);
     line.push_back(d.line);
     additional.push_back(d.additional ? 1 : 0);
+    ss.push_back(d.ss);
   }
   h5.write(dos + col::kId, id);
   h5.write(dos + col::kTime, dtime);
@@ -104,6 +105,7 @@ void write_simulate_file(const std::string& path, bool overwrite, const Simulate
   h5.write(dos + col::kCmt, cmt);
   h5.write(dos + col::kRecord, line);
   h5.write(dos + col::kAdditional, additional);
+  h5.write(dos + col::kSs, ss);
   h5.attribute(root, attr::kComplete, std::int64_t{1});
   h5.commit();
 }

@@ -71,6 +71,7 @@ inline constexpr char kRate[] = "RATE";
 inline constexpr char kCmt[] = "CMT";
 inline constexpr char kRecord[] = "record";  // 1-based CSV line of the record
 inline constexpr char kAdditional[] = "additional";
+inline constexpr char kSs[] = "SS";
 inline constexpr char kSolveStatus[] = "solve_status";
 }  // namespace simcol
 inline constexpr char kModeSimulate[] = "simulate";  // attr::kMode of a simulate file

@@ -48,12 +48,18 @@ struct DataSimulation {
     int cmt = 0;              // NONMEM compartment number
     int line = 0;             // CSV line of its dose record (of the initiating record for an additional dose)
     bool additional = false;  // made from ADDL
+    int ss = 0;               // 1: a steady-state dose (the amounts replaced by the steady state)
   };
   std::vector<Dose> doses;
 };
 
-// Throws core::DataSetError (at the CSV field) for what the simulation does
-// not support: resets (EVID 3, 4) and steady-state doses (SS 1, 2).
+// Resets (EVID 3, 4) restart the individual's system at TIME from its
+// initial state (PK empty, PD at rest), as NONMEM does; a steady-state dose
+// (SS 1) restarts it with the PK amounts at the periodic state of that dose
+// given every II for ever (pkpd/steady_state.hpp), PD states at rest, as
+// regimen.steady_state starts. A restart stops running infusions; expand_events
+// has cancelled the pending additional doses. Throws core::DataSetError (at
+// the CSV field) for what the simulation does not support: SS 2.
 DataSimulation simulate_data_set(const Scenario& scenario, const core::DataSet& data,
                                  const DataSimulationOptions& options = {});
 
