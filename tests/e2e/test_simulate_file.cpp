@@ -160,6 +160,12 @@ TEST_CASE("simulate -o: the file holds the csv output bit for bit, with records,
     }
     CHECK(h5.read_doubles("/simulate/doses/RATE") == std::vector<double>(t.size(), 0.0));
   }
+  // report and compare read run results only, and say what this file is.
+  const auto rep = test::run_cli("report " + test::quote(dir.file("sim0.h5")));
+  CHECK(rep.exit_code == 1);
+  CHECK(rep.output == "twinsim: error: '" + dir.file("sim0.h5") +
+                          "': a simulate file (twinsim simulate -o), not the result of twinsim run (its layout: "
+                          "docs/hdf5-schema.md)\n");
 }
 
 TEST_CASE("simulate -o: a parameter column and an infusion by rate are in the file as given", "[e2e][simulate]") {

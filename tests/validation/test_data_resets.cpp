@@ -31,20 +31,22 @@ namespace {
 const oracle::DispositionParams kTwoCmt = oracle::kDisp[1];  // CL 10, V1 50, Q 5, V2 100
 const oracle::Exponentials kExp = oracle::macro_constants(kTwoCmt);
 
-std::string scenario(const std::string& elimination, bool friberg = false) {
+std::string scenario(const std::string& elimination, bool friberg = false, double tlag = 0) {
   std::ostringstream y;
   y << "name: resets\ndose_levels: [100]\nmodel:\n  pk:\n    compartments: 2\n    absorption: first_order\n"
     << "    elimination: " << elimination << "\n"
-    << (elimination == "linear" ? "    parameters: {CL: 10, V1: 50, Q: 5, V2: 100, KA: 1.3}\n"
-                                : "    parameters: {VMAX: 40, KM: 2, V1: 50, Q: 5, V2: 100, KA: 1.3}\n");
+    << (elimination == "linear" ? "    parameters: {CL: 10, V1: 50, Q: 5, V2: 100, KA: 1.3, TLAG: "
+                                : "    parameters: {VMAX: 40, KM: 2, V1: 50, Q: 5, V2: 100, KA: 1.3, TLAG: ")
+    << tlag << "}\n";
   if (friberg) y << "  pd:\n    - {type: friberg, parameters: {CIRC0: 5.0, MTT: 125, GAMMA: 0.17, SLOPE: 0.03}}\n";
   y << "regimen: {route: oral, interval_h: 24, doses_per_cycle: 1, cycle_length_h: 24}\n"
     << "designs:\n  - {name: arm, type: fixed, dose: 100, patients: 1}\n";
   return y.str();
 }
 
-trial::DataSimulation simulate(const std::string& csv, const std::string& elimination = "linear", bool friberg = false) {
-  const trial::Scenario s = trial::load_scenario_text(scenario(elimination, friberg), "resets.yaml");
+trial::DataSimulation simulate(const std::string& csv, const std::string& elimination = "linear", bool friberg = false,
+                               double tlag = 0) {
+  const trial::Scenario s = trial::load_scenario_text(scenario(elimination, friberg, tlag), "resets.yaml");
   core::DataSetOptions o = trial::data_set_options(*s.pk);
   o.require_id = true;
   const core::DataSet data = core::read_data_set_text(csv, "d.csv", o);
@@ -220,4 +222,22 @@ TEST_CASE("SS 1: an infusion longer than II, and an SS dose replacing a running 
   std::vector<int> ss;
   for (const auto& d : r.doses) ss.push_back(d.ss);
   CHECK(ss == std::vector<int>{1, 0, 0, 0, 0, 0, 1});
+}
+
+TEST_CASE("SS 1 with a lag time longer than II: the earlier period's lagged dose is given; closed form",
+          "[validation]") {
+  // TLAG 30 h, 100 mg every 24 h at steady state from 0 h: the dose of the
+  // period before arrives at 6 h, this one's at 30 h.
+  const std::vector<double> tau = {1, 6, 7, 20, 30, 31, 47};
+  std::string csv = "ID,TIME,AMT,II,ADDL,CMT,EVID,SS\n1,0,100,24,0,1,1,1\n";
+  for (double t : tau) csv += "1," + std::to_string(t) + ",.,.,.,2,0,0\n";
+  const trial::DataSimulation r = simulate(csv, "linear", false, 30);
+  const auto cc = cc_of(r, 1);
+  REQUIRE(cc.size() == tau.size());
+  for (std::size_t j = 0; j < tau.size(); ++j) {
+    INFO("tau " << tau[j]);
+    double want = 0;
+    for (int k = 0; k <= 2000; ++k) want += 100 * fo(tau[j] - 30 + 24.0 * k);
+    CHECK(rel(cc[j], want) < 1e-9);
+  }
 }
