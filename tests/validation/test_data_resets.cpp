@@ -133,11 +133,16 @@ TEST_CASE("EVID 4 with Michaelis-Menten PK and a Friberg PD block: a fresh indiv
     CHECK(cc[1] == 0.0);
     CHECK(anc[1] == 5.0);
     CHECK(anc[0] < 5.0);  // the first dose had acted
-    // The ODE restarts at 200 h instead of 0 h: equal within its tolerance (rtol 1e-8).
+    // The ODE restarts at 200 h instead of 0 h: equal within its tolerance
+    // (rtol 1e-8, atol 1e-10), relative to each output's peak as in the
+    // steady-state check of docs/models.md (the Cc of 200 h after the dose is
+    // atol-dominated).
+    const double cc_peak = *std::max_element(cc2.begin(), cc2.end());
+    const double anc_peak = *std::max_element(anc2.begin(), anc2.end());
     for (std::size_t j = 0; j < 3; ++j) {
       INFO("row " << j);
-      CHECK(rel(cc[2 + j], cc2[j]) < 1e-6);
-      CHECK(rel(anc[2 + j], anc2[j]) < 1e-6);
+      CHECK(std::abs(cc[2 + j] - cc2[j]) / cc_peak < 1e-6);
+      CHECK(std::abs(anc[2 + j] - anc2[j]) / anc_peak < 1e-6);
     }
   }
 }
