@@ -67,9 +67,10 @@ int merge_command(const MergeArgs& args);
 struct SimulateArgs {
   std::string scenario;
   std::string data;
-  std::string output;  // -o: not implemented yet (refused)
-  std::string format = "table";
+  std::string output;  // -o OUT.h5 (trial/io/simulate_file.hpp)
+  std::string format;  // table, csv, json; empty: table without -o, a summary line with it
   bool iiv = false;
+  bool force = false;
 };
 int simulate_command(const SimulateArgs& args);
 

@@ -109,8 +109,10 @@ int main(int argc, char** argv) {
       app.add_subcommand("simulate", "simulate the individuals and records of a NONMEM-format data set");
   simulate_cmd->add_option("scenario", simulate.scenario, "scenario YAML file (PK/PD mode)")->required();
   simulate_cmd->add_option("--data", simulate.data, "NONMEM-format CSV (docs/data-sets.md)")->required();
-  simulate_cmd->add_option("-o,--output", simulate.output, "HDF5 output (not implemented yet)");
-  simulate_cmd->add_option("--format", simulate.format, "table, csv or json")
+  simulate_cmd->add_option("-o,--output", simulate.output,
+                           "write the simulated records, parameters and doses to this HDF5 file");
+  simulate_cmd->add_flag("--force", simulate.force, "overwrite an existing output file");
+  simulate_cmd->add_option("--format", simulate.format, "table, csv or json (default: table; with -o: one summary line)")
       ->check(CLI::IsMember(std::vector<std::string>{"table", "csv", "json"}));
   simulate_cmd->add_flag("--iiv", simulate.iiv, "draw random effects from the scenario's population");
 

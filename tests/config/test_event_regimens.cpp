@@ -91,17 +91,16 @@ TEST_CASE("twinsim simulate --data: bad records exit 2 naming the CSV line and c
   const std::string yaml = dir.file("model.yaml");
   // The reader's cases, then what simulate itself refuses.
   test::write_file(yaml, kModelScenario);
-  const std::string reset = dir.file("reset.csv"), ss = dir.file("ss.csv");
-  test::write_file(reset, "ID,TIME,AMT,CMT,EVID\n1,0,100,1,1\n1,12,0,1,3\n");
-  test::write_file(ss, "ID,TIME,AMT,CMT,II,SS\n1,0,100,1,24,1\n");
+  const std::string ss = dir.file("ss.csv");
+  test::write_file(ss, "ID,TIME,AMT,CMT,II,SS\n1,0,100,1,24,2\n");
   const std::string data = test::source_dir() + "/tests/config/data_cases/";
   const std::vector<std::pair<std::string, std::string>> cases = {
       {data + "06_negative_time.csv", ":3:3: error: TIME: must be >= 0 (got -0.5)"},
       {data + "07_unsorted_times.csv", ":5:3: error: TIME: 1 is before 2 on line 4"},
       {data + "12_rate_bolus_route.csv", ":3:11: error: RATE: CMT 1 (depot) takes bolus doses only: RATE must be 0 (got 100)"},
       {data + "13_unknown_cmt.csv", ":3:9: error: CMT: unknown compartment 4 (this model's compartments: 1 = depot, 2 = central)"},
-      {reset, ":3:10: error: EVID: resets (EVID 3, 4) are not supported by twinsim simulate"},
-      {ss, ":2:14: error: SS: steady-state doses (SS 1, 2) are not supported by twinsim simulate"},
+      {ss, ":2:14: error: SS: a steady-state dose added to the amounts (SS 2) is not supported by twinsim simulate; "
+           "SS 1 (replacing them) is"},
   };
   for (const auto& [csv, message] : cases) {
     INFO(csv);
@@ -124,4 +123,18 @@ TEST_CASE("twinsim simulate --data --format csv: one row per observation record,
   CHECK(r.output.rfind("ID,TIME,Cc\n1,2,", 0) == 0);
   CHECK(std::count(r.output.begin(), r.output.end(), '\n') == 4);
   CHECK(r.output.find("\n2,1,") != std::string::npos);
+}
+
+TEST_CASE("twinsim simulate --data: resets (EVID 3, 4) and SS 1 doses are simulated, not refused", "[config]") {
+  const test::TempDir dir("simulate-reset");
+  const std::string yaml = dir.file("model.yaml"), csv = dir.file("d.csv");
+  test::write_file(yaml, kModelScenario);
+  // A reset at 12 h (TIME then goes back with EVID 4), an SS 1 dose at 30 h.
+  test::write_file(csv, "ID,TIME,AMT,CMT,EVID,II,SS\n1,0,100,1,1,.,.\n1,12,0,1,3,.,.\n1,12,0,2,0,.,.\n"
+                        "1,6,100,1,4,.,.\n1,8,0,2,0,.,.\n1,30,100,1,1,24,1\n1,30,0,2,0,.,.\n");
+  const auto r = test::run_cli("simulate " + test::quote(yaml) + " --data " + test::quote(csv) + " --format csv");
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.rfind("ID,TIME,Cc\n1,12,0\n1,8,", 0) == 0);
+  CHECK(std::count(r.output.begin(), r.output.end(), '\n') == 4);
 }

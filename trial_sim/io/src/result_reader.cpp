@@ -91,6 +91,10 @@ OcReport read_header(const core::H5Reader& h5, const std::string& path, std::vec
                              std::to_string(core::kSchemaVersion) + ")");
   rep.scenario_name = h5.attribute_string(kRoot, attr::kScenarioName);
   rep.mode = h5.has_attribute(kRoot, attr::kMode) ? h5.attribute_string(kRoot, attr::kMode) : std::string();
+  // The other files twinsim writes carry schema_version too; say which one this is.
+  if (rep.mode == schema::kModeSimulate || rep.mode == schema::kModeFit)
+    throw core::RuntimeError(file + "a " + rep.mode + " file (twinsim " + rep.mode +
+                             " -o), not the result of twinsim run (its layout: docs/hdf5-schema.md)");
   rep.seed = static_cast<std::uint64_t>(h5.attribute_int(kRoot, attr::kSeed));
   rep.exact = h5.has_attribute(kRoot, attr::kOcMethod) &&
               h5.attribute_string(kRoot, attr::kOcMethod) == schema::kOcMethodExact;

@@ -58,6 +58,29 @@ inline constexpr char kFitObservations[] = "/fit/observations";  // [N] observat
 inline constexpr char kFitDataCsv[] = "/fit/data_csv";         // [1] the data set's full text
 inline constexpr char kModeFit[] = "fit";  // attr::kMode of a fit file
 
+// A simulate file (`twinsim simulate --data -o`, docs/hdf5-schema.md
+// "Simulate file"): column datasets of the rows `--format csv` prints, the
+// individuals' parameters and the doses given.
+inline constexpr char kSimulate[] = "/simulate";
+inline constexpr char kSimulateOutputs[] = "/simulate/outputs";                  // [K] in column order
+inline constexpr char kSimulateParameterNames[] = "/simulate/parameter_names";   // [P]
+inline constexpr char kSimulateObservations[] = "/simulate/observations/";       // + ID, TIME, record, <output>
+inline constexpr char kSimulateIndividuals[] = "/simulate/individuals/";         // + ID, solve_status, <parameter>
+inline constexpr char kSimulateDoses[] = "/simulate/doses/";                     // + ID, TIME, AMT, RATE, CMT, ...
+inline constexpr char kSimulateDataCsv[] = "/simulate/data_csv";                 // [1] the data set's full text
+namespace simcol {  // column names under the groups above, as in the data set
+inline constexpr char kId[] = "ID";
+inline constexpr char kTime[] = "TIME";
+inline constexpr char kAmt[] = "AMT";
+inline constexpr char kRate[] = "RATE";
+inline constexpr char kCmt[] = "CMT";
+inline constexpr char kRecord[] = "record";  // 1-based CSV line of the record
+inline constexpr char kAdditional[] = "additional";
+inline constexpr char kSs[] = "SS";
+inline constexpr char kSolveStatus[] = "solve_status";
+}  // namespace simcol
+inline constexpr char kModeSimulate[] = "simulate";  // attr::kMode of a simulate file
+
 // The value of attr::kOcMethod in a file of exact OCs.
 inline constexpr char kOcMethodExact[] = "exact";
 
@@ -82,6 +105,8 @@ inline constexpr char kAccrualArrivals[] = "accrual_arrivals";
 inline constexpr char kComplete[] = "complete";  // 1, written last
 // Root of a fit file: the data set it was fitted to (path as given; its text is kFitDataCsv).
 inline constexpr char kDataFile[] = "data_file";
+// Root of a simulate file: 1 when random effects were drawn (--iiv), else 0.
+inline constexpr char kIiv[] = "iiv";
 inline constexpr char kSweepVariantId[] = "sweep_variant_id";
 inline constexpr char kSweepVariantHash[] = "sweep_variant_hash";
 // "exact" (kOcMethodExact): oc/ holds exact OCs (run --exact), trials/ is empty.
