@@ -264,3 +264,16 @@ TEST_CASE("BF-BOIN through the runner: referrals, backfill on top, thread indepe
   const auto none = run(scenario("true", 4, "", 1.0, 1.0), 1);
   for (const auto& t : none.trials) CHECK(t.n_patients <= 30);
 }
+
+TEST_CASE("BF-BOIN stay_on_1_of_3 keeps the dose on 1 DLT in 3", "[unit][bf_boin]") {
+  auto second_cohort = [](const std::string& backfill) {
+    const auto s = scenario(backfill, 3);
+    Hand x(*s.designs.at(0).design, 3);
+    x.enrol({patient(0, 0), patient(0, 1), patient(0, 2)});
+    REQUIRE(x.next(40).dose == 1);
+    x.enrol({patient(1, 40, true, 2.0), patient(1, 41), patient(1, 42)});
+    return x.next(80).dose;  // dose 1: 1/3 >= ceil(0.298 * 3) = 1
+  };
+  CHECK(second_cohort("true") == 0);
+  CHECK(second_cohort("{stay_on_1_of_3: true}") == 1);
+}

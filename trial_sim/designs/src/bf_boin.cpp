@@ -135,6 +135,9 @@ bool BfBoinRun::decide(const std::vector<BackfillDoseState>& s, bool& unsafe) {
   const int d = current_;
   std::vector<BoinAction> a;
   for (int k = 0; k <= d; ++k) a.push_back(boin_dose_action(b, s[static_cast<std::size_t>(k)].n, s[static_cast<std::size_t>(k)].y));
+  const BackfillDoseState& cur = s[static_cast<std::size_t>(d)];
+  if (design_.backfill().stay_on_1_of_3 && cur.n == 3 && cur.y == 1 && a.back() == BoinAction::deescalate)
+    a.back() = BoinAction::stay;
   const BoinAction here = a[static_cast<std::size_t>(d)];
   if (d == 0) {
     switch (here) {
@@ -280,6 +283,7 @@ bool read_backfill_keys(const core::ConfigNode& node, const DesignContext& ctx, 
     core::MapReader m(node, diag);
     bf.max_per_dose = static_cast<int>(m.optional_int("max_per_dose", bf.max_per_dose, Range::closed(1, 10000)));
     bf.require_response = m.optional_bool("require_response", bf.require_response);
+    bf.stay_on_1_of_3 = m.optional_bool("stay_on_1_of_3", bf.stay_on_1_of_3);
     bf.assign = m.optional_choice("assign", {"highest", "lowest"}, "highest") == "lowest"
                     ? BackfillOptions::Assign::lowest
                     : BackfillOptions::Assign::highest;
@@ -289,7 +293,7 @@ bool read_backfill_keys(const core::ConfigNode& node, const DesignContext& ctx, 
     const auto on = core::read_bool(node, ignored);
     if (!on) {
       diag.error(node.mark(), node.path(),
-                 "expected true, false or a map of keys (max_per_dose, require_response, assign), got " +
+                 "expected true, false or a map of keys (max_per_dose, require_response, assign, stay_on_1_of_3), got " +
                      node.describe());
       return false;
     }

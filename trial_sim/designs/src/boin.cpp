@@ -226,9 +226,10 @@ std::unique_ptr<Design> parse_boin(core::MapReader& r, const DesignContext& ctx)
   BackfillOptions bf;
   const bool backfill = !bf_node.is_missing() && read_backfill_keys(bf_node, ctx, r.diagnostics(), bf);
   if (backfill && o.earlystop_simple) {
-    // BF-BOIN stops at n_earlystop only where BOIN would stay (bfboin).
     const core::ConfigNode rule = r.get("n_earlystop_rule");
-    r.diagnostics().error(rule.mark(), rule.path(), "n_earlystop_rule: simple is not available with backfill");
+    r.diagnostics().error(rule.mark(), rule.path(),
+                          "simple is not available with backfill (BF-BOIN stops at n_earlystop only where BOIN "
+                          "would stay, as with_stay)");
   }
   if (r.diagnostics().size() != errors_before || ctx.n_doses == 0) return nullptr;
   if (backfill) return std::make_unique<BfBoin>(o, bf, ctx.n_doses);

@@ -24,6 +24,9 @@ struct BackfillOptions {
   // response is known at the end of the DLT window unless the endpoint gives its day).
   bool require_response = true;
   Assign assign = Assign::highest;  // among the open doses (bfboin backfill.assign)
+  // 1 DLT in 3 resolved patients at the escalation dose stays instead of
+  // de-escalating (the paper's Table 1 for target 0.25, bfboin three.plus.three).
+  bool stay_on_1_of_3 = false;
   double window_days = 0.0;         // DLT window, days (the scenario's accrual window)
   void validate() const;            // throws std::invalid_argument
 };
