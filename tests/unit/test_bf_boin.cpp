@@ -89,7 +89,7 @@ TEST_CASE("BF-BOIN keys: defaults, time-driven, needs efficacy", "[unit][bf_boin
   CHECK(d.backfill().require_response);
   CHECK(d.backfill().assign == trial::BackfillOptions::Assign::highest);
   CHECK(d.backfill().window_days == kW);
-  CHECK(d.planned_patients() == 30);
+  CHECK(d.planned_patients() == -1);
   CHECK(d.max_patients() == 30 + 3 * 12);
   // backfill: false is plain BOIN.
   const auto off = scenario("false", 3);

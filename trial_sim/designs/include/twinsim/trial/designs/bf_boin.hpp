@@ -58,8 +58,9 @@ class BfBoin final : public Design {
   bool needs_efficacy() const override { return bf_.require_response; }
   // Escalation patients up to max_patients, plus at most max_per_dose per dose backfilled.
   int max_patients() const override { return o_.max_patients + static_cast<int>(n_doses_) * bf_.max_per_dose; }
-  // The escalation's planned size: backfill patients come on top of it.
-  int planned_patients() const override { return o_.max_patients; }
+  // None: backfill patients come on top of the escalation's max_patients, so
+  // a trial's size says nothing about an early stop (no p_stopped_early).
+  int planned_patients() const override { return -1; }
   double target() const override { return o_.target; }
   const BoinOptions& options() const { return o_; }
   const BackfillOptions& backfill() const { return bf_; }
