@@ -277,3 +277,25 @@ TEST_CASE("BF-BOIN stay_on_1_of_3 keeps the dose on 1 DLT in 3", "[unit][bf_boin
   CHECK(second_cohort("true") == 0);
   CHECK(second_cohort("{stay_on_1_of_3: true}") == 1);
 }
+
+TEST_CASE("BF-BOIN selects on the outcomes resolved when the escalation ends", "[unit][bf_boin]") {
+  const std::string text =
+      "name: unit\ndose_levels: [1, 2]\ntoxicity: {true_dlt_probabilities: [0.1, 0.2]}\n"
+      "accrual: {patients_per_month: 3, dlt_window_days: 30}\n"
+      "designs:\n  - {name: d, type: boin, target: 0.25, max_patients: 6, backfill: {require_response: false}}\n";
+  const auto sc = trial::load_scenario_text(text, "unit.yaml");
+  Hand x(*sc.designs.at(0).design, 2);
+  x.enrol({patient(0, 0), patient(0, 1), patient(0, 2)});
+  REQUIRE(x.next(40).dose == 1);
+  x.enrol({patient(1, 40), patient(1, 41), patient(1, 42, true, 5.0)});
+  for (int k = 0; k < 3; ++k) {  // backfill patients whose DLTs come on day 29: days 72-74
+    REQUIRE(x.next(43 + k).dose == 0);
+    x.enrol({patient(0, 43 + k, true, 29.0)});
+  }
+  REQUIRE(x.next(73).stop);  // the escalation's last outcome was on day 71
+  // On day 71 dose 0 is 0/3, dose 1 1/3: estimates 0.016 and 0.339, dose 1
+  // closest to 0.25. Counting the later DLTs (dose 0 3/6, pooled with dose 1
+  // by the isotonic fit above the target) would select dose 0.
+  CHECK(x.run->select(x.h, 200) == 1);
+  CHECK(trial::boin_select_mtd(0.25, {6, 3}, {3, 1}) == 0);
+}
