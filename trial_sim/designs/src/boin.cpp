@@ -34,6 +34,7 @@
 
 #include "boin_keys.hpp"
 #include "table_flow.hpp"
+#include "twinsim/trial/designs/bf_boin.hpp"
 #include "twinsim/trial/designs/designs.hpp"
 
 namespace twinsim::trial {
@@ -221,7 +222,17 @@ std::unique_ptr<Design> parse_boin(core::MapReader& r, const DesignContext& ctx)
                                            o.earlystop_simple ? "simple" : "with_stay") == "simple";
   });
   o.bound_mtd = r.optional_bool("bound_mtd", o.bound_mtd);
+  const core::ConfigNode bf_node = r.get("backfill");
+  BackfillOptions bf;
+  const bool backfill = !bf_node.is_missing() && read_backfill_keys(bf_node, ctx, r.diagnostics(), bf);
+  if (backfill && o.earlystop_simple) {
+    const core::ConfigNode rule = r.get("n_earlystop_rule");
+    r.diagnostics().error(rule.mark(), rule.path(),
+                          "simple is not available with backfill (BF-BOIN stops at n_earlystop only where BOIN "
+                          "would stay, as with_stay)");
+  }
   if (r.diagnostics().size() != errors_before || ctx.n_doses == 0) return nullptr;
+  if (backfill) return std::make_unique<BfBoin>(o, bf, ctx.n_doses);
   return std::make_unique<Boin>(o, ctx.n_doses);
 }
 

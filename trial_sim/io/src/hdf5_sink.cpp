@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "twinsim/core/version.hpp"
+#include "twinsim/trial/designs/design.hpp"
 #include "twinsim/trial/io/schema.hpp"
 
 namespace twinsim::trial {
@@ -79,6 +80,8 @@ void Hdf5Sink::begin_design(const DesignInfo& d) {
   h5_.attribute(group_, attr::kDesignIndex, designs_begun_++);  // designs come in scenario order
   if (d.target >= 0) h5_.attribute(group_, attr::kTarget, d.target);
   if (d.planned_patients > 0) h5_.attribute(group_, attr::kMaxPatients, d.planned_patients);
+  // Only where the type does not say so already: other files keep their attributes.
+  if (d.time_driven && !design_type_is_time_driven(d.type)) h5_.attribute(group_, attr::kTimeDriven, std::int64_t{1});
   tables_ = design_tables(run_);
   for (const ResultTable& t : tables_) {
     const std::string prefix = schema::table(group_, t.name.c_str());

@@ -312,7 +312,8 @@ std::vector<OcReport> read_oc_reports(const std::vector<std::string>& paths) {
       // Measured durations: time-driven designs, and every design under Poisson arrivals.
       const bool poisson = h5.has_attribute("/", attr::kAccrualArrivals) &&
                            h5.attribute_string("/", attr::kAccrualArrivals) == "poisson";
-      if (design_type_is_time_driven(s.type) || poisson) stream->use_durations();
+      const bool timed = h5.has_attribute(g, attr::kTimeDriven) && h5.attribute_int(g, attr::kTimeDriven) == 1;
+      if (design_type_is_time_driven(s.type) || timed || poisson) stream->use_durations();
       streams.push_back(stream.get());
       s.stream = std::move(stream);
       sources.push_back(std::move(s));

@@ -174,6 +174,10 @@ void DesignRunner::run_trial(std::int64_t trial, PatientWorkspace& ws, TrialRow&
     // then, or suspends accrual until the next pending outcome resolves.
     const double W = times_.window_days;
     double t = 0.0;  // the next arrival
+    std::uint64_t referred = 0;
+    // A design that refers arrivals away does so only while an outcome is
+    // pending, a window's worth of arrivals at a time; this bound catches a loop.
+    const std::uint64_t kMaxReferrals = 1000000;
     auto pending = [&](double day) {
       int k = 0;
       for (const auto& e : history.patients()) k += tite_pending(e, day, W) ? 1 : 0;
@@ -194,6 +198,19 @@ void DesignRunner::run_trial(std::int64_t trial, PatientWorkspace& ws, TrialRow&
           u = std::nextafter(u, std::numeric_limits<double>::infinity());
         }
         t = u;
+        dec = run->next(history, t);
+        continue;
+      }
+      if (dec.refer) {
+        // Keyed by the referral count, so referrals move no enrolled patient's draws.
+        if (process_.poisson) {
+          core::RngStream rng(process_.seed, 0, core::StreamKind::kReferral, static_cast<std::uint64_t>(trial),
+                              static_cast<std::uint64_t>(referred));
+          t += -times_.gap_days * std::log(rng.uniform());
+        } else {
+          t += times_.gap_days;
+        }
+        if (++referred > kMaxReferrals) throw std::logic_error("design referred too many arrivals away");
         dec = run->next(history, t);
         continue;
       }

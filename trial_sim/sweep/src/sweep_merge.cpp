@@ -122,6 +122,8 @@ void copy_variant(const std::string& file, const SweepManifest::Row& v, const st
       w.attribute(g + d, attr::kMaxPatients, r.attribute_int(d, attr::kMaxPatients));
     if (r.has_attribute(d, attr::kDesignIndex))
       w.attribute(g + d, attr::kDesignIndex, r.attribute_int(d, attr::kDesignIndex));
+    if (r.has_attribute(d, attr::kTimeDriven))
+      w.attribute(g + d, attr::kTimeDriven, r.attribute_int(d, attr::kTimeDriven));
     // How many patients failed to solve, and what the design counted them as:
     // without them a merged file's OC cannot be judged.
     if (r.has_attribute(d, attr::kReplacedPatients))

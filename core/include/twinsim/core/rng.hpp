@@ -33,6 +33,7 @@ enum class StreamKind : std::uint64_t {
   kAccrual = 10,  // Poisson accrual: the gap after patient k's arrival (trial_sim runner)
   kDltOnset = 11, // design-only DLT onset within the window, for time-to-event designs (trial_sim runner)
   kForecast = 12,  // twinsim forecast: posterior draws of a fitted patient (trial = draw)
+  kReferral = 13,  // the gap after the k-th arrival a time-driven design referred away (trial_sim runner)
   kTest = 1000,
 };
 

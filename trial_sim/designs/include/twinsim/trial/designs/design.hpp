@@ -37,6 +37,10 @@ struct Decision {
   // is enrolled now; the runner advances the clock to the next outcome (a
   // pending patient's DLT onset or window end) and asks again.
   bool suspend = false;
+  // A time-driven design refers the arriving patient away (BF-BOIN: the
+  // escalation cohort is pending and no dose is open for backfill): nobody is
+  // enrolled, the clock moves to the next arrival and the design is asked again.
+  bool refer = false;
 };
 
 // Scratch a design may keep across the trials one thread runs (e.g. CRM's

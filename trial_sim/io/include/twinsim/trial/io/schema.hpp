@@ -122,6 +122,8 @@ inline constexpr char kFailedPatients[] = "failed_patients";  // and on a design
 inline constexpr char kType[] = "type";
 inline constexpr char kTarget[] = "target";
 inline constexpr char kMaxPatients[] = "max_patients";
+// 1 on a time-driven design of a type that is not always one (boin with backfill).
+inline constexpr char kTimeDriven[] = "time_driven";
 inline constexpr char kReplacedPatients[] = "replaced_patients";
 inline constexpr char kOnSolveFailure[] = "on_solve_failure";
 inline constexpr char kFailedPrefix[] = "failed_";  // failed_<SolveStatus name>

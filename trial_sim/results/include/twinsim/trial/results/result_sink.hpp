@@ -81,6 +81,7 @@ struct DesignInfo {
   double target = -1.0;                // target DLT rate; < 0: none (e.g. fixed arm)
   std::int64_t planned_patients = -1;  // max_patients; < 1: none (e.g. 3+3)
   bool dose_finding = true;            // Design::is_dose_finding() (false: a fixed arm)
+  bool time_driven = false;            // Design::time_driven() (its durations are measured)
 };
 
 // One design's failed patients, after its results.
