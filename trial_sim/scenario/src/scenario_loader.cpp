@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <stdexcept>
 
 #include "twinsim/pkpd/pk_model.hpp"
 #include "twinsim/trial/scenario/scenario.hpp"
@@ -134,7 +135,15 @@ std::vector<DesignSpec> read_designs(const ConfigNode& node, Diagnostics& diag, 
       continue;
     }
     r.allow("regimen");  // read by read_arm_regimens, which knows the model
-    auto design = find_design(*type)->parse(r, ctx);
+    std::unique_ptr<Design> design;
+    try {
+      design = find_design(*type)->parse(r, ctx);
+    } catch (const std::logic_error& e) {
+      // A rule a parser left to its design's validate() (std::invalid_argument,
+      // e.g. blrm's doses when dose_levels are already in error): still
+      // located, exit 2.
+      diag.error(d.mark(), d.path(), e.what());
+    }
     r.finish();
     if (name && design) out.push_back(DesignSpec{*name, *type, std::move(design), std::nullopt});
   }
