@@ -82,6 +82,7 @@ void Hdf5Sink::begin_design(const DesignInfo& d) {
   if (d.planned_patients > 0) h5_.attribute(group_, attr::kMaxPatients, d.planned_patients);
   // Only where the type does not say so already: other files keep their attributes.
   if (d.time_driven && !design_type_is_time_driven(d.type)) h5_.attribute(group_, attr::kTimeDriven, std::int64_t{1});
+  if (d.selects_obd && !design_type_selects_obd(d.type)) h5_.attribute(group_, attr::kSelectsObd, std::int64_t{1});
   tables_ = design_tables(run_);
   for (const ResultTable& t : tables_) {
     const std::string prefix = schema::table(group_, t.name.c_str());

@@ -214,7 +214,10 @@ bool is_exact_file(const core::H5Reader& h5) {
 // streamed.
 void read_obd_scoring(const core::H5Reader& h5, const std::string& group, const std::string& type, std::size_t D,
                       ScoringTarget& t) {
-  if (!design_type_selects_obd(type)) return;
+  // By type (BOIN12), or by attribute (a design with a randomised stage).
+  const bool selects_obd = design_type_selects_obd(type) || (h5.has_attribute(group, attr::kSelectsObd) &&
+                                                             h5.attribute_int(group, attr::kSelectsObd) == 1);
+  if (!selects_obd) return;
   // The run stored the true OBD and utilities it scored against.
   t.objective = DesignObjective::obd;
   const std::string o = schema::table(group, schema::kOc);

@@ -63,6 +63,7 @@ std::string rules_text(const RuleTable& t, bool md) {
     for (int v : r) rows.back().push_back(rule_cell(v, false));
   }
   const std::string lead = md ? "\n" : "  ";
+  if (t.columns.empty()) return lead + values + "\n" + lead + t.legend + "\n";
   return lead + values + "\n" + (md ? "\n" + render_markdown_table(rows) : render_text_table(rows, "  ")) + lead +
          t.legend + "\n";
 }

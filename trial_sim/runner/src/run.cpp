@@ -212,7 +212,9 @@ RunSummary run(const Scenario& s, ResultSink& sink, const RunOptions& opt) {
     }
     const DesignInfo design{spec.name, spec.type, spec.design->target(),
                             static_cast<std::int64_t>(spec.design->planned_patients()),
-                            spec.design->is_dose_finding(), spec.design->time_driven()};
+                            spec.design->is_dose_finding(),
+                            spec.design->time_driven() || (spec.design->measures_duration() && s.accrual),
+                            spec.design->obd_objective().has_value()};
     output.submit([&sink, design] { sink.begin_design(design); });
     const std::int64_t planned = spec.design->planned_patients();
     OcAccumulator oc(s.dose_levels.size(), planned);

@@ -150,9 +150,10 @@ void DesignRunner::run_trial(std::int64_t trial, PatientWorkspace& ws, TrialRow&
       check(dec);
       int replaced = 0;
       double day = cohort_day;
+      std::int64_t last = -1;
       for (int j = 0; j < dec.cohort_size;) {
         if (!process_.poisson) day = cohort_day + j * times_.gap_days;
-        const std::int64_t index = enrolled++;
+        const std::int64_t index = last = enrolled++;
         if (!enrol_one(trial, index, dec.dose, cohort, day, replaced < dec.cohort_size, ws, row, p, patients,
                        timecourses, history)) {
           ++replaced;
@@ -163,11 +164,19 @@ void DesignRunner::run_trial(std::int64_t trial, PatientWorkspace& ws, TrialRow&
       }
       history.end_cohort();
       ++cohort;
-      cohort_day = process_.poisson ? day + times_.window_days
-                                    : cohort_day + ((dec.cohort_size - 1) * times_.gap_days + times_.window_days);
+      if (dec.concurrent) {
+        // The next arrival: a gap after this cohort's last (with Poisson
+        // arrivals keyed by that patient's index, as within a cohort).
+        cohort_day = process_.poisson ? day + arrival_gap(trial, last) : cohort_day + dec.cohort_size * times_.gap_days;
+      } else {
+        cohort_day = process_.poisson ? day + times_.window_days
+                                      : cohort_day + ((dec.cohort_size - 1) * times_.gap_days + times_.window_days);
+      }
       dec = run->next(history, cohort_day);
     }
     end_day = cohort_day;
+    // With accrual, the clock is the duration (without, every gap is 0 and durations are n/a).
+    if (design_.measures_duration() && times_.gap_days > 0.0) row.duration_measured = true;
   } else {
     // The accrual process: patients arrive whatever the others' follow-up; the
     // design decides at each cohort's first arrival from the outcomes seen by

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "twinsim/pkpd/pk_model.hpp"
+#include "twinsim/trial/designs/randomised_stage.hpp"
 #include "twinsim/trial/scenario/scenario.hpp"
 #include "scenario_parts.hpp"
 #include "twinsim/vp/parse_population.hpp"
@@ -135,9 +136,11 @@ std::vector<DesignSpec> read_designs(const ConfigNode& node, Diagnostics& diag, 
       continue;
     }
     r.allow("regimen");  // read by read_arm_regimens, which knows the model
+    r.allow("randomised_stage");  // any dose-finding design's (read_randomised_stage)
     std::unique_ptr<Design> design;
     try {
       design = find_design(*type)->parse(r, ctx);
+      design = read_randomised_stage(std::move(design), d.get("randomised_stage"), ctx, diag);
     } catch (const std::logic_error& e) {
       // A rule a parser left to its design's validate() (std::invalid_argument,
       // e.g. blrm's doses when dose_levels are already in error): still

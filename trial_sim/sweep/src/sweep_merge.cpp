@@ -124,6 +124,8 @@ void copy_variant(const std::string& file, const SweepManifest::Row& v, const st
       w.attribute(g + d, attr::kDesignIndex, r.attribute_int(d, attr::kDesignIndex));
     if (r.has_attribute(d, attr::kTimeDriven))
       w.attribute(g + d, attr::kTimeDriven, r.attribute_int(d, attr::kTimeDriven));
+    if (r.has_attribute(d, attr::kSelectsObd))
+      w.attribute(g + d, attr::kSelectsObd, r.attribute_int(d, attr::kSelectsObd));
     // How many patients failed to solve, and what the design counted them as:
     // without them a merged file's OC cannot be judged.
     if (r.has_attribute(d, attr::kReplacedPatients))

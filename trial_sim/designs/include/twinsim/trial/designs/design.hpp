@@ -41,6 +41,10 @@ struct Decision {
   // escalation cohort is pending and no dose is open for backfill): nobody is
   // enrolled, the clock moves to the next arrival and the design is asked again.
   bool refer = false;
+  // The cohort loop: the next cohort arrives right after this one's last
+  // patient instead of after its DLT window (a randomised stage, whose
+  // allocation reads no outcome). Time-driven designs ignore it.
+  bool concurrent = false;
 };
 
 // Scratch a design may keep across the trials one thread runs (e.g. CRM's
@@ -102,6 +106,10 @@ class Design {
   // others are pending, suspensions, DLT onsets) instead of the cohort loop
   // in which every cohort completes its DLT window before the next decision.
   virtual bool time_driven() const { return false; }
+  // true: a trial's duration is the runner's clock, not the accrual formula
+  // of cohorts that each wait a DLT window (oc_metrics.hpp): time-driven
+  // designs, and a randomised stage's patients, who arrive without waiting.
+  virtual bool measures_duration() const { return time_driven(); }
   // Largest number of patients one trial can enrol (for output sizing and limits).
   virtual int max_patients() const = 0;
   // Target DLT rate, or a negative number when the design has none (fixed arms).

@@ -124,6 +124,7 @@ inline constexpr char kTarget[] = "target";
 inline constexpr char kMaxPatients[] = "max_patients";
 // 1 on a time-driven design of a type that is not always one (boin with backfill).
 inline constexpr char kTimeDriven[] = "time_driven";
+inline constexpr char kSelectsObd[] = "selects_obd";
 inline constexpr char kReplacedPatients[] = "replaced_patients";
 inline constexpr char kOnSolveFailure[] = "on_solve_failure";
 inline constexpr char kFailedPrefix[] = "failed_";  // failed_<SolveStatus name>

@@ -81,7 +81,8 @@ struct DesignInfo {
   double target = -1.0;                // target DLT rate; < 0: none (e.g. fixed arm)
   std::int64_t planned_patients = -1;  // max_patients; < 1: none (e.g. 3+3)
   bool dose_finding = true;            // Design::is_dose_finding() (false: a fixed arm)
-  bool time_driven = false;            // Design::time_driven() (its durations are measured)
+  bool time_driven = false;            // its durations are measured (Design::time_driven(), or measures_duration() with accrual)
+  bool selects_obd = false;            // Design::obd_objective() is set: scored against the true OBD
 };
 
 // One design's failed patients, after its results.
