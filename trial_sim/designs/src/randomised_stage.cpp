@@ -243,7 +243,7 @@ std::unique_ptr<Design> read_randomised_stage(std::unique_ptr<Design> design, co
       const double v = m.optional_double(key, 0.0, range);
       if (diag.size() == before) out = v;
       if (own && design->obd_objective())
-        diag.error(n.key_mark(), n.path(), "the design's own is used (set it on the design)");
+        diag.error(n.key_mark(), n.path(), "'" + std::string(key) + "' of the design's own objective is used: set it on the design");
     };
     read("cutoff_tox", o.cutoff_tox, Range::open_unit(), false);
     read("cutoff_eff", o.cutoff_eff, Range::open_unit(), false);

@@ -327,7 +327,9 @@ Scenario parse(const ConfigNode& root, Diagnostics& diag, const std::string& bas
     // An `efficacy` key given but invalid is reported at the key already.
     if (d.needs_efficacy() && !s.has_efficacy() && efficacy.is_missing()) {
       diag.error(designs.at(i).mark(), designs.at(i).path(),
-                 "design '" + s.designs[i].type + "' decides from responses: give " +
+                 "design '" + s.designs[i].type + "'" +
+                     (designs.at(i).get("randomised_stage").is_missing() ? "" : " with randomised_stage") +
+                     " decides from responses: give " +
                      (model.is_missing() ? "efficacy.true_response_probabilities"
                                          : "endpoints.recist (its objective_response)"));
     }
