@@ -44,7 +44,12 @@ std::map<std::string, std::string> contents(const std::string& dir, const std::s
 TEST_CASE("sweep: a second sweep into a folder being written is refused, naming the first, which completes",
           "[reliability]") {
   test::TempDir dir("lock-second");
-  const std::string sweep = test::safety_sweep(dir, "1, 2, 3, 4", test::long_replicates()), out = dir.file("out");
+  // Eight variants of twice the usual size in Release: after the first one
+  // is done, the other seven keep the folder locked while four processes try
+  // it (with four of long_replicates(), an idle machine finished the sweep,
+  // about 0.2 s a variant, before the merge attempt in a local CI run).
+  const std::string replicates = test::kAddressSanitizer ? test::long_replicates() : "40000";
+  const std::string sweep = test::safety_sweep(dir, "1, 2, 3, 4, 5, 6, 7, 8", replicates), out = dir.file("out");
   const pid_t first = test::spawn_cli({"sweep", sweep, "-o", out, "--threads", "1", "--quiet"}, dir.file("log"));
   // Wait until it is inside a variant: a temporary file exists.
   REQUIRE(test::wait_until([&] { return test::count_with(out, ".done") >= 1 && test::temp_in(out); }, first));
@@ -63,8 +68,8 @@ TEST_CASE("sweep: a second sweep into a folder being written is refused, naming 
   // The first run lost nothing to the attempts.
   CHECK(test::wait_exit_code(first) == 0);
   INFO(test::read_all(dir.file("log")));
-  CHECK(test::count_with(out, ".done") == 4);
-  CHECK(test::count_with(out, ".h5") == 4);
+  CHECK(test::count_with(out, ".done") == 8);
+  CHECK(test::count_with(out, ".h5") == 8);
   CHECK_FALSE(test::has_temp_file(out));
   CHECK(test::run_cli("merge " + q(out) + " -o " + q(dir.file("m.h5")) + " --quiet").exit_code == 0);
 }
