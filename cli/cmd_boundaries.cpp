@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "twinsim/core/error.hpp"
+#include "twinsim/trial/designs/randomised_stage.hpp"
 #include "twinsim/trial/report/table_format.hpp"
 #include "twinsim/trial/scenario/scenario.hpp"
 
@@ -59,8 +60,11 @@ int pathways_command(const TableArgs& a) {
     if (d->design->time_driven())
       throw core::UsageError("design '" + d->name + "': type " + d->type +
                              " decides from follow-up times and arrivals; it has no pathway tree");
+    // A randomised stage's allocation reads no outcome: the tree is its escalation's.
+    const auto* staged = dynamic_cast<const trial::RandomisedStage*>(d->design.get());
+    const trial::Design& tree = staged ? staged->escalation() : *d->design;
     try {
-      p.nodes = trial::dose_pathways(*d->design, s.dose_levels.size(), a.cohorts);
+      p.nodes = trial::dose_pathways(tree, s.dose_levels.size(), a.cohorts);
     } catch (const std::length_error& e) {
       throw core::UsageError("design '" + d->name + "': " + e.what());
     }

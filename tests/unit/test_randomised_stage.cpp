@@ -127,6 +127,12 @@ TEST_CASE("randomised stage keys: defaults, the objective it is scored by, time-
   CHECK(d12.obd_objective()->phi_e == 0.3);
   CHECK(d12.obd_objective()->u2 == 35.0);
   CHECK(dynamic_cast<const trial::RandomisedStage&>(d12).cutoff_eff() == 0.8);
+  // Unset on the stage: the BOIN12 escalation's own cutoffs.
+  const auto own = scenario("{name: d, type: boin12, target: 0.35, cutoff_tox: 0.9, cutoff_eff: 0.7, "
+                            "randomised_stage: true}");
+  const auto& own_stage = dynamic_cast<const trial::RandomisedStage&>(*own.designs.at(0).design);
+  CHECK(own_stage.cutoff_tox() == 0.9);
+  CHECK(own_stage.cutoff_eff() == 0.7);
   // false is the plain design.
   const auto off = scenario("{name: d, type: boin, target: 0.3, randomised_stage: false}");
   CHECK(dynamic_cast<const trial::RandomisedStage*>(off.designs.at(0).design.get()) == nullptr);

@@ -184,7 +184,10 @@ RandomisedStage::RandomisedStage(std::unique_ptr<Design> escalation, const Rando
                                 std::to_string(kMaxPatientsPerTrial) + " patients");
   if (inner_->time_driven() && !(window_days_ > 0.0))
     throw std::invalid_argument("randomised_stage: a time-driven design needs the accrual's DLT window");
-  const Boin12Options published;
+  // A BOIN12 escalation's own cutoffs are the stage's defaults (it decides
+  // admissibility alike before and after); otherwise BOIN12's published ones.
+  const auto* boin12 = dynamic_cast<const Boin12*>(inner_.get());
+  const Boin12Options published = boin12 ? boin12->options() : Boin12Options{};
   c_t_ = o_.cutoff_tox.value_or(published.c_t);
   c_e_ = o_.cutoff_eff.value_or(published.c_e);
   if (const auto obj = inner_->obd_objective()) {
@@ -216,7 +219,7 @@ std::optional<RuleTable> RandomisedStage::rule_table() const {
               "after the escalation: randomised_stage_n_per_arm patients randomised to each of the selected dose "
               "and the next lower doses (randomised_stage_doses arms), then " +
               rule + ", among the arms with Pr(DLT rate > target | the dose's patients) < randomised_stage_cutoff_tox and "
-              "Pr(response rate < randomised_stage_lower_efficacy | its randomised patients) < randomised_stage_cutoff_eff";
+              "Pr(response rate < randomised_stage_lower_efficacy | the patients compared) < randomised_stage_cutoff_eff";
   return t;
 }
 

@@ -36,7 +36,7 @@ struct RandomisedStageOptions {
   // Pr(p_E < lower_efficacy | its randomised patients) >= cutoff_eff (beta(1,
   // 1) priors). Utilities (0-100) of (response, no DLT) = 100, (neither),
   // (both), (DLT, no response) = 0. A design with its own (BOIN12) keeps its
-  // lower_efficacy and utilities.
+  // lower_efficacy and utilities, and its cutoffs are the defaults here.
   std::optional<double> cutoff_tox, cutoff_eff, lower_efficacy, utility_neither, utility_both;
   // Selection from the randomised patients only (a randomised comparison);
   // true: the escalation's patients at the arms' doses count too.
